@@ -1,0 +1,171 @@
+import { z } from "zod";
+
+/** The action's inputs, typed; names follow action.yml. */
+export interface ActionInputs {
+  config: string;
+  target: "ark" | "test";
+  pulp: {
+    url?: string;
+    username?: string;
+    password?: string;
+    clientCert?: string;
+    clientKey?: string;
+    caCert?: string;
+  };
+  /** Ark's content app: the upstream of the test Pulp. */
+  ark: {
+    contentUrl?: string;
+    clientCert?: string;
+    clientKey?: string;
+    username?: string;
+    password?: string;
+  };
+  syncGroup?: string;
+  filter?: string;
+  version?: string;
+  checkMode: boolean;
+  concurrency: number;
+  contentGuard: string;
+  stateFile?: string;
+  pinnedVersions?: Record<string, string>;
+  listSyncGroups: boolean;
+  kayobeConfig?: string;
+  githubToken?: string;
+}
+
+/** Inputs whose values must never reach a log: the action masks them first. */
+export const SECRET_INPUTS = [
+  "pulp-password",
+  "pulp-client-key",
+  "ark-password",
+  "ark-client-key",
+  "github-token",
+] as const;
+
+export class InputError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid inputs:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "InputError";
+  }
+}
+
+// `core.getInput` returns "" for an unset input; treat that (and blanks) as absent.
+const optional = z
+  .string()
+  .transform((s) => s.trim())
+  .transform((s) => (s === "" ? undefined : s));
+
+// The YAML 1.2 core-schema booleans, as `core.getBooleanInput` accepts them.
+const boolean = z
+  .enum(["true", "True", "TRUE", "false", "False", "FALSE"], {
+    error: "must be true or false",
+  })
+  .transform((s) => s.toLowerCase() === "true");
+
+const url = optional.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional());
+
+const pinnedVersions = optional.pipe(
+  z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch (e) {
+        ctx.addIssue({ code: "custom", message: `is not JSON: ${(e as Error).message}` });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string(), z.string({ error: "must be a version string" }), { error: 'must be a JSON object {"<short_name>": "<version>"}' }))
+    .optional(),
+);
+
+const schema = z
+  .object({
+    config: z.string().trim().min(1, "is required"),
+    target: z.enum(["ark", "test"], { error: "must be ark or test" }),
+    "pulp-url": url,
+    "pulp-username": optional,
+    "pulp-password": optional,
+    "pulp-client-cert": optional,
+    "pulp-client-key": optional,
+    "pulp-ca-cert": optional,
+    "ark-content-url": url,
+    "ark-client-cert": optional,
+    "ark-client-key": optional,
+    "ark-username": optional,
+    "ark-password": optional,
+    "sync-group": optional,
+    filter: optional,
+    version: optional,
+    "check-mode": boolean,
+    concurrency: z
+      .string()
+      .trim()
+      .regex(/^[1-9][0-9]*$/, "must be a positive integer")
+      .transform(Number),
+    "content-guard": z.string().trim().min(1, "is required"),
+    "state-file": optional,
+    "pinned-versions": pinnedVersions,
+    "list-sync-groups": boolean,
+    "kayobe-config": optional,
+    "github-token": optional,
+  })
+  .superRefine((v, ctx) => {
+    if (v["list-sync-groups"]) return; // only reads the config
+    if (!v["pulp-url"]) ctx.addIssue({ code: "custom", path: ["pulp-url"], message: "is required to sync" });
+    if (v.target === "test" && !v["ark-content-url"]) {
+      ctx.addIssue({ code: "custom", path: ["ark-content-url"], message: "is required for target test" });
+    }
+    if (Boolean(v["pulp-client-cert"]) !== Boolean(v["pulp-client-key"])) {
+      ctx.addIssue({ code: "custom", path: ["pulp-client-key"], message: "pulp-client-cert and pulp-client-key go together" });
+    }
+    if (Boolean(v["ark-client-cert"]) !== Boolean(v["ark-client-key"])) {
+      ctx.addIssue({ code: "custom", path: ["ark-client-key"], message: "ark-client-cert and ark-client-key go together" });
+    }
+  });
+
+export type InputName = keyof z.input<typeof schema>;
+export const INPUT_NAMES = Object.keys(schema.shape) as InputName[];
+
+/**
+ * Reads and validates every input at once; throws an `InputError` listing all problems.
+ * `getInput` is `core.getInput` in the action (defaults from action.yml already applied by the runner).
+ */
+export function readInputs(getInput: (name: InputName) => string): ActionInputs {
+  const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, getInput(name)]));
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new InputError(parsed.error.issues.map((i) => `input \`${i.path.join(".")}\` ${i.message}`));
+  }
+  const v = parsed.data;
+  return {
+    config: v.config,
+    target: v.target,
+    pulp: {
+      url: v["pulp-url"],
+      username: v["pulp-username"],
+      password: v["pulp-password"],
+      clientCert: v["pulp-client-cert"],
+      clientKey: v["pulp-client-key"],
+      caCert: v["pulp-ca-cert"],
+    },
+    ark: {
+      contentUrl: v["ark-content-url"],
+      clientCert: v["ark-client-cert"],
+      clientKey: v["ark-client-key"],
+      username: v["ark-username"],
+      password: v["ark-password"],
+    },
+    syncGroup: v["sync-group"],
+    filter: v.filter,
+    version: v.version,
+    checkMode: v["check-mode"],
+    concurrency: v.concurrency,
+    contentGuard: v["content-guard"],
+    stateFile: v["state-file"],
+    pinnedVersions: v["pinned-versions"],
+    listSyncGroups: v["list-sync-groups"],
+    kayobeConfig: v["kayobe-config"],
+    githubToken: v["github-token"],
+  };
+}

@@ -1,0 +1,104 @@
+import { type FieldErrors, formatFieldErrors, parseFieldErrors } from "./field-errors";
+import { redact, redactString, redactUrl } from "./redact";
+
+/** A non-2xx response from Pulp. `body` is redacted (no secrets echoed back from the request). */
+export class PulpHttpError extends Error {
+  override readonly name = "PulpHttpError";
+  readonly method: string;
+  readonly url: string;
+  readonly status: number;
+  readonly body: unknown;
+  /** Field → messages for 400 validation errors (see field-errors.ts); empty otherwise. */
+  readonly fieldErrors: FieldErrors;
+  /** DRF `detail` message (401/403/404/405…), when present. */
+  readonly detail: string | undefined;
+
+  constructor(method: string, url: string, status: number, body: unknown) {
+    const safeUrl = redactUrl(url);
+    const safeBody = redact(body);
+    const detail = detailOf(safeBody);
+    const fieldErrors = status === 400 && detail === undefined ? parseFieldErrors(safeBody) : {};
+    const summary = detail ?? (Object.keys(fieldErrors).length > 0 ? formatFieldErrors(fieldErrors) : bodySnippet(safeBody));
+    super(`${method} ${pathOf(safeUrl)} → ${status}${summary ? `: ${summary}` : ""}`);
+    this.method = method;
+    this.url = safeUrl;
+    this.status = status;
+    this.body = safeBody;
+    this.fieldErrors = fieldErrors;
+    this.detail = detail;
+  }
+}
+
+/** A task that ended `failed` or `canceled`; `description` is Pulp's `error.description`. */
+export class PulpTaskError extends Error {
+  override readonly name = "PulpTaskError";
+  constructor(
+    readonly taskHref: string,
+    readonly state: string,
+    readonly description: string | undefined,
+    readonly task: unknown,
+  ) {
+    super(`Task ${taskHref} ${state}${description ? `: ${redactString(description)}` : ""}`);
+  }
+}
+
+/** A request or a task wait that exceeded its time budget. */
+export class PulpTimeoutError extends Error {
+  override readonly name = "PulpTimeoutError";
+  constructor(
+    message: string,
+    readonly timeoutMs: number,
+  ) {
+    super(redactString(message));
+  }
+}
+
+/** `findOne` matched more than one object. */
+export class PulpMultipleMatchError extends Error {
+  override readonly name = "PulpMultipleMatchError";
+  constructor(
+    readonly path: string,
+    readonly filters: Record<string, unknown>,
+    readonly count: number,
+  ) {
+    const desc = Object.entries(filters)
+      .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : String(v)}`)
+      .join("&");
+    super(`Expected at most one object at ${path} matching ${desc || "(no filter)"}, found ${count}`);
+  }
+}
+
+/** The response did not have the shape the client expects (zod issues summarised). */
+export class PulpResponseError extends Error {
+  override readonly name = "PulpResponseError";
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly issues: string[],
+  ) {
+    super(`${method} ${pathOf(redactUrl(url))}: unexpected response: ${issues.slice(0, 5).join("; ")}`);
+  }
+}
+
+function detailOf(body: unknown): string | undefined {
+  if (body && typeof body === "object" && !Array.isArray(body)) {
+    const detail = (body as Record<string, unknown>)["detail"];
+    if (typeof detail === "string" && Object.keys(body).length === 1) return detail;
+  }
+  return undefined;
+}
+
+function bodySnippet(body: unknown): string {
+  if (body === undefined || body === null || body === "") return "";
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+function pathOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.pathname + u.search;
+  } catch {
+    return url;
+  }
+}

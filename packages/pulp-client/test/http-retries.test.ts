@@ -1,0 +1,132 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { PulpClient, PulpHttpError, PulpTimeoutError, type RequestEvent } from "../src/index";
+import { json, type LocalServer, startServer } from "./support/local-server";
+
+const fastRetry = { retries: 3, minDelayMs: 5, maxDelayMs: 20 };
+let server: LocalServer | undefined;
+let client: PulpClient | undefined;
+
+afterEach(async () => {
+  await client?.close();
+  await server?.close();
+  client = server = undefined;
+});
+
+const status = { versions: [], online_workers: [], online_content_apps: [], database_connection: { connected: true } };
+
+describe("retries", () => {
+  it("retries GET on 502/503/504 and returns the eventual success", async () => {
+    server = await startServer((_req, res, n) => (n < 3 ? json(res, [502, 503, 504][n]!, {}) : json(res, 200, status)));
+    client = new PulpClient({ baseUrl: server.url, retry: fastRetry });
+    const s = await client.status();
+    expect(s.database_connection.connected).toBe(true);
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it("honours Retry-After on 429", async () => {
+    server = await startServer((_req, res, n) =>
+      n === 0 ? json(res, 429, { detail: "slow down" }, { "retry-after": "1" }) : json(res, 200, status),
+    );
+    client = new PulpClient({ baseUrl: server.url, retry: fastRetry });
+    const started = Date.now();
+    await client.status();
+    // Backoff alone would be ≤ 20 ms; the server asked for a full second.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("does not retry POST or PATCH", async () => {
+    server = await startServer((_req, res) => json(res, 503, { detail: "unavailable" }));
+    client = new PulpClient({ baseUrl: server.url, retry: fastRetry });
+    const err = await client.remotes.rpm.create({ name: "r", url: "http://x/" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PulpHttpError);
+    expect((err as PulpHttpError).status).toBe(503);
+    expect(server.requests).toHaveLength(1);
+    await client.distributions.rpm.update("/pulp/api/v3/distributions/rpm/rpm/1/" as never, {}).catch(() => {});
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("gives up after the configured retries with the last error", async () => {
+    server = await startServer((_req, res) => json(res, 502, "bad gateway"));
+    client = new PulpClient({ baseUrl: server.url, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 2 } });
+    await expect(client.status()).rejects.toMatchObject({ name: "PulpHttpError", status: 502 });
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("retries connection resets for GET but not for POST", async () => {
+    server = await startServer((req, res, n) => {
+      if (n === 0 || req.method === "POST") res.socket?.destroy();
+      else json(res, 200, status);
+    });
+    client = new PulpClient({ baseUrl: server.url, retry: fastRetry });
+    await client.status();
+    expect(server.requests).toHaveLength(2);
+    await expect(client.orphans.cleanup()).rejects.toThrow();
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("does not retry other 4xx/5xx", async () => {
+    server = await startServer((_req, res) => json(res, 500, "boom"));
+    client = new PulpClient({ baseUrl: server.url, retry: fastRetry });
+    await expect(client.status()).rejects.toMatchObject({ status: 500 });
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe("timeouts and cancellation", () => {
+  it("times out a request that never answers (and retries it when safe)", async () => {
+    server = await startServer(() => {});
+    client = new PulpClient({ baseUrl: server.url, requestTimeoutMs: 150, retry: { retries: 1, minDelayMs: 1 } });
+    const err = await client.status().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PulpTimeoutError);
+    expect((err as Error).message).toContain("150 ms");
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("aborts an in-flight request via AbortSignal without retrying", async () => {
+    server = await startServer(() => {});
+    client = new PulpClient({ baseUrl: server.url, retry: fastRetry });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new Error("stop requested")), 100);
+    const started = Date.now();
+    await expect(client.status({ signal: ac.signal })).rejects.toThrow("stop requested");
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("aborts while waiting out a Retry-After", async () => {
+    server = await startServer((_req, res) => json(res, 429, {}, { "retry-after": "30" }));
+    client = new PulpClient({ baseUrl: server.url, retry: fastRetry });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new Error("cancelled")), 100);
+    await expect(client.status({ signal: ac.signal })).rejects.toThrow("cancelled");
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe("concurrency and auth", () => {
+  it("keeps at most maxInFlight requests open", async () => {
+    server = await startServer((_req, res) => {
+      setTimeout(() => json(res, 200, status), 40);
+    });
+    client = new PulpClient({ baseUrl: server.url, maxInFlight: 3 });
+    await Promise.all(Array.from({ length: 10 }, () => client!.status()));
+    expect(server.requests).toHaveLength(10);
+    expect(server.peakInFlight).toBe(3);
+  });
+
+  it("sends basic auth but never reports it in request events", async () => {
+    server = await startServer((_req, res) => json(res, 200, status));
+    const events: RequestEvent[] = [];
+    client = new PulpClient({
+      baseUrl: server.url.replace("http://", "http://admin:s3cret-pw@"),
+      onRequest: (e) => events.push(e),
+    });
+    await client.status();
+    expect(server.requests[0]!.headers.authorization).toBe(`Basic ${Buffer.from("admin:s3cret-pw").toString("base64")}`);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ method: "GET", status: 200, attempt: 0 });
+    expect(JSON.stringify(events)).not.toContain("s3cret-pw");
+    expect(events[0]!.url).toBe(`${server.url}/pulp/api/v3/status/`);
+  });
+});

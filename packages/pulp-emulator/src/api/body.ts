@@ -1,0 +1,71 @@
+import type { IncomingMessage } from "node:http";
+import { HttpError } from "./errors";
+
+const MAX_BODY = 20 * 1024 * 1024;
+
+/** A parsed request body: JSON object, or form fields (each value a list of strings). */
+export type ParsedBody = { kind: "json"; value: Record<string, unknown> } | { kind: "form"; value: Record<string, unknown> };
+
+export async function readRaw(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new HttpError(413, { detail: "Request body too large." });
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Parse JSON, form-urlencoded or (simple, text-only) multipart bodies into one field map. Form
+ * values are marked so validators can coerce strings ("true", "5", JSON for objects).
+ */
+export function parseBody(raw: Buffer, contentType: string | undefined): ParsedBody {
+  const type = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  const text = raw.toString("utf8");
+  if (type === "application/x-www-form-urlencoded") {
+    return { kind: "form", value: collectForm(new URLSearchParams(text)) };
+  }
+  if (type === "multipart/form-data") {
+    const boundary = /boundary="?([^";]+)"?/i.exec(contentType ?? "")?.[1];
+    if (!boundary) throw new HttpError(400, { detail: "Multipart form parse error - Invalid boundary in multipart: None" });
+    return { kind: "form", value: parseMultipart(text, boundary) };
+  }
+  if (text.trim() === "") return { kind: "json", value: {} };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new HttpError(400, { detail: `JSON parse error - ${(err as Error).message}` });
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new HttpError(400, {
+      non_field_errors: [`Invalid data. Expected a dictionary, but got ${Array.isArray(value) ? "list" : typeof value}.`],
+    });
+  }
+  return { kind: "json", value: value as Record<string, unknown> };
+}
+
+function collectForm(params: Iterable<[string, string]>): Record<string, unknown> {
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of params) {
+    const list = out[k] ?? [];
+    list.push(v);
+    out[k] = list;
+  }
+  return out;
+}
+
+function parseMultipart(text: string, boundary: string): Record<string, unknown> {
+  const pairs: [string, string][] = [];
+  for (const part of text.split(`--${boundary}`)) {
+    const sep = part.indexOf("\r\n\r\n");
+    if (sep < 0) continue;
+    const head = part.slice(0, sep);
+    const name = /name="([^"]*)"/i.exec(head)?.[1];
+    if (!name) continue;
+    pairs.push([name, part.slice(sep + 4).replace(/\r\n$/, "")]);
+  }
+  return collectForm(pairs);
+}

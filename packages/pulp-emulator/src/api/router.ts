@@ -1,0 +1,87 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { basicAuth } from "../content-app/auth";
+import { API_ROOT, uuid } from "../store/ids";
+import { parseBody, readRaw } from "./body";
+import type { ApiContext } from "./context";
+import { HttpError } from "./errors";
+import type { ApiResponse, Route } from "./request";
+import { accessRoutes } from "./routes/access";
+import { crudRoutes } from "./routes/crud";
+import { miscRoutes } from "./routes/misc";
+import { repositoryRoutes } from "./routes/repos";
+import { taskRoutes } from "./routes/tasks";
+
+/** Endpoints readable without credentials (Pulp's default access policy). */
+const PUBLIC = [`${API_ROOT}status/`, `${API_ROOT}docs/api.json`];
+
+export function allRoutes(): Route[] {
+  return [...miscRoutes(), ...taskRoutes(), ...accessRoutes(), ...repositoryRoutes(), ...crudRoutes()];
+}
+
+/** Dispatch one API request; always answers (DRF-shaped errors), never throws. */
+export async function handleApi(ctx: ApiContext, routes: Route[], req: IncomingMessage, res: ServerResponse, url: URL): Promise<number> {
+  let reply: ApiResponse;
+  try {
+    reply = await route(ctx, routes, req, url);
+  } catch (err) {
+    if (err instanceof HttpError) reply = { status: err.status, body: err.body, headers: err.headers };
+    else {
+      console.error("pulp-emulator: unexpected error", err);
+      reply = { status: 500, body: { detail: "Internal server error." } };
+    }
+  }
+  const headers: Record<string, string> = {
+    "Correlation-ID": uuid().replace(/-/g, ""),
+    Vary: "Accept",
+    "X-Frame-Options": "DENY",
+    ...reply.headers,
+  };
+  if (reply.body === undefined) {
+    res.writeHead(reply.status, headers);
+    res.end();
+  } else {
+    const text = typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);
+    res.writeHead(reply.status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text), ...headers });
+    res.end(req.method === "HEAD" ? undefined : text);
+  }
+  return reply.status;
+}
+
+async function route(ctx: ApiContext, routes: Route[], req: IncomingMessage, url: URL): Promise<ApiResponse> {
+  const method = req.method === "HEAD" ? "GET" : (req.method ?? "GET");
+  const path = url.pathname;
+  const matching = routes.map((r) => ({ r, m: r.pattern.exec(path) })).filter((x) => x.m !== null);
+  if (matching.length === 0) throw new HttpError(404, { detail: "Not found." });
+  const hit = matching.find((x) => x.r.method === method);
+  if (!hit?.m) {
+    const allow = [...new Set(matching.map((x) => x.r.method))].join(", ");
+    throw new HttpError(405, { detail: `Method "${req.method}" not allowed.` }, { Allow: allow });
+  }
+  let user = [...ctx.state.users.values()][0];
+  if (!PUBLIC.includes(path) || req.headers.authorization) {
+    const auth = basicAuth(ctx.state, req.headers);
+    if ("error" in auth) {
+      const detail = auth.error === "missing" ? "Authentication credentials were not provided." : "Invalid username/password.";
+      throw new HttpError(401, { detail }, { "WWW-Authenticate": 'Basic realm="api"' });
+    }
+    user = auth.user;
+    if (!user.is_staff && user.id !== 1) throw new HttpError(403, { detail: "You do not have permission to perform this action." });
+  }
+  if (!user) throw new HttpError(500, { detail: "No users." });
+  const params: Record<string, string> = {};
+  hit.m.slice(1).forEach((v, i) => {
+    params[String(i)] = v ?? "";
+  });
+  let parsed: ReturnType<typeof parseBody> | undefined;
+  return hit.r.handler({
+    method,
+    url,
+    params,
+    user,
+    ctx,
+    body: async () => {
+      parsed ??= parseBody(await readRaw(req), req.headers["content-type"]);
+      return parsed;
+    },
+  });
+}

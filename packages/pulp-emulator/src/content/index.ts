@@ -1,0 +1,11 @@
+export * from "./types";
+export { createArtifactStore } from "./artifact-store";
+export { createUpstream, redactUrl, resolveUrl, type Upstream } from "./upstream";
+export { syncRpm } from "./rpm-sync";
+export { syncDeb } from "./deb-sync";
+export { publishRpm, publishRpmMirror, rpmPackagePath } from "./rpm-publish";
+export { publishDebApt, publishDebVerbatim, debPoolPath } from "./deb-publish";
+export { fetchOnDemand } from "./on-demand";
+export { parseRepomd, splitPackages, parsePrimaryPackage, type Repomd, type RepomdRecord } from "./rpm-metadata";
+export { parseDeb822, field, releaseChecksums } from "./deb822";
+export { materializePublication } from "./materialize";

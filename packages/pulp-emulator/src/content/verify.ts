@@ -1,0 +1,39 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { normalizeAlgorithm } from "./checksum";
+import { type ArtifactStore, ChecksumMismatchError, type ArtifactUnit } from "./types";
+import type { Upstream } from "./upstream";
+
+async function fileDigest(path: string, algorithm: string): Promise<string> {
+  const hash = createHash(normalizeAlgorithm(algorithm));
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+/**
+ * Download a unit's file into the store and verify it against the upstream checksums; returns its
+ * sha256. No-op when the artifact is already stored.
+ */
+export async function downloadUnit(
+  unit: ArtifactUnit,
+  upstream: Upstream,
+  artifacts: ArtifactStore,
+  signal?: AbortSignal,
+): Promise<string> {
+  if (unit.sha256 && artifacts.has(unit.sha256)) return unit.sha256;
+  const info = await upstream.limit(async () =>
+    artifacts.put(await upstream.getStream(unit.source_url, signal), unit.sha256),
+  );
+  if (unit.size && info.size !== unit.size) {
+    throw new ChecksumMismatchError(`${unit.relative_path} (size)`, String(unit.size), String(info.size));
+  }
+  // Upstream may only publish sha1/md5 (old createrepo): verify with the strongest one we have.
+  if (!unit.sha256) {
+    const [algorithm, expected] = Object.entries(unit.checksums)[0] ?? [];
+    if (algorithm && expected) {
+      const actual = await fileDigest(artifacts.path(info.sha256), algorithm);
+      if (actual !== expected.toLowerCase()) throw new ChecksumMismatchError(unit.relative_path, expected, actual);
+    }
+  }
+  return info.sha256;
+}

@@ -1,0 +1,164 @@
+// `release-train sync-package-repos`: nightly package snapshots into Ark, or from Ark into test Pulp.
+import { appendFile, readFile, writeFile } from "node:fs/promises";
+import { PulpClient } from "@release-train/pulp-client";
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { allPackageRepos, loadConfig } from "../config";
+import { selectRepos } from "../selection";
+import { packageSyncSummary } from "../summary/package-sync";
+import { resolveArkVersions } from "../sync/ark-versions";
+import { pulpPort } from "../sync/client-adapter";
+import { consoleReporter } from "../sync/reporter";
+import { type SyncRunResult, syncPackageRepos } from "../sync/run";
+import type { RemoteFields, SyncTarget } from "../sync/types";
+import { resolveVersion } from "../version";
+
+export interface SyncPackageReposCliOptions {
+  config: string;
+  pulpUrl: string;
+  username: string;
+  password?: string;
+  target: SyncTarget;
+  syncGroup?: string;
+  filter?: string;
+  version?: string;
+  dryRun?: boolean;
+  concurrency: number;
+  stateFile?: string;
+  contentGuard?: string;
+  arkUrl?: string;
+  arkUsername?: string;
+  arkPassword?: string;
+  arkContentUrl?: string;
+  versions?: string;
+  remoteUsername?: string;
+  remotePassword?: string;
+  remoteClientCert?: string;
+  remoteClientKey?: string;
+  remoteCaCert?: string;
+  proxyUrl?: string;
+  tlsValidation?: boolean;
+  summaryFile?: string;
+  output?: string;
+}
+
+export function registerSyncPackageRepos(program: Command): Command {
+  return program
+    .command("sync-package-repos")
+    .description("Sync, publish and distribute package repository snapshots (RPM/Deb) into Ark or test Pulp")
+    .requiredOption("--config <dir>", "release-train configuration directory (group_vars/all)")
+    .requiredOption("--pulp-url <url>", "target Pulp URL")
+    .requiredOption("--username <name>", "Pulp username")
+    .option("--password <password>", "Pulp password (default: $PULP_PASSWORD)")
+    .addOption(new Option("--target <target>", "ark (upstream → Ark) or test (Ark → test Pulp)").choices(["ark", "test"]).default("ark"))
+    .option("--sync-group <group>", "only repositories of this sync group")
+    .option("--filter <regexes>", "whitespace-separated regular expressions matched in short_name")
+    .option("--version <version>", "snapshot version YYYYMMDDTHHMMSS (default: now, UTC)")
+    .option("--dry-run", "print the plan and write nothing")
+    .option("--concurrency <n>", "repositories processed in parallel", positiveInt, 8)
+    .option("--state-file <file>", "JSON file recording dispatched tasks, for re-attaching on re-runs")
+    .option("--content-guard <name>", "content guard of new distributions (default: development on ark, none on test; '' for none)")
+    .option("--ark-url <url>", "test: Ark API URL, to find the newest snapshots")
+    .option("--ark-username <name>", "test: Ark API username (default: --remote-username)")
+    .option("--ark-password <password>", "test: Ark API password (default: $ARK_PASSWORD)")
+    .option("--ark-content-url <url>", "test: Ark content app root (default: <ark-url>/pulp/content/)")
+    .option("--versions <json|file>", "test: pinned versions {short_name: version}")
+    .option("--remote-username <name>", "credentials remotes use to download")
+    .option("--remote-password <password>", "(default: $REMOTE_PASSWORD)")
+    .option("--remote-client-cert <file>", "client certificate (PEM) remotes present")
+    .option("--remote-client-key <file>", "its private key (PEM)")
+    .option("--remote-ca-cert <file>", "CA certificate (PEM) remotes trust")
+    .option("--proxy-url <url>", "proxy for remotes")
+    .option("--no-tls-validation", "do not validate upstream TLS certificates")
+    .option("--summary-file <file>", "append the Markdown summary here (default: $GITHUB_STEP_SUMMARY)")
+    .option("--output <file>", "write the full result (JSON) here")
+    .action(async (opts: SyncPackageReposCliOptions) => {
+      const result = await runSyncPackageReposCli(opts);
+      if (result.failed.length) process.exitCode = 1;
+    });
+}
+
+export async function runSyncPackageReposCli(
+  opts: SyncPackageReposCliOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  write: (text: string) => void = (t) => process.stdout.write(t),
+): Promise<SyncRunResult> {
+  const version = resolveVersion(opts.version);
+  const config = await loadConfig(opts.config);
+  const entries = selectRepos(allPackageRepos(config), { filter: opts.filter, syncGroup: opts.syncGroup });
+  const client = new PulpClient({ baseUrl: opts.pulpUrl, username: opts.username, password: opts.password ?? env.PULP_PASSWORD });
+  const arkClient =
+    opts.target === "test" && opts.arkUrl
+      ? new PulpClient({
+          baseUrl: opts.arkUrl,
+          username: opts.arkUsername ?? opts.remoteUsername,
+          password: opts.arkPassword ?? env.ARK_PASSWORD ?? opts.remotePassword ?? env.REMOTE_PASSWORD,
+        })
+      : undefined;
+  try {
+    const remoteOptions = await remoteOptionsFrom(opts, env);
+    const arkVersions =
+      opts.target === "test"
+        ? await resolveArkVersions(arkClient && pulpPort(arkClient), entries, await pinnedVersions(opts.versions))
+        : undefined;
+    const arkContentUrl = opts.arkContentUrl ?? (opts.arkUrl ? new URL("/pulp/content/", opts.arkUrl).href : undefined);
+    const contentGuard = opts.contentGuard ?? (opts.target === "ark" ? "development" : undefined);
+    const result = await syncPackageRepos({
+      pulp: pulpPort(client),
+      entries,
+      target: opts.target,
+      version,
+      dryRun: opts.dryRun ?? false,
+      concurrency: opts.concurrency,
+      contentRoot: new URL("/pulp/content/", opts.pulpUrl).href,
+      reporter: consoleReporter({ actions: env.GITHUB_ACTIONS === "true", write }),
+      ...(opts.stateFile ? { stateFile: opts.stateFile } : {}),
+      ...(contentGuard ? { contentGuard } : {}),
+      ...(remoteOptions ? { remoteOptions } : {}),
+      ...(arkVersions ? { arkVersions } : {}),
+      ...(arkContentUrl ? { arkContentUrl } : {}),
+    });
+    const summary = packageSyncSummary(result);
+    const summaryFile = opts.summaryFile ?? env.GITHUB_STEP_SUMMARY;
+    if (summaryFile) await appendFile(summaryFile, `${summary}\n`);
+    else write(`\n${summary}`);
+    if (opts.output) await writeFile(opts.output, `${JSON.stringify(result, null, 2)}\n`);
+    write(`versions: ${JSON.stringify(result.versions)}\n`);
+    if (result.failed.length) write(`${result.failed.length} repositories failed: ${result.failed.map((r) => r.shortName).join(", ")}\n`);
+    return result;
+  } finally {
+    await client.close();
+    await arkClient?.close();
+  }
+}
+
+async function remoteOptionsFrom(opts: SyncPackageReposCliOptions, env: NodeJS.ProcessEnv) {
+  const fields: Partial<Omit<RemoteFields, "url">> = {};
+  const password = opts.remotePassword ?? env.REMOTE_PASSWORD;
+  if (opts.remoteUsername) fields.username = opts.remoteUsername;
+  if (password) fields.password = password;
+  if (opts.remoteClientCert) fields.client_cert = await readFile(opts.remoteClientCert, "utf8");
+  if (opts.remoteClientKey) fields.client_key = await readFile(opts.remoteClientKey, "utf8");
+  if (opts.remoteCaCert) fields.ca_cert = await readFile(opts.remoteCaCert, "utf8");
+  if (opts.proxyUrl) fields.proxy_url = opts.proxyUrl;
+  if (opts.tlsValidation === false) fields.tls_validation = false;
+  return Object.keys(fields).length ? fields : undefined;
+}
+
+/** `--versions` is inline JSON or a JSON file (e.g. the `versions` output of the Ark run). */
+async function pinnedVersions(value: string | undefined): Promise<Record<string, string>> {
+  if (!value) return {};
+  const text = value.trim().startsWith("{") ? value : await readFile(value, "utf8");
+  const parsed = JSON.parse(text) as unknown;
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("--versions must be a JSON object {short_name: version}");
+  const versions: Record<string, string> = {};
+  for (const [name, version] of Object.entries(parsed)) {
+    versions[name] = resolveVersion(String(version));
+  }
+  return versions;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a positive integer");
+  return n;
+}

@@ -1,0 +1,146 @@
+// Loads the release train's existing Ansible configuration directory unchanged and validates the
+// package repository lists. Every problem is collected and thrown together as one ConfigError.
+import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { isMap, isPair, isScalar, type Node } from "yaml";
+import { ConfigError, type ConfigProblem, sortProblems } from "./errors";
+import { issueProblems } from "./issues";
+import { debRepoSchema, FIELDS, rpmRepoSchema } from "./schema";
+import type { DebPackageRepo, PackageRepo, ReleaseTrainConfig, RpmPackageRepo, SourceLocation } from "./types";
+import { readVarsFiles, type VarsFile } from "./vars-files";
+import { formatYamlPath, locate, type PathSegment } from "./yaml-path";
+
+const LISTS = { rpm: "rpm_package_repos", deb: "deb_package_repos" } as const;
+
+/** Where each validated entry came from, to point at its fields later. */
+const origins = new WeakMap<PackageRepo, { file: VarsFile; path: PathSegment[] }>();
+
+function problemAt(
+  file: VarsFile,
+  path: PathSegment[],
+  message: string,
+  at: "key" | "value" = "value",
+): ConfigProblem {
+  const { line, column } = locate(file.doc, file.lineCounter, path, at);
+  return { file: file.file, path: formatYamlPath(path), line, column, message };
+}
+
+const where = (s: SourceLocation): string => `${s.file}:${s.line}:${s.column} ${s.path}`;
+
+/** Top-level variables of every file; a variable defined twice is a problem naming both places. */
+function collectVariables(files: VarsFile[], problems: ConfigProblem[]) {
+  const variables: Record<string, unknown> = {};
+  const variableSources: Record<string, SourceLocation> = {};
+  const owners: Record<string, VarsFile> = {};
+  for (const file of files) {
+    if (file.doc.errors.length > 0 || !isMap(file.doc.contents)) continue;
+    const values = file.doc.toJS({ maxAliasCount: 1000 }) as Record<string, unknown>;
+    for (const pair of file.doc.contents.items) {
+      if (!isPair(pair) || !isScalar(pair.key)) continue;
+      const name = String(pair.key.value);
+      const keyNode = pair.key as Node;
+      const { line, col: column } = file.lineCounter.linePos(keyNode.range?.[0] ?? 0);
+      const source: SourceLocation = { file: file.file, path: name, line, column };
+      const first = variableSources[name];
+      if (first) {
+        problems.push({
+          file: file.file,
+          path: name,
+          line,
+          column,
+          message: `variable "${name}" is also defined at ${where(first)}; define it in one file only`,
+        });
+        continue;
+      }
+      variables[name] = values[name];
+      variableSources[name] = source;
+      owners[name] = file;
+    }
+  }
+  return { variables, variableSources, owners };
+}
+
+function validateList<K extends "rpm" | "deb">(
+  kind: K,
+  owners: Record<string, VarsFile>,
+  variables: Record<string, unknown>,
+  problems: ConfigProblem[],
+): (K extends "rpm" ? RpmPackageRepo : DebPackageRepo)[] {
+  const listName = LISTS[kind];
+  const file = owners[listName];
+  const value = variables[listName];
+  if (!file) {
+    problems.push({ file: "", path: listName, line: 1, column: 1, message: `"${listName}" is not defined in any file` });
+    return [];
+  }
+  if (!Array.isArray(value)) {
+    problems.push(problemAt(file, [listName], `must be a list of repositories, got ${value === null ? "null" : typeof value}`));
+    return [];
+  }
+  const schema = kind === "rpm" ? rpmRepoSchema : debRepoSchema;
+  const repos: PackageRepo[] = [];
+  value.forEach((entry, index) => {
+    const result = schema.safeParse(entry, { reportInput: true });
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        for (const p of issueProblems(issue, FIELDS[kind])) {
+          problems.push(problemAt(file, [listName, index, ...p.path], p.message, p.at));
+        }
+      }
+      return;
+    }
+    const { line, column } = locate(file.doc, file.lineCounter, [listName, index]);
+    const source = { file: file.file, path: formatYamlPath([listName, index]), line, column };
+    const repo = { kind, ...result.data, source } as PackageRepo;
+    origins.set(repo, { file, path: [listName, index] });
+    repos.push(repo);
+  });
+  return repos as (K extends "rpm" ? RpmPackageRepo : DebPackageRepo)[];
+}
+
+/** Fields whose values name one Pulp object each, so two entries must not share them. */
+const UNIQUE_FIELDS = ["short_name", "base_path", "name", "distribution_name"] as const;
+
+function checkDuplicates(repos: PackageRepo[], problems: ConfigProblem[]): void {
+  for (const field of UNIQUE_FIELDS) {
+    const seen = new Map<string, PackageRepo>();
+    for (const repo of repos) {
+      // Unpublished entries create no distribution, so their distribution_name is unused.
+      if (field === "distribution_name" && !repo.publish) continue;
+      const value = repo[field];
+      const first = seen.get(value);
+      if (!first) {
+        seen.set(value, repo);
+        continue;
+      }
+      const here = origins.get(repo)!;
+      const there = origins.get(first)!;
+      const firstAt = problemAt(there.file, [...there.path, field], "");
+      const firstPlace = `${firstAt.file}:${firstAt.line}:${firstAt.column} ${firstAt.path}`;
+      problems.push(problemAt(here.file, [...here.path, field], `duplicate ${field} "${value}" (also at ${firstPlace})`));
+    }
+  }
+}
+
+/**
+ * Reads every vars file in `dir` and validates `rpm_package_repos` / `deb_package_repos`.
+ * Throws `ConfigError` listing every problem found; nothing else is validated yet.
+ */
+export async function loadConfig(dir: string): Promise<ReleaseTrainConfig> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new ConfigError(dir, [{ file: "", path: "", line: 1, column: 1, message: "not a directory" }]);
+  }
+  const { files, problems } = await readVarsFiles(dir);
+  const { variables, variableSources, owners } = collectVariables(files, problems);
+  const rpm = validateList("rpm", owners, variables, problems);
+  const deb = validateList("deb", owners, variables, problems);
+  checkDuplicates([...rpm, ...deb], problems);
+  if (problems.length > 0) throw new ConfigError(dir, sortProblems(problems));
+  return { dir: resolve(dir), rpm, deb, variables, variableSources };
+}
+
+/** RPM then Deb repositories, in file order. */
+export function allPackageRepos(config: Pick<ReleaseTrainConfig, "rpm" | "deb">): PackageRepo[] {
+  return [...config.rpm, ...config.deb];
+}

@@ -1,0 +1,158 @@
+// Applies one repository's plan: remote → repository → duplicate cleanup → sync (or re-attach) →
+// publish the explicit new version (never "latest", pulpcore#3452) → distribute. Every write goes
+// through the SyncPulp port; every task is awaited through the shared batched TaskWatcher.
+import { choosePublication, planDistribution, type RepoPlan, snapshotVersionOf } from "./plan";
+import type { SyncPulp } from "./pulp-port";
+import type { SnapshotIndex } from "./snapshot-index";
+import { StateFile, type TaskStep } from "./state-file";
+import type { TaskWatcher } from "./task-watcher";
+import type { RepoResult, SyncTarget, TaskRecord } from "./types";
+
+export interface ApplyContext {
+  pulp: SyncPulp;
+  index: SnapshotIndex;
+  watcher: TaskWatcher;
+  state: StateFile;
+  target: SyncTarget;
+  /** `<origin>/pulp/content/` for distribution URLs. */
+  contentRoot: string | undefined;
+  /** Recorded tasks that are still waiting/running, by href (re-attach instead of dispatching). */
+  running: Map<string, TaskRecord>;
+  /** First poll delay for sync tasks (syncs take at least a few hundred ms). */
+  syncPollDelayMs?: number;
+}
+
+const VERSION_HREF = /\/versions\/\d+\/$/;
+const PUBLICATION_HREF = /\/publications\//;
+
+export async function applyRepoPlan(plan: RepoPlan, ctx: ApplyContext, log: (line: string) => void): Promise<RepoResult> {
+  const { spec } = plan;
+  const started = Date.now();
+  const result: RepoResult = {
+    shortName: spec.shortName,
+    repositoryName: spec.repositoryName,
+    kind: spec.kind,
+    changed: false,
+    durationMs: 0,
+    actions: [],
+    tasks: [],
+  };
+  const key = StateFile.key(spec.version, spec.shortName);
+  const did = (action: string) => {
+    result.changed = true;
+    result.actions.push(action);
+    log(action);
+  };
+  /** Dispatch (or re-attach to a still-running recorded task) and wait. */
+  const runTask = async (step: TaskStep, dispatch: () => Promise<string>, initialDelayMs?: number): Promise<TaskRecord> => {
+    const recorded = ctx.state.get(key, ctx.target, step);
+    let href: string;
+    if (recorded && ctx.running.has(recorded)) {
+      href = recorded;
+      log(`${step}: re-attached to running task ${href}`);
+    } else {
+      href = await dispatch();
+      await ctx.state.record(key, ctx.target, step, href);
+    }
+    result.tasks.push(href);
+    return ctx.watcher.wait(href, initialDelayMs === undefined ? {} : { initialDelayMs });
+  };
+
+  try {
+    if (plan.problems.length) throw new Error(plan.problems.join("; "));
+
+    let remoteHref: string | undefined;
+    if (plan.remote?.action === "create") {
+      remoteHref = (await ctx.pulp.createRemote(spec.kind, plan.remote.body)).pulp_href;
+      did(`created remote ${spec.remote?.name}`);
+    } else if (plan.remote?.action === "update") {
+      const { href, patch } = plan.remote;
+      await runTask("remote", () => ctx.pulp.updateRemote(href, patch));
+      remoteHref = href;
+      did(`updated remote ${spec.remote?.name} (${Object.keys(patch).join(", ")})`);
+    } else remoteHref = plan.remote?.href;
+
+    let repoHref: string;
+    let latest: string | undefined;
+    if (plan.repository.action === "create") {
+      const repo = await ctx.pulp.createRepository(spec.kind, plan.repository.body);
+      repoHref = repo.pulp_href;
+      latest = repo.latest_version_href ?? `${repoHref}versions/0/`;
+      did(`created repository ${spec.repositoryName}`);
+    } else {
+      repoHref = plan.repository.href;
+      latest = ctx.index.repositories.get(spec.repositoryName)?.latest_version_href ?? undefined;
+    }
+
+    for (const href of plan.cleanup) {
+      await ctx.pulp.deletePublication(href);
+      did(`deleted duplicate publication ${href}`);
+    }
+
+    let createdPublications: string[] = [];
+    if (plan.sync && remoteHref) {
+      const body = { remote: remoteHref, ...plan.sync };
+      const task = await runTask("sync", () => ctx.pulp.sync(repoHref, body), ctx.syncPollDelayMs);
+      const created = (task.created_resources ?? []).filter((h): h is string => typeof h === "string");
+      const version = created.find((h) => VERSION_HREF.test(h));
+      createdPublications = created.filter((h) => PUBLICATION_HREF.test(h));
+      if (version) {
+        latest = version;
+        result.newRepositoryVersion = version;
+        did(`synced: new version ${version}`);
+      } else log("synced: no change");
+    }
+
+    if (spec.publish && latest) {
+      const { keep, remove } = choosePublication(ctx.index, latest, createdPublications);
+      for (const href of remove) {
+        await ctx.pulp.deletePublication(href);
+        did(`deleted duplicate publication ${href}`);
+      }
+      let publication = keep;
+      if (!publication) {
+        const version = latest;
+        const body = { repository_version: version, ...spec.publish.body };
+        const task = await runTask("publish", () => ctx.pulp.createPublication(spec.publish!.kind, body));
+        publication = (task.created_resources ?? []).find((h): h is string => typeof h === "string" && PUBLICATION_HREF.test(h));
+        if (!publication) throw new Error(`publish task ${task.pulp_href} created no publication`);
+        did(`published ${version}`);
+      }
+      const step = planDistribution(spec, ctx.index, publication);
+      if (step?.action === "exists") {
+        const version = snapshotVersionOf(step.distribution);
+        if (version) result.version = version;
+        result.distributionUrl = step.distribution.base_url ?? urlFor(ctx.contentRoot, step.distribution.base_path);
+        log(`already distributed at ${step.distribution.base_path}`);
+      } else if (step) {
+        const basePath = step.action === "create" ? (step.body.base_path as string) : step.distribution.base_path;
+        if (step.action === "create") {
+          await runTask("distribute", () => ctx.pulp.createDistribution(spec.kind, step.body));
+        } else {
+          await runTask("distribute", () => ctx.pulp.updateDistribution(step.href, step.patch));
+        }
+        result.version = spec.version;
+        result.distributionUrl = urlFor(ctx.contentRoot, basePath);
+        did(`distributed at ${basePath}`);
+      }
+    }
+  } catch (error) {
+    result.error = errorText(error);
+    log(`FAILED: ${result.error}`);
+  }
+  result.durationMs = Date.now() - started;
+  return result;
+}
+
+/** Pulp's own error text: HTTP errors carry the response body (field errors), tasks their description. */
+export function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const body = (error as { body?: unknown }).body;
+  if (body === undefined || body === null || body === "") return error.message;
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  return error.message.includes(text) ? error.message : `${error.message}: ${text}`;
+}
+
+function urlFor(root: string | undefined, basePath: string): string | undefined {
+  return root ? `${root.endsWith("/") ? root : `${root}/`}${basePath}/` : undefined;
+}

@@ -1,0 +1,166 @@
+// The nightly package-snapshot flow for one target: read Pulp once, plan every repository, print
+// the plan, stop there on a dry run, else apply with bounded concurrency. A failing repository
+// never stops the others; the caller fails the run when `failed` is non-empty.
+import pLimit from "p-limit";
+import { applyRepoPlan, errorText } from "./apply";
+import { buildRepoSpec, type DesiredOptions, targetIncludes } from "./desired";
+import { describePlan } from "./describe";
+import { planRepo, type RepoPlan } from "./plan";
+import type { SyncPulp } from "./pulp-port";
+import { readSnapshot } from "./read-state";
+import { SnapshotIndex } from "./snapshot-index";
+import { StateFile } from "./state-file";
+import { FINAL_STATES, TaskWatcher } from "./task-watcher";
+import type { PackageRepoEntry, RepoKind, RepoResult, RepoSpec, SyncTarget, TaskRecord } from "./types";
+
+export interface SyncReporter {
+  /** The plan, once, before anything is written. */
+  plan?(text: string, plans: RepoPlan[]): void;
+  /** A repository started / finished (log lines are buffered per repository for ::group::). */
+  start?(shortName: string): void;
+  done?(result: RepoResult, log: string[], progress: { done: number; total: number }): void;
+}
+
+export interface SyncRunOptions extends Omit<DesiredOptions, "version"> {
+  pulp: SyncPulp;
+  /** Already selected (sync group / filter) configuration entries. */
+  entries: PackageRepoEntry[];
+  target: SyncTarget;
+  /** Snapshot version, taken once at the start of the night. */
+  version: string;
+  dryRun?: boolean;
+  concurrency?: number;
+  stateFile?: string;
+  /** Fallback `<origin>/pulp/content/` when no distribution shows its base_url yet. */
+  contentRoot?: string;
+  reporter?: SyncReporter;
+  polling?: { initialDelayMs?: number; syncInitialDelayMs?: number; maxDelayMs?: number; timeoutMs?: number };
+}
+
+export interface SyncRunResult {
+  target: SyncTarget;
+  version: string;
+  dryRun: boolean;
+  planText: string;
+  results: RepoResult[];
+  /** short_name → snapshot version serving its latest content. */
+  versions: Record<string, string>;
+  failed: RepoResult[];
+}
+
+export async function syncPackageRepos(options: SyncRunOptions): Promise<SyncRunResult> {
+  const entries = options.entries.filter((e) => targetIncludes(e, options.target));
+  const specs: RepoSpec[] = [];
+  const specErrors: RepoResult[] = [];
+  for (const entry of entries) {
+    try {
+      specs.push(buildRepoSpec(entry, options));
+    } catch (error) {
+      specErrors.push(failure(entry, errorText(error)));
+    }
+  }
+
+  const kinds = new Set<RepoKind>(specs.map((s) => s.kind));
+  const guards = [...new Set(specs.flatMap((s) => (s.distribution?.contentGuard ? [s.distribution.contentGuard] : [])))];
+  const index = new SnapshotIndex(await readSnapshot(options.pulp, kinds, guards));
+  const plans = specs.map((spec) => planRepo(spec, index));
+  const planText = describePlan(plans, options.target, options.dryRun ?? false);
+  options.reporter?.plan?.(planText, plans);
+
+  const base = { target: options.target, version: options.version, planText };
+  if (options.dryRun) {
+    const results = [...plans.map(dryRunResult), ...specErrors];
+    return { ...base, dryRun: true, results, versions: {}, failed: results.filter((r) => r.error) };
+  }
+
+  const state = await StateFile.open(options.stateFile);
+  const watcher = new TaskWatcher({
+    listTasks: (hrefs) => options.pulp.listTasks(hrefs),
+    ...(options.polling?.initialDelayMs === undefined ? {} : { initialDelayMs: options.polling.initialDelayMs }),
+    ...(options.polling?.maxDelayMs === undefined ? {} : { maxDelayMs: options.polling.maxDelayMs }),
+    ...(options.polling?.timeoutMs === undefined ? {} : { timeoutMs: options.polling.timeoutMs }),
+  });
+  try {
+    const running = await runningTasks(state, watcher, specs, options.target);
+    const limit = pLimit(options.concurrency ?? 8);
+    const total = plans.length;
+    let done = 0;
+    const results = await Promise.all(
+      plans.map((plan) =>
+        limit(async () => {
+          options.reporter?.start?.(plan.spec.shortName);
+          const lines: string[] = [];
+          const result = await applyRepoPlan(
+            plan,
+            {
+              pulp: options.pulp,
+              index,
+              watcher,
+              state,
+              target: options.target,
+              contentRoot: index.contentRoot() ?? options.contentRoot,
+              running,
+              syncPollDelayMs: options.polling?.syncInitialDelayMs ?? 1000,
+            },
+            (line) => lines.push(line),
+          );
+          done += 1;
+          options.reporter?.done?.(result, lines, { done, total });
+          return result;
+        }),
+      ),
+    );
+    results.push(...specErrors);
+    const versions: Record<string, string> = {};
+    for (const r of results) if (r.version) versions[r.shortName] = r.version;
+    return { ...base, dryRun: false, results, versions, failed: results.filter((r) => r.error) };
+  } finally {
+    watcher.close();
+  }
+}
+
+/** Recorded tasks of this version that Pulp still runs: one bulk lookup for all repositories. */
+async function runningTasks(state: StateFile, watcher: TaskWatcher, specs: RepoSpec[], target: SyncTarget) {
+  const hrefs = state.tasksOf(
+    specs.map((s) => StateFile.key(s.version, s.shortName)),
+    target,
+  );
+  const running = new Map<string, TaskRecord>();
+  if (!hrefs.length) return running;
+  for (const [href, task] of await watcher.states(hrefs)) if (!FINAL_STATES.has(task.state)) running.set(href, task);
+  return running;
+}
+
+function dryRunResult(plan: RepoPlan): RepoResult {
+  const actions: string[] = [];
+  if (plan.remote && plan.remote.action !== "none") actions.push(`${plan.remote.action} remote`);
+  if (plan.repository.action !== "none") actions.push(`${plan.repository.action} repository`);
+  if (plan.cleanup.length) actions.push(`delete ${plan.cleanup.length} duplicate publication(s)`);
+  if (plan.sync) actions.push("sync");
+  if (plan.expect.publish) actions.push("publish");
+  if (plan.expect.distribute) actions.push("distribute");
+  const result: RepoResult = {
+    shortName: plan.spec.shortName,
+    repositoryName: plan.spec.repositoryName,
+    kind: plan.spec.kind,
+    changed: actions.some((a) => a !== "sync"),
+    durationMs: 0,
+    actions,
+    tasks: [],
+  };
+  if (plan.problems.length) result.error = plan.problems.join("; ");
+  return result;
+}
+
+function failure(entry: PackageRepoEntry, error: string): RepoResult {
+  return {
+    shortName: entry.short_name,
+    repositoryName: entry.name,
+    kind: entry.kind,
+    changed: false,
+    durationMs: 0,
+    actions: [],
+    tasks: [],
+    error,
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * Emulator line: replay each module's recorded steps against a fresh emulator and compare every
+ * response with the recorded one (see compare.ts for the rules, seed.ts for preconditions).
+ */
+import { responseFields, validateRequest } from "@release-train/test-support/openapi";
+import { Api } from "./api";
+import { compareResponse, FINAL_STATES } from "./compare";
+import { HrefMap, isPlainObject } from "./href-map";
+import { type Interaction, OMITTED_SPEC, type RecordingFile, type RecordingModule, segments } from "./recordings";
+import { type Knobs, type SeedContext, seedFor } from "./seed";
+import type { Upstreams } from "./upstreams";
+
+export interface EmulatorHandle {
+  url: string;
+  knobs?: Knobs;
+  stop(): Promise<void>;
+}
+
+export type StartEmulator = () => Promise<EmulatorHandle>;
+
+export interface InteractionResult {
+  /** `<file>#<index>` */
+  where: string;
+  method: string;
+  path: string;
+  /** Method and path with ids replaced, e.g. `GET /pulp/api/v3/tasks/<id>/`. */
+  endpoint: string;
+  /** On an endpoint the release train uses (guide §18). */
+  releaseTrain: boolean;
+  ok: boolean;
+  reasons: string[];
+  /** Things the harness adapted (fields newer than the spec left out…), for the record. */
+  notes: string[];
+}
+
+export interface ReplayOptions {
+  start: StartEmulator;
+  upstreams: Upstreams;
+  credentials?: { username: string; password: string };
+}
+
+const TASK_PATH = /^\/pulp\/api\/v3\/tasks\/[^/?]+\/$/;
+
+export async function replayModule(module: RecordingModule, options: ReplayOptions): Promise<InteractionResult[]> {
+  const results: InteractionResult[] = [];
+  for (const segment of segments(module)) results.push(...(await replaySegment(segment, options)));
+  return results;
+}
+
+async function replaySegment(files: RecordingFile[], options: ReplayOptions): Promise<InteractionResult[]> {
+  const emulator = await options.start();
+  const ctx: SeedContext = {
+    api: new Api(emulator.url, options.credentials ?? { username: "admin", password: "password" }),
+    hrefs: new HrefMap(),
+    urls: new Map(),
+    seeded: new Set(),
+    upstreams: options.upstreams,
+    knobs: emulator.knobs,
+  };
+  const results: InteractionResult[] = [];
+  try {
+    for (const file of files) {
+      for (const [index, it] of file.interactions.entries()) {
+        results.push(await replayInteraction(ctx, `${file.name}#${index}`, it));
+      }
+    }
+  } finally {
+    await emulator.stop();
+  }
+  return results;
+}
+
+export async function replayInteraction(ctx: SeedContext, where: string, it: Interaction): Promise<InteractionResult> {
+  const result: InteractionResult = {
+    where,
+    method: it.method,
+    path: it.path,
+    endpoint: endpointOf(it.method, it.path),
+    releaseTrain: isReleaseTrainEndpoint(it.method, it.path),
+    ok: false,
+    reasons: [],
+    notes: [],
+  };
+  try {
+    result.reasons.push(...(await seedFor(ctx, it)));
+    const path = ctx.hrefs.translatePath(it.path);
+    const { body, form } = requestOf(ctx, it, result.notes);
+
+    const recordedState = isPlainObject(it.responseBody) ? it.responseBody["state"] : undefined;
+    const isTaskGet = it.method === "GET" && TASK_PATH.test(it.path.split("?")[0]!);
+    const finalPoll = isTaskGet && FINAL_STATES.has(String(recordedState));
+    const actual = finalPoll ? await ctx.api.pollTask(path) : await ctx.api.request(it.method, path, body, form);
+
+    if (it.responseBody === OMITTED_SPEC) {
+      if (actual.status !== it.status) result.reasons.push(`status ${actual.status} instead of ${it.status}`);
+    } else {
+      result.reasons.push(
+        ...compareResponse({ status: it.status, body: it.responseBody }, actual, {
+          hrefs: ctx.hrefs,
+          urls: ctx.urls,
+          seeded: ctx.seeded,
+          knownFields: responseFields(it.method, it.path, it.status),
+          transientTask: isTaskGet && !finalPoll,
+        }),
+      );
+    }
+    if (actual.status === it.status) ctx.hrefs.learn(it.responseBody, actual.body);
+  } catch (e) {
+    result.reasons.push(`harness: ${(e as Error).message}`);
+  }
+  result.ok = result.reasons.length === 0;
+  return result;
+}
+
+/**
+ * The body to send: hrefs translated; fields the emulated Pulp version does not define (the
+ * recording came from a newer server) are left out, as that server's client would not send them.
+ */
+function requestOf(
+  ctx: SeedContext,
+  it: Interaction,
+  notes: string[],
+): { body?: unknown; form?: Record<string, string> } {
+  if (it.requestBodyForm) {
+    const form: Record<string, string> = {};
+    for (const [k, v] of Object.entries(it.requestBodyForm)) form[k] = ctx.hrefs.translate(v);
+    return { form };
+  }
+  if (it.requestBody === null || it.requestBody === undefined) return {};
+  const body = ctx.hrefs.translateBody(it.requestBody);
+  if (isPlainObject(body)) {
+    for (const error of validateRequest(it.method, it.path, it.requestBody)) {
+      const m = /\s\/([^/\s:]+): Unexpected field$/.exec(error);
+      if (m?.[1] && m[1] in body) {
+        delete body[m[1]];
+        notes.push(`left out ${m[1]} (newer than the spec)`);
+      }
+    }
+  }
+  return { body };
+}
+
+/** `GET /pulp/api/v3/remotes/rpm/rpm/<id>/` — query dropped, uuids and numbers replaced. */
+export function endpointOf(method: string, path: string): string {
+  const p = path
+    .split("?")[0]!
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<id>")
+    .replace(/\/\d+\//g, "/<n>/");
+  return `${method} ${p}`;
+}
+
+/**
+ * Guide §18: what the release train calls — status/spec, rpm/deb/container remotes, repositories
+ * (+ versions, sync, add/remove), publications, distributions, content guards, tasks, orphans,
+ * users and groups, container tags. The file plugin and artifacts are not among them.
+ */
+export function isReleaseTrainEndpoint(method: string, path: string): boolean {
+  const p = path.split("?")[0]!;
+  if (/\/(file\/file|content\/file)\/|\/artifacts\//.test(p)) return false;
+  return (
+    /^\/pulp\/api\/v3\/(docs\/api\.json|status\/|tasks\/|orphans\/|users\/|groups\/|contentguards\/)/.test(p) ||
+    /^\/pulp\/api\/v3\/(remotes|repositories|publications|distributions)\/(rpm|deb|container)\//.test(p) ||
+    /^\/pulp\/api\/v3\/content\/container\/tags\//.test(p) ||
+    (method === "GET" && /^\/pulp\/api\/v3\/(remotes|repositories|publications|distributions)\/$/.test(p))
+  );
+}

