@@ -49,6 +49,9 @@ async function main(): Promise<number> {
     await upstreams.stop();
   }
   const summary = summarize(results);
+  if (process.env["FIDELITY_VERBOSE"]) {
+    for (const r of results) if (!r.ok) console.log(`  ✗ ${r.where} ${r.method} ${r.path}\n      ${r.reasons.join("\n      ")}`);
+  }
   for (const line of formatBreakdown(results)) console.log(line);
   if (summary.releaseTrainFailures.length > 0) {
     console.log(`${summary.releaseTrainFailures.length} failures on release-train endpoints (guide §18), e.g.:`);

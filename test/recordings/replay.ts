@@ -5,7 +5,7 @@
 import { responseFields, validateRequest } from "@release-train/test-support/openapi";
 import { Api } from "./api";
 import { compareResponse, FINAL_STATES } from "./compare";
-import { HrefMap, isPlainObject } from "./href-map";
+import { HrefMap, isHref, isPlainObject } from "./href-map";
 import { type Interaction, OMITTED_SPEC, type RecordingFile, type RecordingModule, segments } from "./recordings";
 import { type Knobs, type SeedContext, seedFor } from "./seed";
 import type { Upstreams } from "./upstreams";
@@ -52,6 +52,7 @@ async function replaySegment(files: RecordingFile[], options: ReplayOptions): Pr
   const ctx: SeedContext = {
     api: new Api(emulator.url, options.credentials ?? { username: "admin", password: "password" }),
     hrefs: new HrefMap(),
+    mentioned: new Set(),
     urls: new Map(),
     seeded: new Set(),
     upstreams: options.upstreams,
@@ -105,6 +106,7 @@ export async function replayInteraction(ctx: SeedContext, where: string, it: Int
       );
     }
     if (actual.status === it.status) ctx.hrefs.learn(it.responseBody, actual.body);
+    mention(ctx.mentioned, [it.path, it.requestBody, it.requestBodyForm, it.responseBody]);
   } catch (e) {
     result.reasons.push(`harness: ${(e as Error).message}`);
   }
@@ -163,4 +165,17 @@ export function isReleaseTrainEndpoint(method: string, path: string): boolean {
     /^\/pulp\/api\/v3\/content\/container\/tags\//.test(p) ||
     (method === "GET" && /^\/pulp\/api\/v3\/(remotes|repositories|publications|distributions)\/$/.test(p))
   );
+}
+
+/** Collect every href in recorded values (paths with their query values, bodies). */
+export function mention(into: Set<string>, value: unknown): void {
+  if (typeof value === "string") {
+    const [path, query] = value.split("?");
+    if (isHref(path)) into.add(path);
+    if (query) for (const [, v] of new URLSearchParams(query)) if (isHref(v)) into.add(v);
+  } else if (Array.isArray(value)) {
+    for (const v of value) mention(into, v);
+  } else if (isPlainObject(value)) {
+    for (const v of Object.values(value)) mention(into, v);
+  }
 }

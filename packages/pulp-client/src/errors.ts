@@ -53,6 +53,25 @@ export class PulpTimeoutError extends Error {
   }
 }
 
+/** No HTTP response at all (refused, reset, TLS failure…) after any retries; `cause` is the transport error. */
+export class PulpConnectionError extends Error {
+  override readonly name = "PulpConnectionError";
+  readonly url: string;
+  readonly code: string | undefined;
+  constructor(
+    readonly method: string,
+    url: string,
+    cause: unknown,
+  ) {
+    const e = cause as { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
+    const code = e?.code ?? e?.cause?.code;
+    const detail = String(e?.cause?.message ?? e?.message ?? cause);
+    super(`${method} ${redactUrl(url)} failed: ${redactString(detail)}${code ? ` (${String(code)})` : ""}`, { cause });
+    this.code = typeof code === "string" ? code : undefined;
+    this.url = redactUrl(url);
+  }
+}
+
 /** `findOne` matched more than one object. */
 export class PulpMultipleMatchError extends Error {
   override readonly name = "PulpMultipleMatchError";

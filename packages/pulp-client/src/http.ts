@@ -1,7 +1,7 @@
 import { rootCertificates } from "node:tls";
 import pLimit, { type LimitFunction } from "p-limit";
 import { Agent, type Dispatcher } from "undici";
-import { PulpHttpError, PulpTimeoutError } from "./errors";
+import { PulpConnectionError, PulpHttpError, PulpTimeoutError } from "./errors";
 import { redactUrl } from "./redact";
 import {
   backoffDelay,
@@ -152,7 +152,10 @@ export class HttpTransport {
       } catch (err) {
         if (options.signal?.aborted) throw options.signal.reason;
         const transient = err instanceof PulpTimeoutError || isConnectionError(err);
-        if (last || !transient) throw err;
+        if (last || !transient) {
+          if (err instanceof PulpTimeoutError) throw err;
+          throw new PulpConnectionError(method, url, err);
+        }
         await sleep(backoffDelay(attempt, this.retry), options.signal);
         continue;
       }

@@ -2,6 +2,7 @@ export { PulpClient, type PulpClientOptions, type OrphanCleanupBody } from "./cl
 export type { CallOptions } from "./context";
 export { parseWith } from "./context";
 export {
+  PulpConnectionError,
   PulpHttpError,
   PulpMultipleMatchError,
   PulpResponseError,
@@ -29,4 +30,5 @@ export * from "./schemas/remotes";
 export * from "./schemas/repositories";
 export * from "./schemas/status";
 export * from "./schemas/tasks";
-export { createdResources, TaskHandle, type WaitOptions, waitAll } from "./task-wait";
+export { createdResource, createdResources, TaskHandle, type WaitOptions, waitAll } from "./task-wait";
+export * from "./vault";

@@ -32,6 +32,14 @@ export function createdResources(task: Task): AnyHref[] {
   return task.created_resources.filter((h): h is AnyHref => typeof h === "string");
 }
 
+/**
+ * The first created resource whose href contains `fragment` (e.g. `"/publications/rpm/rpm/"`):
+ * a `mirror_complete` sync creates a version *and* a publication.
+ */
+export function createdResource<H extends AnyHref>(task: Task, fragment: string): H | undefined {
+  return createdResources(task).find((h) => h.includes(fragment)) as H | undefined;
+}
+
 export async function waitForTask(
   fetchTask: (signal: AbortSignal | undefined) => Promise<Task>,
   href: TaskHref,

@@ -90,7 +90,7 @@ describe("secrets never leak into errors or logs", () => {
       password: "admin-pw-123",
       onRequest: (e) => events.push(e),
     });
-    const err = await client.remotes.rpm
+    const err = (await client.remotes.rpm
       .create({
         name: "r",
         url: "https://upstream/",
@@ -100,7 +100,7 @@ describe("secrets never leak into errors or logs", () => {
         client_key: key,
         sles_auth_token: "sles-tok",
       })
-      .catch((e: unknown) => e as PulpHttpError);
+      .catch((e: unknown) => e)) as PulpHttpError;
     expect(err).toBeInstanceOf(PulpHttpError);
     const everything = [
       err.message,

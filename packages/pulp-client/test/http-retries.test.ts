@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { PulpClient, PulpHttpError, PulpTimeoutError, type RequestEvent } from "../src/index";
+import { PulpClient, PulpConnectionError, PulpHttpError, PulpTimeoutError, type RequestEvent } from "../src/index";
 import { json, type LocalServer, startServer } from "./support/local-server";
 
 const fastRetry = { retries: 3, minDelayMs: 5, maxDelayMs: 20 };
@@ -61,7 +61,9 @@ describe("retries", () => {
     client = new PulpClient({ baseUrl: server.url, retry: fastRetry });
     await client.status();
     expect(server.requests).toHaveLength(2);
-    await expect(client.orphans.cleanup()).rejects.toThrow();
+    const err = await client.orphans.cleanup().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PulpConnectionError);
+    expect((err as Error).message).toMatch(/^POST http:\/\/127\.0\.0\.1:\d+\/pulp\/api\/v3\/orphans\/cleanup\/ failed: /);
     expect(server.requests).toHaveLength(3);
   });
 

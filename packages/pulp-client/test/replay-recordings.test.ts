@@ -1,4 +1,5 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { validateRequest } from "@release-train/test-support/openapi";
 import { isApiSpecFetch, type ReplayServer, startReplay } from "@release-train/test-support/replay";
 import { describeWithShared, recordingsDir } from "@release-train/test-support/shared";
@@ -17,8 +18,18 @@ afterEach(async () => {
   client = replay = undefined;
 });
 
+/**
+ * Fields the shipped spec (rpm 3.20) predates: `generate_repo_config` (rpm 3.23) and `repo_config`
+ * (rpm 3.24). Recordings made against those newer servers (no versions in _index.json) send them.
+ */
+const NEWER_THAN_SPEC = /\/(generate_repo_config|repo_config): Unexpected field$/;
+
 describeWithShared("the client reproduces squeezer's recorded operations", () => {
-  const files = readdirSync(recordingsDir()!).filter((f) => FAMILIES.test(f)).sort();
+  const dir = recordingsDir()!;
+  const files = readdirSync(dir).filter((f) => FAMILIES.test(f)).sort();
+  const index = JSON.parse(readFileSync(join(dir, "_index.json"), "utf8")) as {
+    cassettes: Record<string, { server_versions?: Record<string, string> | null }>;
+  };
 
   it("covers the required recordings", () => {
     expect(files.length).toBeGreaterThan(130);
@@ -32,8 +43,10 @@ describeWithShared("the client reproduces squeezer's recorded operations", () =>
     expect(replay.remaining()).toEqual([]);
     expect(replay.mismatches).toEqual([]);
     // Every request the client sent is a valid request of the real API.
+    const newerServer = !index.cassettes[file.replace(/\.json$/, "")]?.server_versions;
     for (const req of replay.received) {
-      expect(validateRequest(req.method, req.path, req.body), `${req.method} ${req.path}`).toEqual([]);
+      const errors = validateRequest(req.method, req.path, req.body).filter((e) => !(newerServer && NEWER_THAN_SPEC.test(e)));
+      expect(errors, `${req.method} ${req.path}`).toEqual([]);
     }
   });
 });

@@ -99,3 +99,7 @@ export type { ContentEngine } from "./api/engine";
 export type { Knobs, KnobsInput } from "./knobs";
 export { createKnobs } from "./knobs";
 export type { RequestLogEntry } from "./server";
+export * from "./fixtures/index";
+export { createArtifactStore, materializePublication } from "./content/index";
+export type { ArtifactStore, ContentUnit, PublishedFile, RemoteConfig, SyncResult } from "./content/index";
+export { startVault, type RunningVault, type VaultOptions } from "./vault/index";

@@ -57,6 +57,10 @@ export function createEmulatorServer(parts: ServerParts): Server {
       void handleContent(ctx, req, res, url.pathname === "/pulp/content" ? CONTENT_PREFIX : url.pathname);
       return;
     }
+    if (url.pathname.startsWith("/__emulator__/")) {
+      void controlEndpoint(parts, req, res, url.pathname);
+      return;
+    }
     if (parts.vault && url.pathname.startsWith("/v1/")) {
       res.on("finish", () => log(res.statusCode));
       parts.vault(req, res);
@@ -73,4 +77,41 @@ export async function listen(server: Server, port: number, host = "127.0.0.1"): 
     server.listen(port, host, () => resolve());
   });
   return (server.address() as AddressInfo).port;
+}
+
+/**
+ * Out-of-band control for a CLI-run emulator: `GET|PATCH /__emulator__/knobs` (JSON) and
+ * `GET|DELETE /__emulator__/requests` (the request log). Not part of Pulp's API.
+ */
+async function controlEndpoint(parts: ServerParts, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  const json = (status: number, body: unknown) => {
+    res.writeHead(status, { "Content-Type": "application/json" });
+    res.end(JSON.stringify(body));
+  };
+  const { random: _random, ...knobs } = parts.knobs;
+  if (path === "/__emulator__/knobs" && req.method === "GET") return json(200, knobs);
+  if (path === "/__emulator__/knobs" && req.method === "PATCH") {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    let patch: unknown;
+    try {
+      patch = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    } catch {
+      return json(400, { detail: "invalid JSON" });
+    }
+    if (!patch || typeof patch !== "object" || Array.isArray(patch)) return json(400, { detail: "expected an object" });
+    for (const [k, v] of Object.entries(patch)) {
+      if (!(k in knobs) || typeof v !== typeof (knobs as Record<string, unknown>)[k]) return json(400, { detail: `bad knob ${k}` });
+      (parts.knobs as unknown as Record<string, unknown>)[k] = k === "taskDurationMs" ? { ...parts.knobs.taskDurationMs, ...(v as object) } : v;
+    }
+    const { random: _r, ...now } = parts.knobs;
+    return json(200, now);
+  }
+  if (path === "/__emulator__/requests" && req.method === "GET") return json(200, parts.requestLog);
+  if (path === "/__emulator__/requests" && req.method === "DELETE") {
+    parts.requestLog.length = 0;
+    res.writeHead(204).end();
+    return;
+  }
+  json(404, { detail: "Not found." });
 }

@@ -150,6 +150,13 @@ describe("checkX509 (certguard X509CertGuard.permit)", () => {
     expect(checkX509(header, pem("root"))).toBe(X509_NOT_SIGNED);
   });
 
+  it("keeps '+' literal when unquoting, like Python's unquote (nginx leaves '+' unescaped)", () => {
+    const header = pem("client").replaceAll("\n", "%0A").replaceAll(" ", "%20");
+    expect(header).toMatch(/[+/]/);
+    expect(checkX509(header, bundle("root", "int"))).toBeNull();
+    expect(checkX509(header.replaceAll("+", " "), bundle("root", "int"))).not.toBeNull();
+  });
+
   it("reassembles a newline-less PEM whose newlines became spaces (old Apache)", () => {
     const header = pem("client").trim().replaceAll("\n", " ");
     expect(checkX509(header, bundle("root", "int"))).toBeNull();
@@ -174,6 +181,14 @@ describe("checkX509 (certguard X509CertGuard.permit)", () => {
     expect(checkX509("-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n", pem("root"))).toBe(
       "[('PEM routines', '', 'bad base64 decode')]",
     );
+  });
+
+  it("fails with OpenSSL's error when a block of the guard's bundle does not load", () => {
+    const broken = `${pem("root")}-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----\n`;
+    for (let i = 0; i < 2; i++) {
+      expect(checkX509(pem("client"), broken)).toBe("[('PEM routines', '', 'bad base64 decode')]");
+    }
+    expect(checkX509(undefined, broken)).toBe(X509_MISSING_HEADER);
   });
 
   it("refuses everything when the guard's bundle holds no certificate", () => {

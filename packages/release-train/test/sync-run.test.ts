@@ -134,6 +134,11 @@ class MemoryPulp implements SyncPulp {
       return { created: [d.pulp_href] };
     });
   }
+  async getDistribution(href: string) {
+    this.reads++;
+    const d = this.distributions.find((x) => x.pulp_href === href)!;
+    return { ...d, base_url: `http://ark/pulp/content/${d.base_path}/` };
+  }
   async updateDistribution(href: string, patch: Record<string, unknown>) {
     this.write(`update distribution ${href}`);
     return this.task(() => {
@@ -154,7 +159,7 @@ const entry = (short: string): PackageRepoEntry => ({
 const entries = ["a", "b", "c"].map(entry);
 const polling = { initialDelayMs: 5, syncInitialDelayMs: 5, maxDelayMs: 20 };
 const run = (pulp: SyncPulp, version: string, extra: Partial<Parameters<typeof syncPackageRepos>[0]> = {}) =>
-  syncPackageRepos({ pulp, entries, target: "ark", version, contentGuard: "development", polling, contentRoot: "http://ark/pulp/content/", ...extra });
+  syncPackageRepos({ pulp, entries, target: "ark", version, contentGuard: "development", polling, ...extra });
 
 describe("syncPackageRepos (in-memory Pulp)", () => {
   let dir: string | undefined;

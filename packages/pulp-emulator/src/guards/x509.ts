@@ -23,6 +23,26 @@ function loadCertificate(pem: string): Cert {
   }
 }
 
+// Parsed trust stores by bundle text: the content app checks the guard on every request.
+const storeCache = new Map<string, Cert[] | OpenSslError>();
+const STORE_CACHE_SIZE = 64;
+
+function trustStore(caPem: string): Cert[] {
+  let store = storeCache.get(caPem);
+  if (!store) {
+    try {
+      store = certificateBlocks(caPem).map(loadCertificate);
+    } catch (error) {
+      if (!(error instanceof OpenSslError)) throw error;
+      store = error;
+    }
+    if (storeCache.size >= STORE_CACHE_SIZE) storeCache.delete(storeCache.keys().next().value!);
+    storeCache.set(caPem, store);
+  }
+  if (store instanceof OpenSslError) throw store;
+  return store;
+}
+
 /**
  * Null when a request carrying `headerValue` in X-CLIENT-CERT is permitted by an x509 guard whose
  * `ca_certificate` is `caPem`; otherwise the 403 reason Pulp gives.
@@ -35,7 +55,7 @@ export function checkX509(headerValue: string | undefined, caPem: string, now = 
   const clientPem = reassembleClientCert(pyUnquote(headerValue));
   try {
     // Trust store first, as certguard builds it before loading the client certificate.
-    const store = certificateBlocks(caPem).map(loadCertificate);
+    const store = trustStore(caPem);
     const client = loadCertificate(clientPem);
     const failure = verifyCertificate(client, store, now);
     if (!failure) return null;

@@ -137,7 +137,7 @@ function tokenLookupData(auth: VaultAuth, token: Token): unknown {
   };
 }
 
-function loginReply(auth: VaultAuth, token: Token): Reply {
+function loginReply(token: Token): Reply {
   return {
     status: 200,
     json: envelope({
@@ -147,7 +147,7 @@ function loginReply(auth: VaultAuth, token: Token): Reply {
         policies: token.policies,
         token_policies: token.policies,
         metadata: token.meta,
-        lease_duration: auth.remainingTtl(token),
+        lease_duration: token.ttl,
         renewable: true,
         entity_id: "",
         token_type: "service",
@@ -178,7 +178,7 @@ export async function createVaultHandler(options: VaultOptions = {}): Promise<Va
     if (kind === "login" && rest.length === 1) {
       if (method !== "POST" && method !== "PUT") unsupportedOperation();
       const input = await body();
-      return loginReply(auth, auth.loginAppRole(input["role_id"], input["secret_id"]));
+      return loginReply(auth.loginAppRole(input["role_id"], input["secret_id"]));
     }
     if (kind !== "role" || !name || more.length) unsupportedPath();
     const role = auth.appRoles.get(name);
@@ -269,7 +269,7 @@ export async function createVaultHandler(options: VaultOptions = {}): Promise<Va
         displayName: `token${typeof input["display_name"] === "string" ? `-${input["display_name"]}` : ""}`,
         ...(ttl !== undefined && { ttl }),
       });
-      return loginReply(auth, created);
+      return loginReply(created);
     }
     unsupportedPath();
   }

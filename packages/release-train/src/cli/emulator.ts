@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { constants } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { action, UsageError } from "./errors";
@@ -23,7 +24,8 @@ function runEmulatorCli(args: string[]): Promise<number> {
     child.on("error", reject);
     child.on("exit", (code, signal) => {
       process.off("SIGINT", forward).off("SIGTERM", forward);
-      resolve(code ?? (signal ? 128 + 1 : 1));
+      // A child killed by a signal exits like a shell reports it: 128 + signal number.
+      resolve(code ?? 128 + (signal ? constants.signals[signal] : 0));
     });
   });
 }

@@ -7,6 +7,7 @@ import { emulatorCommand } from "./emulator";
 import { reportError } from "./errors";
 import { kayobeUpdateCommand } from "./kayobe-update";
 import { syncGroupsCommand } from "./sync-groups";
+import { syncPackageReposCommand } from "./sync-package-repos";
 import { validateConfigCommand } from "./validate-config";
 
 export function buildProgram(): Command {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addCommand(validateConfigCommand())
     .addCommand(syncGroupsCommand())
+    .addCommand(syncPackageReposCommand())
     .addCommand(kayobeUpdateCommand())
     .addCommand(emulatorCommand());
 }

@@ -1,7 +1,7 @@
 // `release-train sync-package-repos`: nightly package snapshots into Ark, or from Ark into test Pulp.
 import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { PulpClient } from "@release-train/pulp-client";
-import { type Command, InvalidArgumentError, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { allPackageRepos, loadConfig } from "../config";
 import { selectRepos } from "../selection";
 import { packageSyncSummary } from "../summary/package-sync";
@@ -11,6 +11,8 @@ import { consoleReporter } from "../sync/reporter";
 import { type SyncRunResult, syncPackageRepos } from "../sync/run";
 import type { RemoteFields, SyncTarget } from "../sync/types";
 import { resolveVersion } from "../version";
+import { action } from "./errors";
+import { configOption, filterOption } from "./options";
 
 export interface SyncPackageReposCliOptions {
   config: string;
@@ -41,17 +43,16 @@ export interface SyncPackageReposCliOptions {
   output?: string;
 }
 
-export function registerSyncPackageRepos(program: Command): Command {
-  return program
-    .command("sync-package-repos")
-    .description("Sync, publish and distribute package repository snapshots (RPM/Deb) into Ark or test Pulp")
-    .requiredOption("--config <dir>", "release-train configuration directory (group_vars/all)")
+export function syncPackageReposCommand(): Command {
+  return new Command("sync-package-repos")
+    .description("sync, publish and distribute package repository snapshots (RPM/Deb) into Ark, or from Ark into test Pulp")
+    .addOption(configOption())
     .requiredOption("--pulp-url <url>", "target Pulp URL")
     .requiredOption("--username <name>", "Pulp username")
-    .option("--password <password>", "Pulp password (default: $PULP_PASSWORD)")
+    .addOption(new Option("--password <password>", "Pulp password").env("PULP_PASSWORD"))
     .addOption(new Option("--target <target>", "ark (upstream → Ark) or test (Ark → test Pulp)").choices(["ark", "test"]).default("ark"))
     .option("--sync-group <group>", "only repositories of this sync group")
-    .option("--filter <regexes>", "whitespace-separated regular expressions matched in short_name")
+    .addOption(filterOption())
     .option("--version <version>", "snapshot version YYYYMMDDTHHMMSS (default: now, UTC)")
     .option("--dry-run", "print the plan and write nothing")
     .option("--concurrency <n>", "repositories processed in parallel", positiveInt, 8)
@@ -59,11 +60,11 @@ export function registerSyncPackageRepos(program: Command): Command {
     .option("--content-guard <name>", "content guard of new distributions (default: development on ark, none on test; '' for none)")
     .option("--ark-url <url>", "test: Ark API URL, to find the newest snapshots")
     .option("--ark-username <name>", "test: Ark API username (default: --remote-username)")
-    .option("--ark-password <password>", "test: Ark API password (default: $ARK_PASSWORD)")
+    .addOption(new Option("--ark-password <password>", "test: Ark API password").env("ARK_PASSWORD"))
     .option("--ark-content-url <url>", "test: Ark content app root (default: <ark-url>/pulp/content/)")
     .option("--versions <json|file>", "test: pinned versions {short_name: version}")
     .option("--remote-username <name>", "credentials remotes use to download")
-    .option("--remote-password <password>", "(default: $REMOTE_PASSWORD)")
+    .addOption(new Option("--remote-password <password>", "password remotes use to download").env("REMOTE_PASSWORD"))
     .option("--remote-client-cert <file>", "client certificate (PEM) remotes present")
     .option("--remote-client-key <file>", "its private key (PEM)")
     .option("--remote-ca-cert <file>", "CA certificate (PEM) remotes trust")
@@ -71,10 +72,12 @@ export function registerSyncPackageRepos(program: Command): Command {
     .option("--no-tls-validation", "do not validate upstream TLS certificates")
     .option("--summary-file <file>", "append the Markdown summary here (default: $GITHUB_STEP_SUMMARY)")
     .option("--output <file>", "write the full result (JSON) here")
-    .action(async (opts: SyncPackageReposCliOptions) => {
-      const result = await runSyncPackageReposCli(opts);
-      if (result.failed.length) process.exitCode = 1;
-    });
+    .action(
+      action(async (opts: SyncPackageReposCliOptions) => {
+        const result = await runSyncPackageReposCli(opts);
+        if (result.failed.length) process.exitCode = 1;
+      }),
+    );
 }
 
 export async function runSyncPackageReposCli(
@@ -109,7 +112,6 @@ export async function runSyncPackageReposCli(
       version,
       dryRun: opts.dryRun ?? false,
       concurrency: opts.concurrency,
-      contentRoot: new URL("/pulp/content/", opts.pulpUrl).href,
       reporter: consoleReporter({ actions: env.GITHUB_ACTIONS === "true", write }),
       ...(opts.stateFile ? { stateFile: opts.stateFile } : {}),
       ...(contentGuard ? { contentGuard } : {}),

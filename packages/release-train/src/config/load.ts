@@ -27,7 +27,11 @@ function problemAt(
 
 const where = (s: SourceLocation): string => `${s.file}:${s.line}:${s.column} ${s.path}`;
 
-/** Top-level variables of every file; a variable defined twice is a problem naming both places. */
+/**
+ * Top-level variables of every file. As in Ansible, a later file (in sorted order) overrides an
+ * earlier one, and the value used is validated; defining a variable twice is still a problem,
+ * reported at the later place and naming the earlier one.
+ */
 function collectVariables(files: VarsFile[], problems: ConfigProblem[]) {
   const variables: Record<string, unknown> = {};
   const variableSources: Record<string, SourceLocation> = {};
@@ -40,7 +44,6 @@ function collectVariables(files: VarsFile[], problems: ConfigProblem[]) {
       const name = String(pair.key.value);
       const keyNode = pair.key as Node;
       const { line, col: column } = file.lineCounter.linePos(keyNode.range?.[0] ?? 0);
-      const source: SourceLocation = { file: file.file, path: name, line, column };
       const first = variableSources[name];
       if (first) {
         problems.push({
@@ -50,10 +53,9 @@ function collectVariables(files: VarsFile[], problems: ConfigProblem[]) {
           column,
           message: `variable "${name}" is also defined at ${where(first)}; define it in one file only`,
         });
-        continue;
       }
       variables[name] = values[name];
-      variableSources[name] = source;
+      variableSources[name] = { file: file.file, path: name, line, column };
       owners[name] = file;
     }
   }

@@ -10,7 +10,7 @@ import {
   type RpmPackageSpec,
   type ServedDirectory,
   serveDirectory,
-} from "@release-train/pulp-emulator";
+} from "@release-train/pulp-emulator/fixtures";
 import { stringify } from "yaml";
 
 export interface Upstreams {

@@ -94,7 +94,7 @@ export function updatePulpRepoVersions(source: string, versions: Record<string, 
     added.push({ shortName, version });
     // Right after the key that sorts before it (comments above a key stay with that key), else
     // just before the first key (below the header), else at the end.
-    const previous = keysInFile.filter((k) => k < key).at(-1);
+    const previous = keysInFile.filter((k) => k < key).sort().at(-1);
     let at: number;
     if (previous) at = existing.get(previous)!.lineEnd;
     else if (keysInFile.length > 0) at = existing.get(keysInFile[0]!)!.lineStart;

@@ -14,8 +14,8 @@ export interface ApplyContext {
   watcher: TaskWatcher;
   state: StateFile;
   target: SyncTarget;
-  /** `<origin>/pulp/content/` for distribution URLs. */
-  contentRoot: string | undefined;
+  /** `<origin>/pulp/content/` for distribution URLs; learnt from the first created distribution if unknown. */
+  content: { root: string | undefined };
   /** Recorded tasks that are still waiting/running, by href (re-attach instead of dispatching). */
   running: Map<string, TaskRecord>;
   /** First poll delay for sync tasks (syncs take at least a few hundred ms). */
@@ -122,17 +122,23 @@ export async function applyRepoPlan(plan: RepoPlan, ctx: ApplyContext, log: (lin
       if (step?.action === "exists") {
         const version = snapshotVersionOf(step.distribution);
         if (version) result.version = version;
-        result.distributionUrl = step.distribution.base_url ?? urlFor(ctx.contentRoot, step.distribution.base_path);
+        result.distributionUrl = step.distribution.base_url ?? urlFor(ctx.content.root, step.distribution.base_path);
         log(`already distributed at ${step.distribution.base_path}`);
       } else if (step) {
         const basePath = step.action === "create" ? (step.body.base_path as string) : step.distribution.base_path;
         if (step.action === "create") {
-          await runTask("distribute", () => ctx.pulp.createDistribution(spec.kind, step.body));
+          const task = await runTask("distribute", () => ctx.pulp.createDistribution(spec.kind, step.body));
+          const href = (task.created_resources ?? []).find((h): h is string => typeof h === "string");
+          // Pulp's CONTENT_ORIGIN may differ from the API URL: read it once from a real base_url.
+          if (!ctx.content.root && href) {
+            const created = await ctx.pulp.getDistribution(href);
+            if (created.base_url?.endsWith(`${created.base_path}/`)) ctx.content.root = created.base_url.slice(0, -created.base_path.length - 1);
+          }
         } else {
           await runTask("distribute", () => ctx.pulp.updateDistribution(step.href, step.patch));
         }
         result.version = spec.version;
-        result.distributionUrl = urlFor(ctx.contentRoot, basePath);
+        result.distributionUrl = urlFor(ctx.content.root, basePath);
         did(`distributed at ${basePath}`);
       }
     }

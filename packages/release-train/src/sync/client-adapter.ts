@@ -30,6 +30,7 @@ export function pulpPort(client: PulpClient): SyncPulp {
     createPublication: async (kind, body) => (await publications(kind).create(body as never)).href,
     deletePublication: (href) => client.publications.rpm.delete(asHref(href)),
     createDistribution: async (kind, body) => (await client.distributions[kind].create(body as never)).href,
+    getDistribution: (href) => client.distributions.rpm.get(asHref(href)),
     updateDistribution: async (href, patch) => (await client.distributions.rpm.update(asHref(href), patch as never)).href,
   };
 }

@@ -31,5 +31,6 @@ export interface SyncPulp {
   createPublication(kind: PublicationKind, body: Record<string, unknown>): Promise<string>;
   deletePublication(href: string): Promise<void>;
   createDistribution(kind: RepoKind, body: Record<string, unknown>): Promise<string>;
+  getDistribution(href: string): Promise<DistributionRecord>;
   updateDistribution(href: string, patch: Record<string, unknown>): Promise<string>;
 }

@@ -85,6 +85,7 @@ export async function syncPackageRepos(options: SyncRunOptions): Promise<SyncRun
     const limit = pLimit(options.concurrency ?? 8);
     const total = plans.length;
     let done = 0;
+    const content = { root: index.contentRoot() ?? options.contentRoot };
     const results = await Promise.all(
       plans.map((plan) =>
         limit(async () => {
@@ -98,7 +99,7 @@ export async function syncPackageRepos(options: SyncRunOptions): Promise<SyncRun
               watcher,
               state,
               target: options.target,
-              contentRoot: index.contentRoot() ?? options.contentRoot,
+              content,
               running,
               syncPollDelayMs: options.polling?.syncInitialDelayMs ?? 1000,
             },

@@ -45,6 +45,7 @@ export function accessRoutes(): Route[] {
       handler: async (req) => {
         const ctx = req.ctx;
         const data = validate(USER, await req.body(), { partial: false, readOnly: ["pulp_href", "id", "date_joined", "groups", "hidden_fields"], resolve: ctx.resolve });
+        checkEmail(data);
         if (userByName(ctx, String(data["username"]))) throw new HttpError(400, { username: ["A user with that username already exists."] });
         const id = ctx.state.newUserId();
         const user: User = { id, href: `${API_ROOT}users/${id}/`, date_joined: nowIso(), ...(data as Omit<User, "id" | "href" | "date_joined">) };
@@ -59,6 +60,7 @@ export function accessRoutes(): Route[] {
       handler: async (req) => {
         const user = userOf(req);
         const data = validate(USER, await req.body(), { partial: true, readOnly: ["pulp_href", "id", "date_joined", "groups", "hidden_fields"], resolve: req.ctx.resolve });
+        checkEmail(data);
         const clash = data["username"] !== undefined ? userByName(req.ctx, String(data["username"])) : undefined;
         if (clash && clash !== user) throw new HttpError(400, { username: ["A user with that username already exists."] });
         Object.assign(user, data);
@@ -198,4 +200,12 @@ async function changeRole(req: ApiRequest, op: "add" | "remove") {
       for (const g of groups) a.groups.delete(g);
     }
   return { status: 201, body: { role, users, groups } };
+}
+
+/** DRF `EmailField`: blank is allowed, anything else must look like an address. */
+function checkEmail(data: Record<string, unknown>): void {
+  const email = data["email"];
+  if (typeof email === "string" && email !== "" && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+    throw new HttpError(400, { email: ["Enter a valid email address."] });
+  }
 }

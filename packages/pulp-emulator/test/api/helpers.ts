@@ -1,0 +1,106 @@
+import { openapiSpecPath, validateResponse } from "@release-train/test-support";
+import { type Emulator, type EmulatorOptions, startEmulator } from "../../src/index";
+
+export const ADMIN = "Basic " + Buffer.from("admin:password").toString("base64");
+const FINAL = ["completed", "failed", "canceled", "skipped"];
+const hasSpec = openapiSpecPath() !== undefined;
+
+/**
+ * Where the generated spec is less precise than real Pulp: TaskResponse.error is typed as a map of
+ * objects but Pulp sends `{"description": str, "traceback": str}` (guide §12); rpm package JSONFields
+ * (`changelogs`, `files`, `requires`…) are typed `object` but Pulp returns lists; a user's unset
+ * `email` is "" in Django, which the spec's `format: email` does not allow.
+ */
+const SPEC_INACCURACIES = [
+  / \/error\/(description|traceback): must be object$/,
+  /users_(create|list|read|partial_update) 20\d (\/results\/\d+)?\/email: must match format "email"$/,
+  /content_rpm_packages_(list|read) 200 (\/results\/\d+)?\/(changelogs|files|requires|provides|conflicts|obsoletes|suggests|enhances|recommends|supplements): must be object or null$/,
+];
+
+export interface Reply {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
+/** HTTP client for the emulator API that validates every response against the real spec (when ../shared exists). */
+export class Api {
+  readonly violations: string[] = [];
+  constructor(readonly emu: Emulator) {}
+
+  async call(method: string, path: string, body?: unknown, opts: { form?: boolean; auth?: string | null; raw?: string } = {}): Promise<Reply> {
+    const headers: Record<string, string> = {};
+    const auth = opts.auth === undefined ? ADMIN : opts.auth;
+    if (auth) headers["Authorization"] = auth;
+    let payload: string | undefined;
+    if (opts.raw !== undefined) {
+      payload = opts.raw;
+      headers["Content-Type"] = "application/json";
+    } else if (body !== undefined && opts.form) {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
+        for (const item of Array.isArray(v) ? v : [v]) params.append(k, String(item));
+      }
+      payload = params.toString();
+      headers["Content-Type"] = "application/x-www-form-urlencoded";
+    } else if (body !== undefined) {
+      payload = JSON.stringify(body);
+      headers["Content-Type"] = "application/json";
+    }
+    const url = path.startsWith("http") ? path : `${this.emu.url}${path}`;
+    const res = await fetch(url, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON (content app)
+    }
+    const pathname = new URL(url).pathname;
+    if (hasSpec && pathname.startsWith("/pulp/api/v3/") && !pathname.endsWith("docs/api.json")) {
+      const errs = validateResponse(method, pathname, res.status, parsed);
+      for (const e of errs.filter((x) => !SPEC_INACCURACIES.some((re) => re.test(x)))) this.violations.push(`${method} ${pathname} ${res.status}: ${e}`);
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  }
+
+  get = (path: string) => this.call("GET", path);
+  post = (path: string, body: unknown = {}, form = false) => this.call("POST", path, body, { form });
+  patch = (path: string, body: unknown) => this.call("PATCH", path, body);
+  del = (path: string) => this.call("DELETE", path);
+
+  /** Poll a task until final, returning its last body. */
+  async wait(taskHref: string, timeoutMs = 20_000): Promise<any> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const r = await this.get(taskHref);
+      if (r.status !== 200) throw new Error(`task GET ${r.status}`);
+      if (FINAL.includes(r.body.state)) return r.body;
+      if (Date.now() > end) throw new Error(`task ${taskHref} still ${r.body.state}`);
+      await new Promise((res) => setTimeout(res, 10));
+    }
+  }
+
+  /** POST/PATCH/DELETE that must return a 202 task; waits and returns the final task. */
+  async task(method: string, path: string, body?: unknown): Promise<any> {
+    const r = await this.call(method, path, body);
+    if (r.status !== 202) throw new Error(`${method} ${path} → ${r.status} ${JSON.stringify(r.body)}`);
+    return this.wait(r.body.task);
+  }
+
+  async create(path: string, body: unknown): Promise<any> {
+    const r = await this.post(path, body);
+    if (r.status === 201) return r.body;
+    if (r.status === 202) {
+      const t = await this.wait(r.body.task);
+      if (t.state !== "completed") throw new Error(`create task ${t.state}: ${JSON.stringify(t.error)}`);
+      return (await this.get(t.created_resources[0])).body;
+    }
+    throw new Error(`POST ${path} → ${r.status} ${JSON.stringify(r.body)}`);
+  }
+}
+
+export async function startApi(options: EmulatorOptions = {}): Promise<{ emu: Emulator; api: Api }> {
+  const emu = await startEmulator({ vault: false, ...options });
+  return { emu, api: new Api(emu) };
+}
