@@ -53,6 +53,7 @@ async function replaySegment(files: RecordingFile[], options: ReplayOptions): Pr
     api: new Api(emulator.url, options.credentials ?? { username: "admin", password: "password" }),
     hrefs: new HrefMap(),
     mentioned: new Set(),
+    taskOrigins: new Map(),
     urls: new Map(),
     seeded: new Set(),
     upstreams: options.upstreams,
@@ -82,6 +83,11 @@ export async function replayInteraction(ctx: SeedContext, where: string, it: Int
     reasons: [],
     notes: [],
   };
+  const recordedTask = isPlainObject(it.responseBody) ? it.responseBody["task"] : undefined;
+  if (it.status === 202 && isHref(recordedTask)) ctx.taskOrigins.set(recordedTask, result.releaseTrain);
+  // A task poll counts where the operation that spawned it counts (file plugin tasks are not §18).
+  const origin = ctx.taskOrigins.get(it.path.split("?")[0]!);
+  if (origin !== undefined) result.releaseTrain = origin;
   try {
     result.reasons.push(...(await seedFor(ctx, it)));
     const path = ctx.hrefs.translatePath(it.path);

@@ -27,6 +27,8 @@ export interface SeedContext {
   hrefs: HrefMap;
   /** Every href the recording has mentioned so far (requests and responses). */
   mentioned: Set<string>;
+  /** Recorded task href → whether the request that spawned it is a release-train endpoint. */
+  taskOrigins: Map<string, boolean>;
   urls: Map<string, string>;
   seeded: Set<string>;
   upstreams: Upstreams;

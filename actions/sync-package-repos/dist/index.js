@@ -83735,7 +83735,7 @@ var lib_core = __nccwpck_require__(4442);
 // Configuration problems are collected, never thrown one by one: a user fixing their config wants
 // the whole list at once, each pointing at a file, a YAML path and a line:column.
 
-class ConfigError extends Error {
+class errors_ConfigError extends Error {
     dir;
     problems;
     name = "ConfigError";
@@ -83758,7 +83758,7 @@ function problemPath(dir, file, base = process.cwd()) {
     return rel === "" || rel.startsWith("..") || (0,external_node_path_.isAbsolute)(rel) ? absolute : rel;
 }
 /** `file:line:column: path: message`, one per line (the format editors and terminals link). */
-function formatProblems(error, base) {
+function errors_formatProblems(error, base) {
     return sortProblems(error.problems)
         .map((p) => {
         const where = `${problemPath(error.dir, p.file, base)}:${p.line}:${p.column}`;
@@ -83773,7 +83773,7 @@ const escapeProperty = (s) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "
  * `::error file=…,line=…,col=…::msg` lines; GitHub shows them on the file when the path is
  * relative to the workspace (`GITHUB_WORKSPACE`, else the cwd).
  */
-function formatGithubAnnotations(error, base = process.env["GITHUB_WORKSPACE"] || process.cwd()) {
+function errors_formatGithubAnnotations(error, base = process.env["GITHUB_WORKSPACE"] || process.cwd()) {
     return sortProblems(error.problems)
         .map((p) => {
         const file = escapeProperty(problemPath(error.dir, p.file, base));
@@ -93583,7 +93583,11 @@ function problemAt(file, path, message, at = "value") {
     return { file: file.file, path: formatYamlPath(path), line, column, message };
 }
 const where = (s) => `${s.file}:${s.line}:${s.column} ${s.path}`;
-/** Top-level variables of every file; a variable defined twice is a problem naming both places. */
+/**
+ * Top-level variables of every file. As in Ansible, a later file (in sorted order) overrides an
+ * earlier one, and the value used is validated; defining a variable twice is still a problem,
+ * reported at the later place and naming the earlier one.
+ */
 function collectVariables(files, problems) {
     const variables = {};
     const variableSources = {};
@@ -93598,7 +93602,6 @@ function collectVariables(files, problems) {
             const name = String(pair.key.value);
             const keyNode = pair.key;
             const { line, col: column } = file.lineCounter.linePos(keyNode.range?.[0] ?? 0);
-            const source = { file: file.file, path: name, line, column };
             const first = variableSources[name];
             if (first) {
                 problems.push({
@@ -93608,10 +93611,9 @@ function collectVariables(files, problems) {
                     column,
                     message: `variable "${name}" is also defined at ${where(first)}; define it in one file only`,
                 });
-                continue;
             }
             variables[name] = values[name];
-            variableSources[name] = source;
+            variableSources[name] = { file: file.file, path: name, line, column };
             owners[name] = file;
         }
     }
@@ -93679,7 +93681,7 @@ function checkDuplicates(repos, problems) {
 async function loadConfig(dir) {
     const info = await (0,promises_.stat)(dir).catch(() => undefined);
     if (!info?.isDirectory()) {
-        throw new ConfigError(dir, [{ file: "", path: "", line: 1, column: 1, message: "not a directory" }]);
+        throw new errors_ConfigError(dir, [{ file: "", path: "", line: 1, column: 1, message: "not a directory" }]);
     }
     const { files, problems } = await readVarsFiles(dir);
     const { variables, variableSources, owners } = collectVariables(files, problems);
@@ -93687,7 +93689,7 @@ async function loadConfig(dir) {
     const deb = validateList("deb", owners, variables, problems);
     checkDuplicates([...rpm, ...deb], problems);
     if (problems.length > 0)
-        throw new ConfigError(dir, sortProblems(problems));
+        throw new errors_ConfigError(dir, sortProblems(problems));
     return { dir: (0,external_node_path_.resolve)(dir), rpm, deb, variables, variableSources };
 }
 /** RPM then Deb repositories, in file order. */
@@ -93838,6 +93840,22 @@ class PulpTimeoutError extends Error {
     constructor(message, timeoutMs) {
         super(redactString(message));
         this.timeoutMs = timeoutMs;
+    }
+}
+/** No HTTP response at all (refused, reset, TLS failure…) after any retries; `cause` is the transport error. */
+class PulpConnectionError extends Error {
+    method;
+    name = "PulpConnectionError";
+    url;
+    code;
+    constructor(method, url, cause) {
+        const e = cause;
+        const code = e?.code ?? e?.cause?.code;
+        const detail = String(e?.cause?.message ?? e?.message ?? cause);
+        super(`${method} ${redactUrl(url)} failed: ${redactString(detail)}${code ? ` (${String(code)})` : ""}`, { cause });
+        this.method = method;
+        this.code = typeof code === "string" ? code : undefined;
+        this.url = redactUrl(url);
     }
 }
 /** `findOne` matched more than one object. */
@@ -94058,6 +94076,13 @@ class TaskHandle {
 /** Hrefs the task created (new repository version, publication, distribution…), placeholders dropped. */
 function createdResources(task) {
     return task.created_resources.filter((h) => typeof h === "string");
+}
+/**
+ * The first created resource whose href contains `fragment` (e.g. `"/publications/rpm/rpm/"`):
+ * a `mirror_complete` sync creates a version *and* a publication.
+ */
+function createdResource(task, fragment) {
+    return createdResources(task).find((h) => h.includes(fragment));
 }
 async function waitForTask(fetchTask, href, opts = {}) {
     const min = opts.pollMinMs ?? 250;
@@ -94488,8 +94513,11 @@ class HttpTransport {
                 if (options.signal?.aborted)
                     throw options.signal.reason;
                 const transient = err instanceof PulpTimeoutError || isConnectionError(err);
-                if (last || !transient)
-                    throw err;
+                if (last || !transient) {
+                    if (err instanceof PulpTimeoutError)
+                        throw err;
+                    throw new PulpConnectionError(method, url, err);
+                }
                 await sleep(backoffDelay(attempt, this.retry), options.signal);
                 continue;
             }
@@ -95375,7 +95403,223 @@ function schemaForResponse(method, path, status) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ../../packages/pulp-client/src/vault/errors.ts
+
+// Vault token formats: "hvs."/"hvb."/"hvr." (1.10+) and legacy "s."/"b."/"r." service/batch tokens.
+const VAULT_TOKEN = /\b(?:hv[sbr]|[sbr])\.[A-Za-z0-9_-]{16,}/g;
+/** Free text with Vault tokens, PEM private keys and URL credentials removed. */
+function redactVaultText(text) {
+    return redactString(text).replace(VAULT_TOKEN, "<redacted token>");
+}
+/** A failed Vault call: HTTP status (0 when no response) and Vault's `errors[]`, redacted. */
+class errors_VaultError extends Error {
+    method;
+    path;
+    status;
+    name = "VaultError";
+    errors;
+    constructor(method, 
+    /** API path below `/v1/` (never contains credentials). */
+    path, status, errors, options) {
+        const clean = errors.map(redactVaultText);
+        const detail = clean.length ? clean.join("; ") : "no error details";
+        super(`Vault ${method} /v1/${path} failed${status ? ` with HTTP ${status}` : ""}: ${detail}`, options);
+        this.method = method;
+        this.path = path;
+        this.status = status;
+        this.errors = clean;
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/pulp-client/src/vault/schemas.ts
+// zod schemas of the Vault responses the client reads (HashiCorp Vault HTTP API).
+
+const pem = schemas_string().includes("-----BEGIN CERTIFICATE-----");
+const schemas_vaultErrorBodySchema = object({ errors: array(schemas_string()) });
+const schemas_vaultAuthResponseSchema = object({
+    auth: object({
+        client_token: schemas_string().min(1),
+        accessor: schemas_string().optional(),
+        policies: array(schemas_string()).nullish(),
+        token_policies: array(schemas_string()).nullish(),
+        lease_duration: schemas_number().int().nonnegative(),
+        renewable: schemas_boolean().optional(),
+    }),
+});
+const schemas_vaultTokenLookupSchema = object({
+    data: object({
+        policies: array(schemas_string()).nullish(),
+        ttl: schemas_number().int().nonnegative(),
+        expire_time: schemas_string().nullish(),
+        display_name: schemas_string().optional(),
+        renewable: schemas_boolean().optional(),
+    }),
+});
+const schemas_vaultIssueResponseSchema = object({
+    data: object({
+        certificate: pem,
+        issuing_ca: pem,
+        ca_chain: array(pem).nullish(),
+        private_key: schemas_string().includes("PRIVATE KEY"),
+        private_key_type: schemas_string(),
+        serial_number: schemas_string().regex(/^[0-9a-f]{2}(?::[0-9a-f]{2})*$/i),
+        expiration: schemas_number().int().positive(),
+    }),
+    warnings: array(schemas_string()).nullish(),
+});
+const schemas_vaultCertResponseSchema = object({
+    data: object({
+        certificate: pem,
+        // `cert/ca_chain` carries the chain here on Vault ≥1.11 (a string, or a list on some versions).
+        ca_chain: union([schemas_string(), array(schemas_string())]).nullish(),
+    }),
+});
+
+;// CONCATENATED MODULE: ../../packages/pulp-client/src/vault/client.ts
+// Minimal Vault client for the release train: token / AppRole login and PKI certificate issuance.
+
+
+
+
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+/** Individual PEM certificates of a bundle, each ending with a newline. */
+function splitPemBundle(bundle) {
+    const text = typeof bundle === "string" ? bundle : bundle.join("\n");
+    return (text.match(PEM_CERT) ?? []).map((pem) => `${pem}\n`);
+}
+function joinList(value) {
+    if (value === undefined)
+        return undefined;
+    return typeof value === "string" ? value : value.join(",");
+}
+function trimSlashes(path) {
+    return path.replace(/^\/+|\/+$/g, "");
+}
+class VaultClient {
+    url;
+    #token;
+    #dispatcher;
+    #timeoutMs;
+    constructor(options) {
+        this.url = options.url.replace(/\/+$/, "");
+        this.#token = options.token;
+        this.#timeoutMs = options.requestTimeoutMs ?? 30_000;
+        const tls = options.caCert !== undefined || options.tlsVerify === false;
+        this.#dispatcher =
+            options.dispatcher ??
+                (tls
+                    ? new Agent({
+                        connect: {
+                            rejectUnauthorized: options.tlsVerify !== false,
+                            ...(options.caCert !== undefined && { ca: [...rootCertificates, options.caCert] }),
+                        },
+                    })
+                    : undefined);
+    }
+    /** True once a token is set (given, or obtained by a login). */
+    get authenticated() {
+        return this.#token !== undefined;
+    }
+    /** Uses `token` from now on, after checking it with `auth/token/lookup-self`. */
+    async loginToken(token) {
+        const body = await this.#call("GET", "auth/token/lookup-self", vaultTokenLookupSchema, { token });
+        this.#token = token;
+        return { policies: body.data.policies ?? [], ttl: body.data.ttl };
+    }
+    /** `auth/<mount>/login` with an AppRole's role_id and secret_id; keeps the returned token. */
+    async loginAppRole(roleId, secretId, mount = "approle") {
+        const body = await this.#call("POST", `auth/${trimSlashes(mount)}/login`, vaultAuthResponseSchema, {
+            body: { role_id: roleId, secret_id: secretId },
+            token: null,
+        });
+        this.#token = body.auth.client_token;
+        return { policies: body.auth.token_policies ?? body.auth.policies ?? [], ttl: body.auth.lease_duration };
+    }
+    /** `<mount>/issue/<role>`: a new private key and a certificate for it. */
+    async issueCertificate(mount, role, params) {
+        const requestBody = { common_name: params.common_name };
+        if (params.ttl !== undefined)
+            requestBody["ttl"] = params.ttl;
+        const altNames = joinList(params.alt_names);
+        if (altNames)
+            requestBody["alt_names"] = altNames;
+        const ipSans = joinList(params.ip_sans);
+        if (ipSans)
+            requestBody["ip_sans"] = ipSans;
+        const path = `${trimSlashes(mount)}/issue/${encodeURIComponent(role)}`;
+        const { data, warnings } = await this.#call("POST", path, vaultIssueResponseSchema, { body: requestBody });
+        return {
+            certificate: data.certificate,
+            privateKey: data.private_key,
+            privateKeyType: data.private_key_type,
+            issuingCa: data.issuing_ca,
+            caChain: data.ca_chain?.length ? data.ca_chain : [data.issuing_ca],
+            serialNumber: data.serial_number,
+            expiration: new Date(data.expiration * 1000),
+            warnings: warnings ?? [],
+        };
+    }
+    /** The mount's CA certificate (PEM), from `<mount>/cert/ca`. */
+    async readCaCertificate(mount) {
+        const body = await this.#call("GET", `${trimSlashes(mount)}/cert/ca`, vaultCertResponseSchema);
+        return body.data.certificate;
+    }
+    /** The mount's CA chain (PEM certificates, issuing CA first), from `<mount>/cert/ca_chain`. */
+    async readCaChain(mount) {
+        const body = await this.#call("GET", `${trimSlashes(mount)}/cert/ca_chain`, vaultCertResponseSchema);
+        return splitPemBundle(body.data.ca_chain ?? body.data.certificate);
+    }
+    /** Sends one request; `token: null` sends none, undefined the client's own. */
+    async #call(method, path, schema, options = {}) {
+        const token = options.token === null ? undefined : (options.token ?? this.#token);
+        const headers = { accept: "application/json" };
+        if (token)
+            headers["x-vault-token"] = token;
+        if (options.body !== undefined)
+            headers["content-type"] = "application/json";
+        let status = 0;
+        let text = "";
+        try {
+            const response = await request(`${this.url}/v1/${path}`, {
+                method,
+                headers,
+                ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+                ...(this.#dispatcher && { dispatcher: this.#dispatcher }),
+                signal: AbortSignal.timeout(this.#timeoutMs),
+            });
+            status = response.statusCode;
+            text = await response.body.text();
+        }
+        catch (error) {
+            const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+            throw new VaultError(method, path, 0, [reason], { cause: error });
+        }
+        let json;
+        try {
+            json = text ? JSON.parse(text) : undefined;
+        }
+        catch {
+            json = undefined;
+        }
+        if (status < 200 || status >= 300) {
+            const parsed = vaultErrorBodySchema.safeParse(json);
+            throw new VaultError(method, path, status, parsed.success ? parsed.data.errors : []);
+        }
+        const parsed = schema.safeParse(json);
+        if (!parsed.success) {
+            const issues = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`);
+            throw new VaultError(method, path, status, [`unexpected response: ${issues.join(", ")}`]);
+        }
+        return parsed.data;
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/pulp-client/src/vault/index.ts
+
+
+
 ;// CONCATENATED MODULE: ../../packages/pulp-client/src/index.ts
+
 
 
 
@@ -95414,7 +95658,7 @@ const {
   /* CommanderError */ "b7": CommanderError,
   /* InvalidArgumentError */ "Di": esm_InvalidArgumentError,
   /* InvalidOptionArgumentError */ "a2": InvalidOptionArgumentError, // deprecated old name
-  /* Command */ "uB": Command,
+  /* Command */ "uB": esm_Command,
   /* Argument */ "ef": Argument,
   /* Option */ "c$": esm_Option,
   /* Help */ "_V": Help,
@@ -95687,6 +95931,7 @@ function pulpPort(client) {
         createPublication: async (kind, body) => (await publications(kind).create(body)).href,
         deletePublication: (href) => client.publications.rpm.delete(asHref(href)),
         createDistribution: async (kind, body) => (await client.distributions[kind].create(body)).href,
+        getDistribution: (href) => client.distributions.rpm.get(asHref(href)),
         updateDistribution: async (href, patch) => (await client.distributions.rpm.update(asHref(href), patch)).href,
     };
 }
@@ -95904,19 +96149,26 @@ async function applyRepoPlan(plan, ctx, log) {
                 const version = snapshotVersionOf(step.distribution);
                 if (version)
                     result.version = version;
-                result.distributionUrl = step.distribution.base_url ?? urlFor(ctx.contentRoot, step.distribution.base_path);
+                result.distributionUrl = step.distribution.base_url ?? urlFor(ctx.content.root, step.distribution.base_path);
                 log(`already distributed at ${step.distribution.base_path}`);
             }
             else if (step) {
                 const basePath = step.action === "create" ? step.body.base_path : step.distribution.base_path;
                 if (step.action === "create") {
-                    await runTask("distribute", () => ctx.pulp.createDistribution(spec.kind, step.body));
+                    const task = await runTask("distribute", () => ctx.pulp.createDistribution(spec.kind, step.body));
+                    const href = (task.created_resources ?? []).find((h) => typeof h === "string");
+                    // Pulp's CONTENT_ORIGIN may differ from the API URL: read it once from a real base_url.
+                    if (!ctx.content.root && href) {
+                        const created = await ctx.pulp.getDistribution(href);
+                        if (created.base_url?.endsWith(`${created.base_path}/`))
+                            ctx.content.root = created.base_url.slice(0, -created.base_path.length - 1);
+                    }
                 }
                 else {
                     await runTask("distribute", () => ctx.pulp.updateDistribution(step.href, step.patch));
                 }
                 result.version = spec.version;
-                result.distributionUrl = urlFor(ctx.contentRoot, basePath);
+                result.distributionUrl = urlFor(ctx.content.root, basePath);
                 did(`distributed at ${basePath}`);
             }
         }
@@ -96307,6 +96559,7 @@ async function syncPackageRepos(options) {
         const limit = pLimit(options.concurrency ?? 8);
         const total = plans.length;
         let done = 0;
+        const content = { root: index.contentRoot() ?? options.contentRoot };
         const results = await Promise.all(plans.map((plan) => limit(async () => {
             options.reporter?.start?.(plan.spec.shortName);
             const lines = [];
@@ -96316,7 +96569,7 @@ async function syncPackageRepos(options) {
                 watcher,
                 state,
                 target: options.target,
-                contentRoot: index.contentRoot() ?? options.contentRoot,
+                content,
                 running,
                 syncPollDelayMs: options.polling?.syncInitialDelayMs ?? 1000,
             }, (line) => lines.push(line));
@@ -96437,6 +96690,54 @@ function resolveVersion(given, now = () => new Date()) {
     return given;
 }
 
+;// CONCATENATED MODULE: ../../packages/release-train/src/cli/errors.ts
+// How the CLI reports failures: configuration problems all at once (plus GitHub annotations when
+// running in Actions), other known errors as one line, exit code 1.
+
+/** Errors whose message is meant for the user (no stack trace needed). */
+class UsageError extends (/* unused pure expression or super */ null && (Error)) {
+    name = "UsageError";
+}
+function reportError(error, stderr = process.stderr) {
+    if (error instanceof ConfigError) {
+        stderr.write(`${error.message}:\n${formatProblems(error)}\n`);
+        // GitHub reads workflow commands from stderr as well as stdout; keep stdout for JSON.
+        if (process.env["GITHUB_ACTIONS"] === "true")
+            stderr.write(`${formatGithubAnnotations(error)}\n`);
+    }
+    else if (error instanceof Error) {
+        stderr.write(`release-train: ${error.name === "Error" ? "" : `${error.name}: `}${error.message}\n`);
+        if (process.env["RELEASE_TRAIN_DEBUG"] && error.stack)
+            stderr.write(`${error.stack}\n`);
+    }
+    else {
+        stderr.write(`release-train: ${String(error)}\n`);
+    }
+}
+/** Wraps a command action so that any error is reported and sets exit code 1. */
+function errors_action(fn) {
+    return async (...args) => {
+        try {
+            await fn(...args);
+        }
+        catch (error) {
+            reportError(error);
+            process.exitCode = 1;
+        }
+    };
+}
+function printJson(value) {
+    process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/cli/options.ts
+// Options shared by several commands.
+
+const options_configOption = () => new Option("--config <dir>", "release train configuration directory (Ansible group_vars/all)")
+    .env("RELEASE_TRAIN_CONFIG")
+    .makeOptionMandatory();
+const options_filterOption = () => new Option("--filter <regexes>", "whitespace-separated regular expressions searched in short_name (OR)").default("");
+
 ;// CONCATENATED MODULE: ../../packages/release-train/src/cli/sync-package-repos.ts
 // `release-train sync-package-repos`: nightly package snapshots into Ark, or from Ark into test Pulp.
 
@@ -96450,17 +96751,18 @@ function resolveVersion(given, now = () => new Date()) {
 
 
 
-function registerSyncPackageRepos(program) {
-    return program
-        .command("sync-package-repos")
-        .description("Sync, publish and distribute package repository snapshots (RPM/Deb) into Ark or test Pulp")
-        .requiredOption("--config <dir>", "release-train configuration directory (group_vars/all)")
+
+
+function syncPackageReposCommand() {
+    return new Command("sync-package-repos")
+        .description("sync, publish and distribute package repository snapshots (RPM/Deb) into Ark, or from Ark into test Pulp")
+        .addOption(configOption())
         .requiredOption("--pulp-url <url>", "target Pulp URL")
         .requiredOption("--username <name>", "Pulp username")
-        .option("--password <password>", "Pulp password (default: $PULP_PASSWORD)")
+        .addOption(new Option("--password <password>", "Pulp password").env("PULP_PASSWORD"))
         .addOption(new Option("--target <target>", "ark (upstream → Ark) or test (Ark → test Pulp)").choices(["ark", "test"]).default("ark"))
         .option("--sync-group <group>", "only repositories of this sync group")
-        .option("--filter <regexes>", "whitespace-separated regular expressions matched in short_name")
+        .addOption(filterOption())
         .option("--version <version>", "snapshot version YYYYMMDDTHHMMSS (default: now, UTC)")
         .option("--dry-run", "print the plan and write nothing")
         .option("--concurrency <n>", "repositories processed in parallel", positiveInt, 8)
@@ -96468,11 +96770,11 @@ function registerSyncPackageRepos(program) {
         .option("--content-guard <name>", "content guard of new distributions (default: development on ark, none on test; '' for none)")
         .option("--ark-url <url>", "test: Ark API URL, to find the newest snapshots")
         .option("--ark-username <name>", "test: Ark API username (default: --remote-username)")
-        .option("--ark-password <password>", "test: Ark API password (default: $ARK_PASSWORD)")
+        .addOption(new Option("--ark-password <password>", "test: Ark API password").env("ARK_PASSWORD"))
         .option("--ark-content-url <url>", "test: Ark content app root (default: <ark-url>/pulp/content/)")
         .option("--versions <json|file>", "test: pinned versions {short_name: version}")
         .option("--remote-username <name>", "credentials remotes use to download")
-        .option("--remote-password <password>", "(default: $REMOTE_PASSWORD)")
+        .addOption(new Option("--remote-password <password>", "password remotes use to download").env("REMOTE_PASSWORD"))
         .option("--remote-client-cert <file>", "client certificate (PEM) remotes present")
         .option("--remote-client-key <file>", "its private key (PEM)")
         .option("--remote-ca-cert <file>", "CA certificate (PEM) remotes trust")
@@ -96480,11 +96782,11 @@ function registerSyncPackageRepos(program) {
         .option("--no-tls-validation", "do not validate upstream TLS certificates")
         .option("--summary-file <file>", "append the Markdown summary here (default: $GITHUB_STEP_SUMMARY)")
         .option("--output <file>", "write the full result (JSON) here")
-        .action(async (opts) => {
+        .action(action(async (opts) => {
         const result = await runSyncPackageReposCli(opts);
         if (result.failed.length)
             process.exitCode = 1;
-    });
+    }));
 }
 async function runSyncPackageReposCli(opts, env = process.env, write = (t) => process.stdout.write(t)) {
     const version = resolveVersion(opts.version);
@@ -96512,7 +96814,6 @@ async function runSyncPackageReposCli(opts, env = process.env, write = (t) => pr
             version,
             dryRun: opts.dryRun ?? false,
             concurrency: opts.concurrency,
-            contentRoot: new URL("/pulp/content/", opts.pulpUrl).href,
             reporter: consoleReporter({ actions: env.GITHUB_ACTIONS === "true", write }),
             ...(opts.stateFile ? { stateFile: opts.stateFile } : {}),
             ...(contentGuard ? { contentGuard } : {}),
@@ -97090,9 +97391,9 @@ async function cliOptions(inputs, pemDir) {
     return options;
 }
 function fail(error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof errors_ConfigError) {
         // One annotation per problem, on the offending file and line.
-        process.stdout.write(`${formatGithubAnnotations(error)}\n`);
+        process.stdout.write(`${errors_formatGithubAnnotations(error)}\n`);
         lib_core.setFailed(error.message);
     }
     else {

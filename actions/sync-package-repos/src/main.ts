@@ -11,9 +11,9 @@ import {
   runSyncPackageReposCli,
   type SyncPackageReposCliOptions,
   syncGroups,
-  updateKayobeConfig,
 } from "@release-train/release-train";
 import { type ActionInputs, InputError, readInputs, SECRET_INPUTS } from "./inputs";
+import { proposeKayobeVersions } from "./kayobe";
 
 async function run(): Promise<void> {
   // Mask secrets before anything can print them; PEM keys line by line, as the runner matches lines.
@@ -39,8 +39,12 @@ async function run(): Promise<void> {
     core.setOutput("tasks", JSON.stringify(tasks));
 
     if (inputs.kayobeConfig && !result.dryRun) {
-      const update = await updateKayobeConfig(inputs.kayobeConfig, result.versions);
-      core.info(update.changed ? `updated ${update.file}` : `${update.file} already up to date`);
+      const kayobe = await proposeKayobeVersions(inputs.kayobeConfig, result.versions, {
+        version: result.version,
+        token: inputs.githubToken,
+      });
+      core.info(kayobe.changed ? `updated ${kayobe.file}` : `${kayobe.file} already up to date`);
+      if (kayobe.pullRequest) core.notice(`kayobe-config pull request: ${kayobe.pullRequest.url}`);
     }
     if (result.failed.length) {
       core.setFailed(`${result.failed.length} repositories failed: ${result.failed.map((r) => r.shortName).join(", ")}`);

@@ -185,8 +185,13 @@ export class HttpTransport {
     const headers: Record<string, string> = { accept: "application/json" };
     if (this.authorization) headers["authorization"] = this.authorization;
     if (payload !== undefined) headers["content-type"] = "application/json";
-    const event = (extra: Partial<RequestEvent>) =>
-      this.onRequest?.({ method, url: redactUrl(url), durationMs: performance.now() - started, attempt, ...extra });
+    const event = (extra: Partial<RequestEvent>) => {
+      try {
+        this.onRequest?.({ method, url: redactUrl(url), durationMs: performance.now() - started, attempt, ...extra });
+      } catch {
+        // A failing logger must not fail the request.
+      }
+    };
     try {
       const res = await this.dispatcher.request({
         origin: u.origin,

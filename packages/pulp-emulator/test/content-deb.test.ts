@@ -15,6 +15,7 @@ import {
   syncDeb,
 } from "../src/content";
 import { field, parseDeb822 } from "../src/content/deb822";
+import { run } from "../src/fixtures/run";
 import { buildDebRepo, type DebRepoSpec, type ServedDirectory, serveDirectory } from "../src/fixtures";
 
 const work = mkdtempSync(join(tmpdir(), "content-deb-test-"));
@@ -57,8 +58,11 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** Run apt-get against `url` with a private config/state dir (no system files touched). */
-function aptGet(name: string, sourcesLine: string, ...args: string[]): { out: string; dir: string } {
+/**
+ * Run apt-get with a private config/state dir (no system files touched). Async: the upstream
+ * server runs in this process, so a blocking exec would deadlock.
+ */
+async function aptGet(name: string, sourcesLine: string, ...args: string[]): Promise<{ out: string; dir: string }> {
   const root = join(work, `apt-${name}`);
   for (const d of ["state/lists/partial", "cache/archives/partial", "parts", "download"]) mkdirSync(join(root, d), { recursive: true });
   writeFileSync(join(root, "sources.list"), `${sourcesLine}\n`);
@@ -77,7 +81,7 @@ function aptGet(name: string, sourcesLine: string, ...args: string[]): { out: st
     "Debug::NoLocking": "1",
   };
   const flags = Object.entries(opts).flatMap(([k, v]) => ["-o", `${k}=${v}`]);
-  const out = execFileSync("apt-get", [...flags, "-q", ...args], { cwd: join(root, "download"), stdio: "pipe" }).toString();
+  const out = (await run("apt-get", [...flags, "-q", ...args], { cwd: join(root, "download") })).toString();
   return { out, dir: join(root, "download") };
 }
 
@@ -156,12 +160,12 @@ describe("deb publications", () => {
     expect(files.map((f) => f.relative_path)).toContain("pool/universe/i/india/india_0.1-2_amd64.deb");
     const srv = await serveDirectory(out);
     try {
-      const { out: update } = aptGet("structured", `deb [trusted=yes] ${srv.url} jammy main universe`, "update");
+      const { out: update } = await aptGet("structured", `deb [trusted=yes] ${srv.url} jammy main universe`, "update");
       expect(update).not.toMatch(/^(W|E):/m);
-      const { dir } = aptGet("structured", `deb [trusted=yes] ${srv.url} jammy main universe`, "download", "golf", "india", "hotel");
+      const { dir } = await aptGet("structured", `deb [trusted=yes] ${srv.url} jammy main universe`, "download", "golf", "india", "hotel");
       const got = readdirSync(dir).sort();
       expect(got).toEqual(["golf_1.0-1_amd64.deb", "hotel_2.0_all.deb", "india_0.1-2_amd64.deb"]);
-      expect(execFileSync("dpkg-deb", ["-f", join(dir, "india_0.1-2_amd64.deb"), "Package"]).toString()).toBe("Package: india\n");
+      expect(execFileSync("dpkg-deb", ["-f", join(dir, "india_0.1-2_amd64.deb"), "Package", "Version"]).toString()).toBe("Package: india\nVersion: 0.1-2\n");
     } finally {
       await srv.stop();
     }
@@ -179,8 +183,8 @@ describe("deb publications", () => {
     await materializePublication(files, artifacts, out, { url: server.url });
     const srv = await serveDirectory(out);
     try {
-      aptGet("simple", `deb [trusted=yes] ${srv.url} default all`, "update");
-      const { dir } = aptGet("simple", `deb [trusted=yes] ${srv.url} default all`, "download", "golf");
+      await aptGet("simple", `deb [trusted=yes] ${srv.url} default all`, "update");
+      const { dir } = await aptGet("simple", `deb [trusted=yes] ${srv.url} default all`, "download", "golf");
       expect(readdirSync(dir)).toEqual(["golf_1.1-1_amd64.deb"]);
     } finally {
       await srv.stop();
@@ -197,8 +201,8 @@ describe("deb publications", () => {
     expect(written).toContain("dists/noble/Release");
     const srv = await serveDirectory(out);
     try {
-      aptGet("verbatim", `deb [trusted=yes] ${srv.url} noble main`, "update");
-      const { dir } = aptGet("verbatim", `deb [trusted=yes] ${srv.url} noble main`, "download", "golf");
+      await aptGet("verbatim", `deb [trusted=yes] ${srv.url} noble main`, "update");
+      const { dir } = await aptGet("verbatim", `deb [trusted=yes] ${srv.url} noble main`, "download", "golf");
       expect(readdirSync(dir)).toEqual(["golf_1.1-1_amd64.deb"]);
     } finally {
       await srv.stop();

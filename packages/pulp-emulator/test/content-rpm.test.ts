@@ -16,6 +16,7 @@ import {
   type RpmPackageUnit,
   syncRpm,
 } from "../src/content";
+import { decompressByName } from "../src/content/compression";
 import { parsePrimaryPackage, parseRepomd, pkgidOf, splitPackages } from "../src/content/rpm-metadata";
 import { buildRpmRepo, type ServedDirectory, serveDirectory, writeRpmMetadata } from "../src/fixtures";
 import { run } from "../src/fixtures/run";
@@ -140,8 +141,7 @@ describe("syncRpm", () => {
 
   it("flags repositories that mirror_complete cannot mirror (xml:base locations)", async () => {
     const dir = join(work, "xmlbase");
-    await buildRpmRepo(dir, [{ name: "foxtrot", version: "1" }]);
-    await run("createrepo_c", ["--quiet", "--no-database", "--baseurl", server.url, dir]);
+    await buildRpmRepo(dir, [{ name: "foxtrot", version: "1" }], { baseUrl: server.url });
     const srv = await serveDirectory(dir);
     try {
       const result = await syncRpm({ url: srv.url }, { artifacts: newStore("xmlbase-store"), download: false });
@@ -149,6 +149,41 @@ describe("syncRpm", () => {
       const unit = result.units[0] as RpmPackageUnit;
       expect(unit.rpm.location_base).toBe(server.url);
       expect(unit.source_url).toBe(`${server.url}${unit.relative_path}`);
+    } finally {
+      await srv.stop();
+    }
+  });
+
+  it("flags package locations outside the repository", async () => {
+    const dir = join(work, "outside", "repo");
+    await buildRpmRepo(dir, [{ name: "golf", version: "1" }], { locationPrefix: "../elsewhere/" });
+    const srv = await serveDirectory(join(work, "outside"));
+    try {
+      const result = await syncRpm({ url: `${srv.url}repo/` }, { artifacts: newStore("outside-store"), download: false });
+      expect(result.mirrorIncompatible).toBe(MIRROR_INCOMPATIBLE_MESSAGE);
+      expect((result.units[0] as RpmPackageUnit).source_url).toBe(`${srv.url}elsewhere/Packages/golf-1-1.noarch.rpm`);
+    } finally {
+      await srv.stop();
+    }
+  });
+
+  it("decompresses zstd metadata (createrepo_c here cannot write it)", async () => {
+    const xml = readFileSync(join(upstreamDir, "repodata/repomd.xml"));
+    const packed = await run("zstd", ["-q", "-c", join(upstreamDir, "repodata/repomd.xml")]);
+    expect(packed.equals(xml)).toBe(false);
+    expect((await decompressByName("x-primary.xml.zst", packed)).equals(xml)).toBe(true);
+  });
+
+  it.each(["xz", "bz2"] as const)("reads %s-compressed metadata", async (compression) => {
+    const dir = join(work, `compressed-${compression}`);
+    await buildRpmRepo(dir, PACKAGES.slice(0, 2), { compression });
+    const srv = await serveDirectory(dir);
+    try {
+      const result = await syncRpm({ url: srv.url }, { artifacts: newStore(`${compression}-store`), download: true });
+      const units = result.units as RpmPackageUnit[];
+      expect(units.map((u) => u.rpm.name).sort()).toEqual(["Alpha", "bravo"]);
+      expect(units.every((u) => u.sha256 === sha256File(join(dir, u.relative_path)))).toBe(true);
+      expect(result.metadata.files.some((f) => f.relative_path.endsWith(`primary.xml.${compression}`))).toBe(true);
     } finally {
       await srv.stop();
     }

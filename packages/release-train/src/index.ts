@@ -1,6 +1,7 @@
 // Public surface of the release-train library (the actions and the CLI import from here).
 export * from "./config";
 export { runSyncPackageReposCli, type SyncPackageReposCliOptions } from "./cli/sync-package-repos";
+export * from "./github";
 export * from "./kayobe";
 export * from "./selection";
 export type { SyncRunResult } from "./sync/run";

@@ -1,12 +1,15 @@
 // The CLI as users run it: the bin script (through tsx) in a child process.
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describeWithShared } from "@release-train/test-support/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
+import { emulatorCliPath } from "../src/cli/emulator";
 import { program } from "../src/cli/main";
+import { FakeGitHub, OWNER, REPO, TOKEN } from "./github-fake";
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), "../bin/release-train.mjs");
 
@@ -157,6 +160,65 @@ describe("release-train CLI", () => {
     expect(noRepo.code).toBe(1);
     expect(noRepo.stderr).toContain("--repository owner/name is required");
     expect(noRepo.stderr).not.toContain("ghs_secret_value");
+  });
+
+  it("kayobe-update commits, pushes and opens a pull request when given a token", async () => {
+    const bare = join(root, "kayobe-remote.git");
+    const checkout = join(root, "kayobe-checkout");
+    const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8" }).trim();
+    git(root, "init", "--quiet", "--bare", "--initial-branch=main", bare);
+    await mkdir(join(checkout, "etc/kayobe"), { recursive: true });
+    await writeFile(join(checkout, "etc/kayobe/pulp-repo-versions.yml"), "---\nstackhpc_pulp_repo_grafana_version: 20260101T000000\n");
+    git(checkout, "init", "--quiet", "--initial-branch=main");
+    git(checkout, "add", ".");
+    git(checkout, "-c", "user.name=Dev", "-c", "user.email=dev@example.com", "commit", "--quiet", "-m", "initial");
+    git(checkout, "remote", "add", "origin", bare);
+    git(checkout, "push", "--quiet", "origin", "main");
+    const github = new FakeGitHub(bare);
+    await github.start();
+    try {
+      const run = await cli(
+        [
+          "kayobe-update",
+          "--config",
+          config,
+          "--kayobe-config",
+          checkout,
+          "--versions",
+          '{"grafana": "20261125T120000"}',
+          "--repository",
+          `${OWNER}/${REPO}`,
+          "--branch",
+          "release-train/test",
+        ],
+        { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url },
+      );
+      expect(run.stderr).toBe("");
+      const output = JSON.parse(run.stdout);
+      expect(output).toMatchObject({
+        changed: true,
+        branch: "release-train/test",
+        pullRequest: { number: 1, created: true, url: `https://github.com/${OWNER}/${REPO}/pull/1` },
+      });
+      expect(run.stdout).not.toContain(TOKEN);
+      expect(git(bare, "rev-parse", "release-train/test")).toBe(output.commit);
+      expect(github.requests.map((r) => [r.method, r.body])).toEqual([
+        ["POST", expect.objectContaining({ head: "release-train/test", base: "main" })],
+      ]);
+    } finally {
+      await github.stop();
+    }
+  });
+
+  it("emulator hands its arguments to the emulator package's CLI", async () => {
+    const run = await cli(["emulator", "--help"]);
+    if (existsSync(emulatorCliPath)) {
+      expect(run.code).toBe(0);
+      expect(run.stdout + run.stderr).toMatch(/serve/);
+    } else {
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("the Pulp emulator CLI is not available");
+    }
   });
 
   it("reports unknown commands and missing options with exit code 1", async () => {

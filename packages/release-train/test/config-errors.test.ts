@@ -279,7 +279,9 @@ describe("loadConfig", () => {
   it("rejects a directory that does not exist", async () => {
     const error = await loadConfig("/nonexistent/release-train-config").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems[0]?.message).toBe("not a directory");
+    expect((error as ConfigError).problems[0]?.message).toBe(
+      'configuration directory "/nonexistent/release-train-config" does not exist or is not a directory',
+    );
   });
 
   it("collects problems from every file before failing", async () => {

@@ -124,6 +124,8 @@ class MemoryPulp implements SyncPulp {
   }
   async deletePublication(href: string) {
     this.write(`delete publication ${href}`);
+    // Pulp answers 404 for a publication that is already gone.
+    if (!this.publications.some((p) => p.pulp_href === href)) throw new Error(`DELETE ${href} → 404: Not found.`);
     this.publications = this.publications.filter((p) => p.pulp_href !== href);
   }
   async createDistribution(_kind: string, body: Record<string, unknown>) {

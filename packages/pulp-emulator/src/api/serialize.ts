@@ -134,7 +134,7 @@ export function serializeGroup(g: Group): Record<string, unknown> {
 
 const artifactHref = (sha256: string | undefined): string | null => (sha256 ? `${API_ROOT}artifacts/${sha256.slice(0, 32)}/` : null);
 
-export function serializeContent(ctx: ApiContext, rec: ContentRecord): Record<string, unknown> {
+export function serializeContent(rec: ContentRecord): Record<string, unknown> {
   const head = { pulp_href: rec.href, pulp_created: rec.created };
   const u = rec.unit;
   switch (u.pulp_type) {

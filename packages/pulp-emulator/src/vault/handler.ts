@@ -38,6 +38,7 @@ export const DEFAULT_POLICIES: Record<string, string[]> = {
   default: ["auth/token/lookup-self", "auth/token/renew-self", "auth/token/revoke-self", "sys/health"],
   build: [`${MOUNTS.development}/issue/${ROLES.build}`],
   client: [`${MOUNTS.client}/issue/${ROLES.client}`],
+  server: [`${MOUNTS.server}/issue/${ROLES.server}`],
   "release-train": [`${MOUNTS.development}/issue/${ROLES.build}`, `${MOUNTS.client}/issue/${ROLES.client}`],
 };
 
@@ -171,7 +172,7 @@ export async function createVaultHandler(options: VaultOptions = {}): Promise<Va
     caTtlSeconds: options.caTtlSeconds ?? 10 * 365 * 86_400,
     now: now(),
   });
-  const mounts = new Map<string, PkiMount>([layout.release, layout.development, layout.client].map((m) => [m.path, m]));
+  const mounts = new Map<string, PkiMount>([layout.release, layout.development, layout.client, layout.server].map((m) => [m.path, m]));
 
   async function approle(method: string, rest: string[], body: () => Promise<Body>): Promise<Reply> {
     const [kind, name, sub, ...more] = rest;

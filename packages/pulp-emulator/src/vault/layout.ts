@@ -1,15 +1,17 @@
 // The CA hierarchy of the stand-in (see README.md): a self-signed release CA with the development
-// CA and the client CA as siblings below it.
+// CA, the client CA and the server CA (TLS fronts) as siblings below it.
 import type { KeyType } from "./keys";
 import { PkiMount, type PkiRole } from "./pki";
 
-export const MOUNTS = { release: "pki", development: "pki_dev", client: "pki_client" } as const;
-export const ROLES = { build: "build", client: "client" } as const;
+export const MOUNTS = { release: "pki", development: "pki_dev", client: "pki_client", server: "pki_server" } as const;
+export const ROLES = { build: "build", client: "client", server: "server" } as const;
 
 export interface PkiLayout {
   release: PkiMount;
   development: PkiMount;
   client: PkiMount;
+  /** Issues TLS server certificates; in no guard bundle, so its leaves open no content. */
+  server: PkiMount;
 }
 
 /** Role defaults when created over the API (Vault's: RSA 2048, 768h). */
@@ -33,15 +35,17 @@ export async function createLayout(options: { keyType: KeyType; caTtlSeconds: nu
   const notBefore = new Date(options.now.getTime() - 60_000);
   const common = { keyType: options.keyType, notBefore, ttlSeconds: options.caTtlSeconds };
   const release = await PkiMount.create({ ...common, path: MOUNTS.release, commonName: "Release Train Release CA" });
-  const [development, client] = await Promise.all([
+  const [development, client, server] = await Promise.all([
     PkiMount.create({ ...common, path: MOUNTS.development, commonName: "Release Train Development CA", issuer: release, pathLength: 0 }),
     PkiMount.create({ ...common, path: MOUNTS.client, commonName: "Release Train Client CA", issuer: release, pathLength: 0 }),
+    PkiMount.create({ ...common, path: MOUNTS.server, commonName: "Release Train Server CA", issuer: release, pathLength: 0 }),
   ]);
   // Leaf roles; EC keys keep issuance fast (an RSA key takes ~100 ms to generate).
   const leafRole = { ...defaultRole(), allow_any_name: true, key_type: "ec" as const, key_bits: 256, ttl: 24 * 3600, max_ttl: 72 * 3600 };
   development.roles.set(ROLES.build, { ...leafRole });
   client.roles.set(ROLES.client, { ...leafRole, server_flag: false });
-  return { release, development, client };
+  server.roles.set(ROLES.server, { ...leafRole, client_flag: false });
+  return { release, development, client, server };
 }
 
 /**

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/index";
 import { fakeEngine } from "./fake-engine";
-import { Api, startApi } from "./helpers";
+import { type Api, startApi } from "./helpers";
 
 const DISTS = "/pulp/api/v3/distributions/rpm/rpm/";
 const REPOS = "/pulp/api/v3/repositories/rpm/rpm/";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/index";
-import { Api, startApi } from "./helpers";
+import { type Api, startApi } from "./helpers";
 
 const REPOS = "/pulp/api/v3/repositories/rpm/rpm/";
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/index";
 import { fakeEngine } from "./fake-engine";
-import { Api, startApi } from "./helpers";
+import { type Api, startApi } from "./helpers";
 
 const REPOS = "/pulp/api/v3/repositories/rpm/rpm/";
 const REMOTES = "/pulp/api/v3/remotes/rpm/rpm/";

@@ -17,9 +17,12 @@ const SPEC_INACCURACIES = [
   /content_rpm_packages_(list|read) 200 (\/results\/\d+)?\/(changelogs|files|requires|provides|conflicts|obsoletes|suggests|enhances|recommends|supplements): must be object or null$/,
 ];
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are arbitrary JSON, asserted field by field
+type Json = any;
+
 export interface Reply {
   status: number;
-  body: any;
+  body: Json;
   headers: Headers;
 }
 
@@ -70,7 +73,7 @@ export class Api {
   del = (path: string) => this.call("DELETE", path);
 
   /** Poll a task until final, returning its last body. */
-  async wait(taskHref: string, timeoutMs = 20_000): Promise<any> {
+  async wait(taskHref: string, timeoutMs = 20_000): Promise<Json> {
     const end = Date.now() + timeoutMs;
     for (;;) {
       const r = await this.get(taskHref);
@@ -82,13 +85,13 @@ export class Api {
   }
 
   /** POST/PATCH/DELETE that must return a 202 task; waits and returns the final task. */
-  async task(method: string, path: string, body?: unknown): Promise<any> {
+  async task(method: string, path: string, body?: unknown): Promise<Json> {
     const r = await this.call(method, path, body);
     if (r.status !== 202) throw new Error(`${method} ${path} → ${r.status} ${JSON.stringify(r.body)}`);
     return this.wait(r.body.task);
   }
 
-  async create(path: string, body: unknown): Promise<any> {
+  async create(path: string, body: unknown): Promise<Json> {
     const r = await this.post(path, body);
     if (r.status === 201) return r.body;
     if (r.status === 202) {

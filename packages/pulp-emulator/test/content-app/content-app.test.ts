@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildRpmRepo, type Emulator, type ServedDirectory, serveDirectory, writeRpmMetadata } from "../../src/index";
-import { Api, startApi } from "../api/helpers";
+import { type Api, startApi } from "../api/helpers";
 
 const REMOTES = "/pulp/api/v3/remotes/rpm/rpm/";
 const REPOS = "/pulp/api/v3/repositories/rpm/rpm/";

@@ -1,9 +1,16 @@
 // Options shared by several commands.
-import { Option } from "commander";
+import { InvalidArgumentError, Option } from "commander";
+
+/** Workflows often pass unset inputs as empty strings; say so rather than load the cwd. */
+const nonEmpty = (value: string): string => {
+  if (value.trim() === "") throw new InvalidArgumentError("must not be empty");
+  return value;
+};
 
 export const configOption = (): Option =>
   new Option("--config <dir>", "release train configuration directory (Ansible group_vars/all)")
     .env("RELEASE_TRAIN_CONFIG")
+    .argParser(nonEmpty)
     .makeOptionMandatory();
 
 export const filterOption = (): Option =>

@@ -19,6 +19,10 @@ export interface SyncPackageReposCliOptions {
   pulpUrl: string;
   username: string;
   password?: string;
+  /** PEM files for mutual TLS with the target Pulp's API. */
+  clientCert?: string;
+  clientKey?: string;
+  caCert?: string;
   target: SyncTarget;
   syncGroup?: string;
   filter?: string;
@@ -50,6 +54,9 @@ export function syncPackageReposCommand(): Command {
     .requiredOption("--pulp-url <url>", "target Pulp URL")
     .requiredOption("--username <name>", "Pulp username")
     .addOption(new Option("--password <password>", "Pulp password").env("PULP_PASSWORD"))
+    .option("--client-cert <file>", "client certificate (PEM) for the Pulp API (mutual TLS)")
+    .option("--client-key <file>", "its private key (PEM)")
+    .option("--ca-cert <file>", "extra CA certificate (PEM) to trust for the Pulp API")
     .addOption(new Option("--target <target>", "ark (upstream → Ark) or test (Ark → test Pulp)").choices(["ark", "test"]).default("ark"))
     .option("--sync-group <group>", "only repositories of this sync group")
     .addOption(filterOption())
@@ -88,7 +95,16 @@ export async function runSyncPackageReposCli(
   const version = resolveVersion(opts.version);
   const config = await loadConfig(opts.config);
   const entries = selectRepos(allPackageRepos(config), { filter: opts.filter, syncGroup: opts.syncGroup });
-  const client = new PulpClient({ baseUrl: opts.pulpUrl, username: opts.username, password: opts.password ?? env.PULP_PASSWORD });
+  const pem = (file: string | undefined) => (file ? readFile(file, "utf8") : Promise.resolve(undefined));
+  const [clientCert, clientKey, caCert] = await Promise.all([pem(opts.clientCert), pem(opts.clientKey), pem(opts.caCert)]);
+  const client = new PulpClient({
+    baseUrl: opts.pulpUrl,
+    username: opts.username,
+    password: opts.password ?? env.PULP_PASSWORD,
+    ...(clientCert ? { clientCert } : {}),
+    ...(clientKey ? { clientKey } : {}),
+    ...(caCert ? { caCert } : {}),
+  });
   const arkClient =
     opts.target === "test" && opts.arkUrl
       ? new PulpClient({

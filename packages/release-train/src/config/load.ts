@@ -131,7 +131,8 @@ function checkDuplicates(repos: PackageRepo[], problems: ConfigProblem[]): void 
 export async function loadConfig(dir: string): Promise<ReleaseTrainConfig> {
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) {
-    throw new ConfigError(dir, [{ file: "", path: "", line: 1, column: 1, message: "not a directory" }]);
+    const message = `configuration directory ${JSON.stringify(dir)} does not exist or is not a directory`;
+    throw new ConfigError(dir, [{ file: "", path: "", line: 1, column: 1, message }]);
   }
   const { files, problems } = await readVarsFiles(dir);
   const { variables, variableSources, owners } = collectVariables(files, problems);

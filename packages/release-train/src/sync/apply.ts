@@ -84,10 +84,14 @@ export async function applyRepoPlan(plan: RepoPlan, ctx: ApplyContext, log: (lin
       latest = ctx.index.repositories.get(spec.repositoryName)?.latest_version_href ?? undefined;
     }
 
-    for (const href of plan.cleanup) {
+    const deleted = new Set<string>();
+    const deletePublication = async (href: string) => {
+      if (deleted.has(href)) return;
       await ctx.pulp.deletePublication(href);
+      deleted.add(href);
       did(`deleted duplicate publication ${href}`);
-    }
+    };
+    for (const href of plan.cleanup) await deletePublication(href);
 
     let createdPublications: string[] = [];
     if (plan.sync && remoteHref) {
@@ -105,10 +109,7 @@ export async function applyRepoPlan(plan: RepoPlan, ctx: ApplyContext, log: (lin
 
     if (spec.publish && latest) {
       const { keep, remove } = choosePublication(ctx.index, latest, createdPublications);
-      for (const href of remove) {
-        await ctx.pulp.deletePublication(href);
-        did(`deleted duplicate publication ${href}`);
-      }
+      for (const href of remove) await deletePublication(href);
       let publication = keep;
       if (!publication) {
         const version = latest;
@@ -150,13 +151,9 @@ export async function applyRepoPlan(plan: RepoPlan, ctx: ApplyContext, log: (lin
   return result;
 }
 
-/** Pulp's own error text: HTTP errors carry the response body (field errors), tasks their description. */
+/** Pulp's own error text: the client's HTTP errors carry the response's detail or field errors. */
 export function errorText(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const body = (error as { body?: unknown }).body;
-  if (body === undefined || body === null || body === "") return error.message;
-  const text = typeof body === "string" ? body : JSON.stringify(body);
-  return error.message.includes(text) ? error.message : `${error.message}: ${text}`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 function urlFor(root: string | undefined, basePath: string): string | undefined {

@@ -7,7 +7,8 @@ export function consoleReporter(options: { actions: boolean; write?: (text: stri
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   return {
     plan(text) {
-      write(`${text}\n\n`);
+      if (options.actions) write(`::group::${text.split("\n")[0]}\n${text}\n::endgroup::\n`);
+      else write(`${text}\n\n`);
     },
     done(result, log, progress) {
       const status = statusOf(result);

@@ -1,6 +1,7 @@
 // Waits for many Pulp tasks with few requests: every pending task is checked by one bulk list call
 // (`pulp_href__in`), first after `initialDelayMs`, then with exponential backoff per task. Tasks
 // that become due close together share a request, so N concurrent syncs cost ~1 poll, not N.
+import { redactString } from "@release-train/pulp-client";
 import type { TaskRecord } from "./types";
 
 export const FINAL_STATES = new Set(["completed", "failed", "canceled", "skipped"]);
@@ -142,8 +143,9 @@ export class TaskWatcher {
   }
 }
 
-/** Pulp's own error text for a failed/canceled task. */
+/** Pulp's own error text for a failed/canceled task (credentials in URLs redacted). */
 export function taskErrorText(task: TaskRecord): string {
-  const text = task.error?.description ?? task.error?.reason;
+  const raw = task.error?.description ?? task.error?.reason;
+  const text = raw === undefined ? undefined : redactString(raw);
   return text ? `task ${task.state}: ${text}` : `task ${task.state}`;
 }

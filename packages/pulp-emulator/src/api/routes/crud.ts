@@ -25,8 +25,8 @@ export function crudRoutes(): Route[] {
   const routes: Route[] = [];
   for (const def of TYPES) {
     const base = `${API_ROOT}${def.collection}/${def.typePath}/`;
-    const listRe = new RegExp(`^${escape(base)}$`);
-    const itemRe = new RegExp(`^${escape(base)}(${UUID})/$`);
+    const listRe = new RegExp(`^${escapeRegExp(base)}$`);
+    const itemRe = new RegExp(`^${escapeRegExp(base)}(${UUID})/$`);
     routes.push({ method: "GET", pattern: listRe, handler: (req) => list(req, def) });
     routes.push({
       method: "POST",
@@ -46,7 +46,7 @@ export function crudRoutes(): Route[] {
   return routes;
 }
 
-export const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+export const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function list(req: ApiRequest, def: TypeDef): ApiResponse {
   const ctx = req.ctx;

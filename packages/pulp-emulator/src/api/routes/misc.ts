@@ -160,7 +160,7 @@ function contentRoutes(): Route[] {
       handler: (req) => {
         const ctx = req.ctx;
         const items = [...ctx.state.content.values()].filter((c) => c.unit.pulp_type === pulpType).sort((a, b) => a.seq - b.seq);
-        return listResponse(req, items, { filters: contentFilters(req, pulpType), serialize: (c) => serializeContent(ctx, c) });
+        return listResponse(req, items, { filters: contentFilters(req, pulpType), serialize: (c) => serializeContent(c) });
       },
     });
     out.push({
@@ -169,7 +169,7 @@ function contentRoutes(): Route[] {
       handler: (req) => {
         const rec = req.ctx.state.content.get(`${base}${req.params["0"]}/`);
         if (!rec) throw notFound();
-        return ok(serializeContent(req.ctx, rec));
+        return ok(serializeContent(rec));
       },
     });
   }

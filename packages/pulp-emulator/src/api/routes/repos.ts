@@ -9,12 +9,12 @@ import { type ApiRequest, type ApiResponse, accepted, ok, type Route } from "../
 import { listResponse } from "../respond";
 import { MODIFY, RECURSIVE_MANAGE } from "../schemas";
 import { serializeVersion } from "../serialize";
-import { escape } from "./crud";
+import { escapeRegExp } from "./crud";
 import { publishVersion } from "./publish";
 import { syncRepository } from "./sync";
 
 const UUID = "[0-9a-f-]{36}";
-const REPO = `${escape(`${API_ROOT}repositories/`)}([a-z_]+/[a-z_-]+)/(${UUID})/`;
+const REPO = `${escapeRegExp(`${API_ROOT}repositories/`)}([a-z_]+/[a-z_-]+)/(${UUID})/`;
 
 const repoOf = (req: ApiRequest): Resource => req.ctx.get(`${API_ROOT}repositories/${req.params["0"]}/${req.params["1"]}/`, "repositories");
 
