@@ -4,11 +4,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gunzipSync } from "node:zlib";
 import { PulpClient } from "@release-train/pulp-client";
 import { type Emulator, startEmulator } from "@release-train/pulp-emulator";
 import { writeRpmMetadata } from "@release-train/pulp-emulator/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { debPackageNames, rpmPackageNames } from "../packages/release-train/src/demo/served-packages";
 import { startUpstreams, type Upstreams } from "../packages/release-train/src/demo/upstreams";
 import { resolveArkVersions } from "../packages/release-train/src/sync/ark-versions";
 import { pulpPort } from "../packages/release-train/src/sync/client-adapter";
@@ -27,22 +27,9 @@ async function get(url: string, headers: Record<string, string> = {}): Promise<R
   return fetch(url, { headers });
 }
 
-/** Package names an RPM snapshot serves (repomd.xml → primary.xml.gz). */
-async function rpmNames(distUrl: string, headers = { authorization: basic }): Promise<string[]> {
-  const repomd = await (await get(`${distUrl}repodata/repomd.xml`, headers)).text();
-  const href = /<location href="([^"]*primary\.xml[^"]*)"/.exec(repomd)?.[1];
-  if (!href) throw new Error(`no primary in ${repomd.slice(0, 200)}`);
-  const raw = Buffer.from(await (await get(`${distUrl}${href}`, headers)).arrayBuffer());
-  const xml = (href.endsWith(".gz") ? gunzipSync(raw) : raw).toString("utf8");
-  return [...xml.matchAll(/<name>([^<]+)<\/name>/g)].map((m) => m[1] as string).sort();
-}
-
-/** Package names a Deb snapshot serves for dist `stable`, component `main`. */
-async function debNames(distUrl: string): Promise<string[]> {
-  const res = await get(`${distUrl}dists/stable/main/binary-amd64/Packages`, { authorization: basic });
-  expect(res.status).toBe(200);
-  return [...(await res.text()).matchAll(/^Package: (.+)$/gm)].map((m) => m[1] as string).sort();
-}
+const auth = { authorization: basic };
+const rpmNames = (distUrl: string) => rpmPackageNames(distUrl, auth);
+const debNames = (distUrl: string, dist = "stable", component = "main") => debPackageNames(distUrl, dist, component, auth);
 
 describe("nightly package snapshots (emulator, real upstreams)", () => {
   let dir: string;
@@ -66,7 +53,7 @@ describe("nightly package snapshots (emulator, real upstreams)", () => {
         { name: "alpha", version: "1.0" },
         { name: "beta", version: "1.0" },
       ]),
-      up.deb("apt", "stable", [{ name: "gamma", version: "1.0" }]),
+      up.deb("apt", "stable", [{ name: "gamma", version: "1.0", arch: "amd64" }]),
     ]);
     ark = await startEmulator(ADMIN);
     arkClient = clientFor(ark);
@@ -94,6 +81,18 @@ describe("nightly package snapshots (emulator, real upstreams)", () => {
         short_name: "apt",
         distribution_name: "apt-",
       },
+      {
+        kind: "deb",
+        name: "Apt simple",
+        url: up.url("apt"),
+        distributions: "stable",
+        components: "main",
+        architectures: "amd64",
+        mode: "simple",
+        base_path: "apt-simple/",
+        short_name: "apt_simple",
+        distribution_name: "apt-simple-",
+      },
     ];
   }, 120_000);
 
@@ -107,15 +106,17 @@ describe("nightly package snapshots (emulator, real upstreams)", () => {
   it("first night: creates remotes and repositories, syncs, publishes and distributes behind the guard", async () => {
     const run = await night("20261125T200000");
     expect(run.failed).toEqual([]);
-    expect(run.versions).toEqual({ mirror: "20261125T200000", additive: "20261125T200000", apt: "20261125T200000" });
+    expect(run.versions).toEqual({ mirror: "20261125T200000", additive: "20261125T200000", apt: "20261125T200000", apt_simple: "20261125T200000" });
     for (const r of run.results) {
       expect(r.changed).toBe(true);
       expect(r.newRepositoryVersion).toMatch(/\/versions\/1\/$/);
-      expect(r.distributionUrl).toBe(`${ark.contentUrl}${r.shortName}/20261125T200000/`);
+      expect(r.distributionUrl).toBe(`${ark.contentUrl}${r.shortName.replace("_", "-")}/20261125T200000/`);
     }
     const mirrorUrl = run.results.find((r) => r.shortName === "mirror")?.distributionUrl as string;
     expect(await rpmNames(mirrorUrl)).toEqual(["alpha", "beta"]);
     expect(await debNames(`${ark.contentUrl}apt/20261125T200000/`)).toEqual(["gamma"]);
+    // pulp_deb's simple mode publishes everything as dist "default", component "all".
+    expect(await debNames(`${ark.contentUrl}apt-simple/20261125T200000/`, "default", "all")).toEqual(["gamma"]);
     // The development guard refuses anonymous downloads.
     expect((await get(`${mirrorUrl}repodata/repomd.xml`)).status).toBe(403);
     const dists = await arkClient.distributions.rpm.listAll();
@@ -140,16 +141,17 @@ describe("nightly package snapshots (emulator, real upstreams)", () => {
     ark.requestLog.length = 0;
     const run = await night("20261126T200000");
     expect(run.failed).toEqual([]);
-    expect(run.results.map((r) => r.changed)).toEqual([false, false, false]);
+    expect(run.results.map((r) => r.changed)).toEqual([false, false, false, false]);
     // Unchanged repositories keep pointing at the snapshot that already serves their content.
-    expect(run.versions).toEqual({ mirror: "20261125T200000", additive: "20261125T200000", apt: "20261125T200000" });
+    expect(run.versions).toEqual({ mirror: "20261125T200000", additive: "20261125T200000", apt: "20261125T200000", apt_simple: "20261125T200000" });
     const writes = ark.requestLog.filter((e) => e.method !== "GET");
     expect(writes.map((e) => `${e.method} ${e.path.replace(/[0-9a-f-]{36}/, "<id>")}`).sort()).toEqual([
+      "POST /pulp/api/v3/repositories/deb/apt/<id>/sync/",
       "POST /pulp/api/v3/repositories/deb/apt/<id>/sync/",
       "POST /pulp/api/v3/repositories/rpm/rpm/<id>/sync/",
       "POST /pulp/api/v3/repositories/rpm/rpm/<id>/sync/",
     ]);
-    expect(writes).toHaveLength(3);
+    expect(writes).toHaveLength(4);
     expect((await arkClient.repositories.rpm.listAll()).map((r) => r.latest_version_href).sort()).toEqual(before.versions);
     expect((await arkClient.publications.rpm.listAll()).length).toBe(before.publications);
     expect((await arkClient.distributions.rpm.listAll()).length + (await arkClient.distributions.deb.listAll()).length).toBe(
@@ -165,7 +167,7 @@ describe("nightly package snapshots (emulator, real upstreams)", () => {
     await Promise.all([up.rpm("mirror", next), up.rpm("additive", next)]);
     const run = await night("20261127T200000");
     expect(run.failed).toEqual([]);
-    expect(run.versions).toEqual({ mirror: "20261127T200000", additive: "20261127T200000", apt: "20261125T200000" });
+    expect(run.versions).toEqual({ mirror: "20261127T200000", additive: "20261127T200000", apt: "20261125T200000", apt_simple: "20261125T200000" });
     const byName = Object.fromEntries(run.results.map((r) => [r.shortName, r]));
     expect(byName["mirror"]?.newRepositoryVersion).toMatch(/\/versions\/2\/$/);
     expect(await rpmNames(`${ark.contentUrl}mirror/20261127T200000/`)).toEqual(["beta", "delta"]);
@@ -208,7 +210,7 @@ describe("nightly package snapshots (emulator, real upstreams)", () => {
     });
     expect(run.failed.map((r) => r.shortName)).toEqual(["broken"]);
     expect(run.failed[0]?.error).toMatch(/^task failed: .*404/);
-    expect(run.results.filter((r) => !r.error)).toHaveLength(3);
+    expect(run.results.filter((r) => !r.error)).toHaveLength(4);
   });
 
   it("test Pulp syncs Ark's newest snapshots on demand with credentials and serves them at the same paths", async () => {
@@ -216,7 +218,7 @@ describe("nightly package snapshots (emulator, real upstreams)", () => {
     const testClient = clientFor(test);
     try {
       const arkVersions = await resolveArkVersions(pulpPort(arkClient), entries);
-      expect(arkVersions).toEqual({ mirror: "20261127T200000", additive: "20261127T200000", apt: "20261125T200000" });
+      expect(arkVersions).toEqual({ mirror: "20261127T200000", additive: "20261127T200000", apt: "20261125T200000", apt_simple: "20261125T200000" });
       const options: SyncRunOptions = {
         pulp: pulpPort(testClient),
         entries,
@@ -234,8 +236,9 @@ describe("nightly package snapshots (emulator, real upstreams)", () => {
       expect(remote).toMatchObject({ policy: "on_demand", url: `${ark.contentUrl}mirror/20261127T200000/` });
       expect(await rpmNames(`${test.contentUrl}mirror/20261127T200000/`)).toEqual(["beta", "delta"]);
       expect(await debNames(`${test.contentUrl}apt/20261125T200000/`)).toEqual(["gamma"]);
+      expect(await debNames(`${test.contentUrl}apt-simple/20261125T200000/`, "default", "all")).toEqual(["gamma"]);
       const again = await syncPackageRepos(options);
-      expect(again.results.map((r) => r.changed)).toEqual([false, false, false]);
+      expect(again.results.map((r) => r.changed)).toEqual([false, false, false, false]);
     } finally {
       await testClient.close();
       await test.stop();
@@ -266,7 +269,7 @@ describe("long syncs and guarded snapshots", () => {
   });
 
   it("a re-run with the same version re-attaches to the still-running sync instead of dispatching another", async () => {
-    const emu = await startEmulator({ ...ADMIN, knobs: { taskDurationMs: { sync: 1500 } } });
+    const emu = await startEmulator({ ...ADMIN, knobs: { taskDurationMs: { sync: 3000 } } });
     const client = clientFor(emu);
     try {
       const stateFile = join(dir, "state.json");

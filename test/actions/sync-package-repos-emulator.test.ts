@@ -1,6 +1,9 @@
 // The bundled sync-package-repos action against two Pulp emulators ("Ark" and "test") syncing a
 // real upstream RPM repository (rpmbuild + createrepo_c), run as a GitHub runner runs it.
+import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PulpClient } from "@release-train/pulp-client";
@@ -115,6 +118,72 @@ describe("sync-package-repos action against the Pulp emulator", () => {
     expect(await readFile(join(kayobe, "etc", "kayobe", "pulp-repo-versions.yml"), "utf8")).toContain(
       `stackhpc_pulp_repo_alpha_version: ${VERSION}`,
     );
+  });
+
+  it("with a github-token, pushes a branch and opens a pull request against the checkout's branch", async () => {
+    // kayobe-config checkout as actions/checkout leaves it: origin on GitHub, a branch checked out.
+    // Pushes go to a local bare repository instead (pushInsteadOf leaves `remote get-url` alone).
+    const bare = join(dir, "kayobe-config.git");
+    const checkout = join(dir, "kayobe-checkout");
+    const sh = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8" }).trim();
+    await mkdir(join(checkout, "etc", "kayobe"), { recursive: true });
+    sh(dir, "init", "-q", "--bare", bare);
+    sh(checkout, "init", "-q", "-b", "stackhpc/2025.1");
+    await writeFile(join(checkout, "etc", "kayobe", "pulp-repo-versions.yml"), "---\nstackhpc_pulp_repo_alpha_version: 20200101T000000\n");
+    sh(checkout, "add", ".");
+    sh(checkout, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "init");
+    sh(checkout, "remote", "add", "origin", "https://github.com/acme/kayobe-config");
+    sh(checkout, "config", `url.${bare}.pushInsteadOf`, "https://github.com/acme/kayobe-config");
+
+    // A stand-in for GitHub's REST API: POST /repos/{owner}/{repo}/pulls.
+    const requests: { method?: string; url?: string; headers: IncomingHttpHeaders; body: Record<string, unknown> }[] = [];
+    const api = createServer((req, res) => {
+      let text = "";
+      req.on("data", (chunk) => {
+        text += chunk;
+      });
+      req.on("end", () => {
+        requests.push({ method: req.method, url: req.url, headers: req.headers, body: JSON.parse(text || "{}") });
+        res.writeHead(201, { "content-type": "application/json" });
+        res.end(JSON.stringify({ number: 7, html_url: "https://github.com/acme/kayobe-config/pull/7", state: "open" }));
+      });
+    });
+    await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
+    try {
+      const token = "ghs_Fake7oken";
+      const run = await runAction(
+        "sync-package-repos",
+        {
+          config,
+          target: "test",
+          "pulp-url": test.url,
+          "pulp-username": ADMIN.username,
+          "pulp-password": ADMIN.password,
+          "ark-content-url": ark.contentUrl,
+          "ark-username": ADMIN.username,
+          "ark-password": ADMIN.password,
+          "sync-group": "group_alpha",
+          version: "20261126T000000",
+          "pinned-versions": JSON.stringify({ alpha: VERSION }),
+          "kayobe-config": checkout,
+          "github-token": token,
+        },
+        { env: { GITHUB_API_URL: `http://127.0.0.1:${(api.address() as AddressInfo).port}` } },
+      );
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain("::notice::kayobe-config pull request: https://github.com/acme/kayobe-config/pull/7");
+      expect(requests).toHaveLength(1);
+      expect(requests[0]).toMatchObject({ method: "POST", url: "/repos/acme/kayobe-config/pulls" });
+      expect(requests[0]?.headers.authorization).toBe(`token ${token}`);
+      const branch = "release-train/pulp-repo-versions-20261126T000000";
+      expect(requests[0]?.body).toMatchObject({ head: branch, base: "stackhpc/2025.1" });
+      expect(sh(dir, "--git-dir", bare, "show", `${branch}:etc/kayobe/pulp-repo-versions.yml`)).toContain(
+        `stackhpc_pulp_repo_alpha_version: ${VERSION}`,
+      );
+      expect(`${run.stdout}${run.stderr}`.split("\n").filter((l) => l.includes(token))).toEqual([`::add-mask::${token}`]);
+    } finally {
+      await new Promise((resolve) => api.close(resolve));
+    }
   });
 
   it("fails with Pulp's answer when the credentials are wrong, without printing them", async () => {

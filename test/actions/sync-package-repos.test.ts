@@ -5,6 +5,7 @@ import { describeWithShared } from "@release-train/test-support/shared";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { INPUT_NAMES } from "../../actions/sync-package-repos/src/inputs";
+import { githubRepositoryOf } from "../../actions/sync-package-repos/src/kayobe";
 import { actionMetadata, runAction } from "./run-action";
 
 const tempDirs: string[] = [];
@@ -111,5 +112,20 @@ describeWithShared("sync-package-repos action (bundled, as a runner runs it)", (
     const run = await runAction("sync-package-repos", { config: join(tempDir(), "missing"), "list-sync-groups": "true" });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^::error.*missing/m);
+  });
+});
+
+describe("githubRepositoryOf", () => {
+  it("reads owner/name from the remote URLs actions/checkout and people use", () => {
+    for (const url of [
+      "https://github.com/stackhpc/stackhpc-kayobe-config",
+      "https://github.com/stackhpc/stackhpc-kayobe-config.git",
+      "https://x-access-token@github.com/stackhpc/stackhpc-kayobe-config/",
+      "git@github.com:stackhpc/stackhpc-kayobe-config.git",
+      "ssh://git@github.com/stackhpc/stackhpc-kayobe-config.git",
+    ]) {
+      expect(githubRepositoryOf(url)).toBe("stackhpc/stackhpc-kayobe-config");
+    }
+    expect(() => githubRepositoryOf("/srv/git/kayobe-config")).toThrow(/cannot tell the GitHub repository/);
   });
 });

@@ -8,7 +8,7 @@ import { recordingsDir } from "@release-train/test-support/shared";
 import { checkClient, formatClientReport, loadSchemaForResponse } from "./client-check";
 import { loadStartEmulator } from "./emulator";
 import { groupModules, loadRecordings } from "./recordings";
-import { formatBreakdown, formatEmulatorLine, REQUIRED_PASS_RATE, summarize } from "./report";
+import { formatBreakdown, formatEmulatorLine, formatSpecErrors, REQUIRED_PASS_RATE, summarize } from "./report";
 import { type InteractionResult, replayModule } from "./replay";
 import { Upstreams } from "./upstreams";
 
@@ -59,6 +59,8 @@ async function main(): Promise<number> {
       console.log(`  ${r.where} ${r.method} ${r.path}: ${r.reasons.slice(0, 3).join("; ")}`);
     }
   }
+  for (const line of formatSpecErrors(results)) console.log(line);
+  console.log(`release-train endpoints (guide §18): ${summary.releaseTrainPassed} of ${summary.releaseTrainTotal} passed`);
   console.log(
     `emulator pass rate ${(summary.rate * 100).toFixed(1)}% (required ${REQUIRED_PASS_RATE * 100}% and no §18 failure)`,
   );

@@ -2,7 +2,7 @@
  * Emulator line: replay each module's recorded steps against a fresh emulator and compare every
  * response with the recorded one (see compare.ts for the rules, seed.ts for preconditions).
  */
-import { responseFields, validateRequest } from "@release-train/test-support/openapi";
+import { responseFields, validateRequest, validateResponse } from "@release-train/test-support/openapi";
 import { Api } from "./api";
 import { compareResponse, FINAL_STATES } from "./compare";
 import { HrefMap, isHref, isPlainObject } from "./href-map";
@@ -31,6 +31,8 @@ export interface InteractionResult {
   reasons: string[];
   /** Things the harness adapted (fields newer than the spec left out…), for the record. */
   notes: string[];
+  /** Where the emulator's response breaks the OpenAPI spec it emulates (reported separately). */
+  specErrors: string[];
 }
 
 export interface ReplayOptions {
@@ -82,6 +84,7 @@ export async function replayInteraction(ctx: SeedContext, where: string, it: Int
     ok: false,
     reasons: [],
     notes: [],
+    specErrors: [],
   };
   const recordedTask = isPlainObject(it.responseBody) ? it.responseBody["task"] : undefined;
   if (it.status === 202 && isHref(recordedTask)) ctx.taskOrigins.set(recordedTask, result.releaseTrain);
@@ -98,6 +101,9 @@ export async function replayInteraction(ctx: SeedContext, where: string, it: Int
     const finalPoll = isTaskGet && FINAL_STATES.has(String(recordedState));
     const actual = finalPoll ? await ctx.api.pollTask(path) : await ctx.api.request(it.method, path, body, form);
 
+    if (it.responseBody !== OMITTED_SPEC) {
+      result.specErrors.push(...validateResponse(it.method, it.path, actual.status, actual.body));
+    }
     if (it.responseBody === OMITTED_SPEC) {
       if (actual.status !== it.status) result.reasons.push(`status ${actual.status} instead of ${it.status}`);
     } else {

@@ -6,6 +6,9 @@ export const REQUIRED_PASS_RATE = 0.95;
 export interface EmulatorSummary {
   passed: number;
   failed: number;
+  /** Interactions on the release train's endpoints (guide §18) and how many of them passed. */
+  releaseTrainTotal: number;
+  releaseTrainPassed: number;
   rate: number;
   /** Failed interactions on the release train's endpoints (guide §18). */
   releaseTrainFailures: InteractionResult[];
@@ -17,7 +20,16 @@ export function summarize(results: InteractionResult[]): EmulatorSummary {
   const failed = results.length - passed;
   const rate = results.length === 0 ? 1 : passed / results.length;
   const releaseTrainFailures = results.filter((r) => !r.ok && r.releaseTrain);
-  return { passed, failed, rate, releaseTrainFailures, ok: rate >= REQUIRED_PASS_RATE && releaseTrainFailures.length === 0 };
+  const releaseTrainTotal = results.filter((r) => r.releaseTrain).length;
+  return {
+    passed,
+    failed,
+    rate,
+    releaseTrainTotal,
+    releaseTrainPassed: releaseTrainTotal - releaseTrainFailures.length,
+    releaseTrainFailures,
+    ok: rate >= REQUIRED_PASS_RATE && releaseTrainFailures.length === 0,
+  };
 }
 
 /** Failures grouped by endpoint (most failures first), each with its commonest reasons. */
@@ -60,4 +72,24 @@ function normalizeReason(reason: string): string {
 
 export function formatEmulatorLine(summary: EmulatorSummary): string {
   return `emulator: ${summary.passed} passed, ${summary.failed} failed`;
+}
+
+/** Emulator responses that break the OpenAPI spec, grouped by error (not part of the pass rate). */
+export function formatSpecErrors(results: InteractionResult[], max = 15): string[] {
+  const errors = new Map<string, { count: number; example: string }>();
+  for (const r of results) {
+    for (const e of r.specErrors) {
+      const key = normalizeReason(e).replace(/\/\d+\//g, "/<i>/");
+      const entry = errors.get(key) ?? { count: 0, example: r.where };
+      entry.count++;
+      errors.set(key, entry);
+    }
+  }
+  const withErrors = results.filter((r) => r.specErrors.length > 0).length;
+  const lines = [...errors]
+    .sort((a, b) => b[1].count - a[1].count)
+    .slice(0, max)
+    .map(([e, { count, example }]) => `  ${count}× ${e} (e.g. ${example})`);
+  lines.push(`emulator spec: ${withErrors} of ${results.length} responses break the OpenAPI spec`);
+  return lines;
 }

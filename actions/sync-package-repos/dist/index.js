@@ -93681,7 +93681,8 @@ function checkDuplicates(repos, problems) {
 async function loadConfig(dir) {
     const info = await (0,promises_.stat)(dir).catch(() => undefined);
     if (!info?.isDirectory()) {
-        throw new errors_ConfigError(dir, [{ file: "", path: "", line: 1, column: 1, message: "not a directory" }]);
+        const message = `configuration directory ${JSON.stringify(dir)} does not exist or is not a directory`;
+        throw new errors_ConfigError(dir, [{ file: "", path: "", line: 1, column: 1, message }]);
     }
     const { files, problems } = await readVarsFiles(dir);
     const { variables, variableSources, owners } = collectVariables(files, problems);
@@ -94542,7 +94543,14 @@ class HttpTransport {
             headers["authorization"] = this.authorization;
         if (payload !== undefined)
             headers["content-type"] = "application/json";
-        const event = (extra) => this.onRequest?.({ method, url: redactUrl(url), durationMs: performance.now() - started, attempt, ...extra });
+        const event = (extra) => {
+            try {
+                this.onRequest?.({ method, url: redactUrl(url), durationMs: performance.now() - started, attempt, ...extra });
+            }
+            catch {
+                // A failing logger must not fail the request.
+            }
+        };
         try {
             const res = await this.dispatcher.request({
                 origin: u.origin,
@@ -95941,7 +95949,10 @@ function consoleReporter(options) {
     const write = options.write ?? ((text) => process.stdout.write(text));
     return {
         plan(text) {
-            write(`${text}\n\n`);
+            if (options.actions)
+                write(`::group::${text.split("\n")[0]}\n${text}\n::endgroup::\n`);
+            else
+                write(`${text}\n\n`);
         },
         done(result, log, progress) {
             const status = statusOf(result);
@@ -96109,10 +96120,16 @@ async function applyRepoPlan(plan, ctx, log) {
             repoHref = plan.repository.href;
             latest = ctx.index.repositories.get(spec.repositoryName)?.latest_version_href ?? undefined;
         }
-        for (const href of plan.cleanup) {
+        const deleted = new Set();
+        const deletePublication = async (href) => {
+            if (deleted.has(href))
+                return;
             await ctx.pulp.deletePublication(href);
+            deleted.add(href);
             did(`deleted duplicate publication ${href}`);
-        }
+        };
+        for (const href of plan.cleanup)
+            await deletePublication(href);
         let createdPublications = [];
         if (plan.sync && remoteHref) {
             const body = { remote: remoteHref, ...plan.sync };
@@ -96130,10 +96147,8 @@ async function applyRepoPlan(plan, ctx, log) {
         }
         if (spec.publish && latest) {
             const { keep, remove } = choosePublication(ctx.index, latest, createdPublications);
-            for (const href of remove) {
-                await ctx.pulp.deletePublication(href);
-                did(`deleted duplicate publication ${href}`);
-            }
+            for (const href of remove)
+                await deletePublication(href);
             let publication = keep;
             if (!publication) {
                 const version = latest;
@@ -96180,15 +96195,9 @@ async function applyRepoPlan(plan, ctx, log) {
     result.durationMs = Date.now() - started;
     return result;
 }
-/** Pulp's own error text: HTTP errors carry the response body (field errors), tasks their description. */
+/** Pulp's own error text: the client's HTTP errors carry the response's detail or field errors. */
 function errorText(error) {
-    if (!(error instanceof Error))
-        return String(error);
-    const body = error.body;
-    if (body === undefined || body === null || body === "")
-        return error.message;
-    const text = typeof body === "string" ? body : JSON.stringify(body);
-    return error.message.includes(text) ? error.message : `${error.message}: ${text}`;
+    return error instanceof Error ? error.message : String(error);
 }
 function urlFor(root, basePath) {
     return root ? `${root.endsWith("/") ? root : `${root}/`}${basePath}/` : undefined;
@@ -96382,6 +96391,10 @@ function byCreated(a, b) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/release-train/src/sync/task-watcher.ts
+// Waits for many Pulp tasks with few requests: every pending task is checked by one bulk list call
+// (`pulp_href__in`), first after `initialDelayMs`, then with exponential backoff per task. Tasks
+// that become due close together share a request, so N concurrent syncs cost ~1 poll, not N.
+
 const FINAL_STATES = new Set(["completed", "failed", "canceled", "skipped"]);
 class TaskFailedError extends Error {
     task;
@@ -96505,9 +96518,10 @@ class TaskWatcher {
         this.timer = undefined;
     }
 }
-/** Pulp's own error text for a failed/canceled task. */
+/** Pulp's own error text for a failed/canceled task (credentials in URLs redacted). */
 function taskErrorText(task) {
-    const text = task.error?.description ?? task.error?.reason;
+    const raw = task.error?.description ?? task.error?.reason;
+    const text = raw === undefined ? undefined : redactString(raw);
     return text ? `task ${task.state}: ${text}` : `task ${task.state}`;
 }
 
@@ -96733,8 +96747,15 @@ function printJson(value) {
 ;// CONCATENATED MODULE: ../../packages/release-train/src/cli/options.ts
 // Options shared by several commands.
 
+/** Workflows often pass unset inputs as empty strings; say so rather than load the cwd. */
+const nonEmpty = (value) => {
+    if (value.trim() === "")
+        throw new InvalidArgumentError("must not be empty");
+    return value;
+};
 const options_configOption = () => new Option("--config <dir>", "release train configuration directory (Ansible group_vars/all)")
     .env("RELEASE_TRAIN_CONFIG")
+    .argParser(nonEmpty)
     .makeOptionMandatory();
 const options_filterOption = () => new Option("--filter <regexes>", "whitespace-separated regular expressions searched in short_name (OR)").default("");
 
@@ -96760,6 +96781,9 @@ function syncPackageReposCommand() {
         .requiredOption("--pulp-url <url>", "target Pulp URL")
         .requiredOption("--username <name>", "Pulp username")
         .addOption(new Option("--password <password>", "Pulp password").env("PULP_PASSWORD"))
+        .option("--client-cert <file>", "client certificate (PEM) for the Pulp API (mutual TLS)")
+        .option("--client-key <file>", "its private key (PEM)")
+        .option("--ca-cert <file>", "extra CA certificate (PEM) to trust for the Pulp API")
         .addOption(new Option("--target <target>", "ark (upstream → Ark) or test (Ark → test Pulp)").choices(["ark", "test"]).default("ark"))
         .option("--sync-group <group>", "only repositories of this sync group")
         .addOption(filterOption())
@@ -96792,7 +96816,16 @@ async function runSyncPackageReposCli(opts, env = process.env, write = (t) => pr
     const version = resolveVersion(opts.version);
     const config = await loadConfig(opts.config);
     const entries = selectRepos(allPackageRepos(config), { filter: opts.filter, syncGroup: opts.syncGroup });
-    const client = new PulpClient({ baseUrl: opts.pulpUrl, username: opts.username, password: opts.password ?? env.PULP_PASSWORD });
+    const pem = (file) => (file ? (0,promises_.readFile)(file, "utf8") : Promise.resolve(undefined));
+    const [clientCert, clientKey, caCert] = await Promise.all([pem(opts.clientCert), pem(opts.clientKey), pem(opts.caCert)]);
+    const client = new PulpClient({
+        baseUrl: opts.pulpUrl,
+        username: opts.username,
+        password: opts.password ?? env.PULP_PASSWORD,
+        ...(clientCert ? { clientCert } : {}),
+        ...(clientKey ? { clientKey } : {}),
+        ...(caCert ? { caCert } : {}),
+    });
     const arkClient = opts.target === "test" && opts.arkUrl
         ? new PulpClient({
             baseUrl: opts.arkUrl,
@@ -96879,6 +96912,110 @@ function positiveInt(value) {
     return n;
 }
 
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ../../packages/release-train/src/github/git.ts
+// Thin wrappers over the git CLI for the kayobe-config proposal: branch, commit, push. Pushing
+// relies on the checkout's configured remote and credentials (e.g. actions/checkout's); nothing
+// here handles tokens.
+
+
+const run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
+class GitError extends Error {
+    name = "GitError";
+}
+const DEFAULT_IDENTITY = {
+    name: "release-train",
+    email: "release-train@users.noreply.github.com",
+};
+async function git(cwd, args) {
+    try {
+        const { stdout } = await run("git", args, { cwd, maxBuffer: 16 * 1024 * 1024 });
+        return stdout.trim();
+    }
+    catch (error) {
+        const e = error;
+        throw new GitError(`git ${args[0]} failed in ${cwd}: ${(e.stderr || e.message).trim()}`);
+    }
+}
+/**
+ * Points `branch` at the current HEAD, checks it out (keeping working-tree edits) and commits
+ * `paths`. Returns the new commit, or undefined when the paths hold no change.
+ */
+async function commitOnBranch(options) {
+    const { cwd, branch, message, paths } = options;
+    const identity = options.identity ?? DEFAULT_IDENTITY;
+    await git(cwd, ["check-ref-format", "--branch", branch]);
+    await git(cwd, ["checkout", "-B", branch]);
+    await git(cwd, ["add", "--", ...paths]);
+    const staged = await git(cwd, ["diff", "--cached", "--name-only"]);
+    if (staged === "")
+        return undefined;
+    await git(cwd, [
+        "-c",
+        `user.name=${identity.name}`,
+        "-c",
+        `user.email=${identity.email}`,
+        "commit",
+        "--quiet",
+        "-m",
+        message,
+    ]);
+    return git(cwd, ["rev-parse", "HEAD"]);
+}
+/**
+ * Pushes HEAD to `branch` on `remote`. Forced: the branch belongs to the release train, and a
+ * reused branch name means "replace the previous proposal" (its pull request is then updated).
+ */
+async function pushBranch(cwd, branch, remote = "origin") {
+    await git(cwd, ["push", "--quiet", "--force", remote, `HEAD:refs/heads/${branch}`]);
+}
+
+// EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+github@6.0.1/node_modules/@actions/github/lib/github.js
+var github = __nccwpck_require__(5251);
+;// CONCATENATED MODULE: ../../packages/release-train/src/github/pulls.ts
+// Opens (or refreshes) the pull request proposing a kayobe-config change, through the REST API
+// (`POST /repos/{owner}/{repo}/pulls`) with @actions/github's Octokit.
+
+function parseRepository(repository) {
+    const m = /^([A-Za-z0-9-_.]+)\/([A-Za-z0-9-_.]+)$/.exec(repository);
+    if (!m)
+        throw new Error(`invalid repository ${JSON.stringify(repository)}: expected owner/name`);
+    return { owner: m[1], repo: m[2] };
+}
+/** GitHub answers 422 "A pull request already exists for owner:branch." for a second PR. */
+function isAlreadyExists(error) {
+    const e = error;
+    return (e.status === 422 &&
+        (e.response?.data?.errors ?? []).some((item) => /pull request already exists/i.test(item.message ?? "")));
+}
+async function openOrUpdatePullRequest(options) {
+    const { owner, repo } = parseRepository(options.repository);
+    const baseUrl = (options.apiUrl || process.env["GITHUB_API_URL"] || "https://api.github.com").replace(/\/+$/, "");
+    const octokit = (0,github.getOctokit)(options.token, { baseUrl });
+    const { head, base, title, body } = options;
+    try {
+        const { data } = await octokit.rest.pulls.create({ owner, repo, head, base, title, body });
+        return { number: data.number, url: data.html_url, created: true };
+    }
+    catch (error) {
+        if (!isAlreadyExists(error))
+            throw error;
+    }
+    const { data: open } = await octokit.rest.pulls.list({ owner, repo, head: `${owner}:${head}`, base, state: "open" });
+    const existing = open[0];
+    if (!existing)
+        throw new Error(`GitHub reports a pull request for ${owner}:${head} already exists, but none is open`);
+    const { data } = await octokit.rest.pulls.update({ owner, repo, pull_number: existing.number, title, body });
+    return { number: data.number, url: data.html_url, created: false };
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/github/index.ts
+
+
+
 ;// CONCATENATED MODULE: ../../packages/release-train/src/kayobe/pulp-repo-versions.ts
 // Rewrites kayobe-config's etc/kayobe/pulp-repo-versions.yml, the file promotion reads:
 // `stackhpc_pulp_repo_<short_name>_version: <YYYYMMDDTHHMMSS>`. Edits are made in the text at the
@@ -96887,12 +97024,12 @@ function positiveInt(value) {
 
 
 
-const pulp_repo_versions_PULP_REPO_VERSIONS_FILE = "etc/kayobe/pulp-repo-versions.yml";
+const PULP_REPO_VERSIONS_FILE = "etc/kayobe/pulp-repo-versions.yml";
 const SHORT_NAME = /^[A-Za-z0-9_]+$/;
 class KayobeConfigError extends Error {
     name = "KayobeConfigError";
 }
-const pulp_repo_versions_versionVariable = (shortName) => `stackhpc_pulp_repo_${shortName}_version`;
+const versionVariable = (shortName) => `stackhpc_pulp_repo_${shortName}_version`;
 function pulp_repo_versions_validate(versions) {
     const problems = [];
     for (const [shortName, version] of Object.entries(versions)) {
@@ -96920,11 +97057,11 @@ function updatePulpRepoVersions(source, versions) {
     if (doc.errors.length > 0) {
         const error = doc.errors[0];
         const { line, col } = lineCounter.linePos(error.pos[0]);
-        throw new KayobeConfigError(`${pulp_repo_versions_PULP_REPO_VERSIONS_FILE}:${line}:${col}: ${error.message}`);
+        throw new KayobeConfigError(`${PULP_REPO_VERSIONS_FILE}:${line}:${col}: ${error.message}`);
     }
     const contents = doc.contents;
     if (contents !== null && !(0,dist/* isMap */.jh)(contents) && !((0,dist/* isScalar */.jn)(contents) && contents.value === null)) {
-        throw new KayobeConfigError(`${pulp_repo_versions_PULP_REPO_VERSIONS_FILE} is not a mapping`);
+        throw new KayobeConfigError(`${PULP_REPO_VERSIONS_FILE} is not a mapping`);
     }
     // Existing version variables: key text → position of the key's line and of its value.
     const existing = new Map();
@@ -96945,7 +97082,7 @@ function updatePulpRepoVersions(source, versions) {
     const added = [];
     for (const shortName of Object.keys(versions).sort()) {
         const version = versions[shortName];
-        const key = pulp_repo_versions_versionVariable(shortName);
+        const key = versionVariable(shortName);
         const found = existing.get(key);
         if (found) {
             const current = (0,dist/* isScalar */.jn)(found.value) ? found.value.value : null;
@@ -96986,8 +97123,8 @@ function updatePulpRepoVersions(source, versions) {
     return { text, changed: text !== source, updated, added };
 }
 /** Rewrites the file in a kayobe-config checkout; writes nothing when no version changes. */
-async function pulp_repo_versions_updateKayobeConfig(checkoutDir, versions) {
-    const file = (0,external_node_path_.join)(checkoutDir, pulp_repo_versions_PULP_REPO_VERSIONS_FILE);
+async function updateKayobeConfig(checkoutDir, versions) {
+    const file = (0,external_node_path_.join)(checkoutDir, PULP_REPO_VERSIONS_FILE);
     const source = await (0,promises_.readFile)(file, "utf8").catch((error) => {
         if (error.code === "ENOENT") {
             throw new KayobeConfigError(`${file} does not exist: is ${checkoutDir} a kayobe-config checkout?`);
@@ -96998,106 +97135,6 @@ async function pulp_repo_versions_updateKayobeConfig(checkoutDir, versions) {
     if (update.changed)
         await (0,promises_.writeFile)(file, update.text);
     return { ...update, file };
-}
-
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ../../packages/release-train/src/github/git.ts
-// Thin wrappers over the git CLI for the kayobe-config proposal: branch, commit, push. Pushing
-// relies on the checkout's configured remote and credentials (e.g. actions/checkout's); nothing
-// here handles tokens.
-
-
-const run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
-class GitError extends (/* unused pure expression or super */ null && (Error)) {
-    name = "GitError";
-}
-const DEFAULT_IDENTITY = {
-    name: "release-train",
-    email: "release-train@users.noreply.github.com",
-};
-async function git(cwd, args) {
-    try {
-        const { stdout } = await run("git", args, { cwd, maxBuffer: 16 * 1024 * 1024 });
-        return stdout.trim();
-    }
-    catch (error) {
-        const e = error;
-        throw new GitError(`git ${args[0]} failed in ${cwd}: ${(e.stderr || e.message).trim()}`);
-    }
-}
-/**
- * Points `branch` at the current HEAD, checks it out (keeping working-tree edits) and commits
- * `paths`. Returns the new commit, or undefined when the paths hold no change.
- */
-async function git_commitOnBranch(options) {
-    const { cwd, branch, message, paths } = options;
-    const identity = options.identity ?? DEFAULT_IDENTITY;
-    await git(cwd, ["check-ref-format", "--branch", branch]);
-    await git(cwd, ["checkout", "-B", branch]);
-    await git(cwd, ["add", "--", ...paths]);
-    const staged = await git(cwd, ["diff", "--cached", "--name-only"]);
-    if (staged === "")
-        return undefined;
-    await git(cwd, [
-        "-c",
-        `user.name=${identity.name}`,
-        "-c",
-        `user.email=${identity.email}`,
-        "commit",
-        "--quiet",
-        "-m",
-        message,
-    ]);
-    return git(cwd, ["rev-parse", "HEAD"]);
-}
-/**
- * Pushes HEAD to `branch` on `remote`. Forced: the branch belongs to the release train, and a
- * reused branch name means "replace the previous proposal" (its pull request is then updated).
- */
-async function git_pushBranch(cwd, branch, remote = "origin") {
-    await git(cwd, ["push", "--quiet", "--force", remote, `HEAD:refs/heads/${branch}`]);
-}
-
-// EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+github@6.0.1/node_modules/@actions/github/lib/github.js
-var github = __nccwpck_require__(5251);
-;// CONCATENATED MODULE: ../../packages/release-train/src/github/pulls.ts
-// Opens (or refreshes) the pull request proposing a kayobe-config change, through the REST API
-// (`POST /repos/{owner}/{repo}/pulls`) with @actions/github's Octokit.
-
-function parseRepository(repository) {
-    const m = /^([A-Za-z0-9-_.]+)\/([A-Za-z0-9-_.]+)$/.exec(repository);
-    if (!m)
-        throw new Error(`invalid repository ${JSON.stringify(repository)}: expected owner/name`);
-    return { owner: m[1], repo: m[2] };
-}
-/** GitHub answers 422 "A pull request already exists for owner:branch." for a second PR. */
-function isAlreadyExists(error) {
-    const e = error;
-    return (e.status === 422 &&
-        (e.response?.data?.errors ?? []).some((item) => /pull request already exists/i.test(item.message ?? "")));
-}
-async function pulls_openOrUpdatePullRequest(options) {
-    const { owner, repo } = parseRepository(options.repository);
-    const baseUrl = (options.apiUrl || process.env["GITHUB_API_URL"] || "https://api.github.com").replace(/\/+$/, "");
-    const octokit = getOctokit(options.token, { baseUrl });
-    const { head, base, title, body } = options;
-    try {
-        const { data } = await octokit.rest.pulls.create({ owner, repo, head, base, title, body });
-        return { number: data.number, url: data.html_url, created: true };
-    }
-    catch (error) {
-        if (!isAlreadyExists(error))
-            throw error;
-    }
-    const { data: open } = await octokit.rest.pulls.list({ owner, repo, head: `${owner}:${head}`, base, state: "open" });
-    const existing = open[0];
-    if (!existing)
-        throw new Error(`GitHub reports a pull request for ${owner}:${head} already exists, but none is open`);
-    const { data } = await octokit.rest.pulls.update({ owner, repo, pull_number: existing.number, title, body });
-    return { number: data.number, url: data.html_url, created: false };
 }
 
 ;// CONCATENATED MODULE: ../../packages/release-train/src/kayobe/propose.ts
@@ -97164,6 +97201,7 @@ async function proposeKayobeUpdate(options) {
 
 ;// CONCATENATED MODULE: ../../packages/release-train/src/index.ts
 // Public surface of the release-train library (the actions and the CLI import from here).
+
 
 
 
@@ -97298,9 +97336,39 @@ function readInputs(getInput) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/kayobe.ts
+// The `kayobe-config` / `github-token` inputs: write the new versions into a kayobe-config
+// checkout and, with a token, propose them as a pull request against the checked-out branch of
+// the checkout's own GitHub repository (as actions/checkout leaves it).
+
+/** `owner/name` of a GitHub remote URL (https, ssh or scp-like; `.git` optional). */
+function githubRepositoryOf(url) {
+    const m = /^(?:https?:\/\/(?:[^@/]+@)?[^/]+\/|ssh:\/\/git@[^/]+\/|git@[^:]+:)([^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(url);
+    if (!m?.[1])
+        throw new Error(`kayobe-config: cannot tell the GitHub repository of remote ${JSON.stringify(url)}`);
+    return m[1];
+}
+async function proposeKayobeVersions(checkoutDir, versions, options) {
+    if (!options.token)
+        return { ...(await updateKayobeConfig(checkoutDir, versions)) };
+    const [remote, base] = await Promise.all([
+        git(checkoutDir, ["remote", "get-url", "origin"]),
+        git(checkoutDir, ["rev-parse", "--abbrev-ref", "HEAD"]),
+    ]);
+    if (base === "HEAD")
+        throw new Error(`kayobe-config: ${checkoutDir} is not on a branch; check out the branch to update`);
+    return proposeKayobeUpdate({
+        checkoutDir,
+        versions,
+        branch: `release-train/pulp-repo-versions-${options.version}`,
+        pullRequest: { token: options.token, repository: githubRepositoryOf(remote), base, apiUrl: process.env["GITHUB_API_URL"] },
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 // The action is a thin shell: inputs → library → outputs. Everything else lives in
 // @release-train/release-train, shared with the `release-train` CLI.
+
 
 
 
@@ -97330,8 +97398,13 @@ async function main_run() {
         lib_core.setOutput("failed", JSON.stringify(result.failed.map((r) => r.shortName)));
         lib_core.setOutput("tasks", JSON.stringify(tasks));
         if (inputs.kayobeConfig && !result.dryRun) {
-            const update = await pulp_repo_versions_updateKayobeConfig(inputs.kayobeConfig, result.versions);
-            lib_core.info(update.changed ? `updated ${update.file}` : `${update.file} already up to date`);
+            const kayobe = await proposeKayobeVersions(inputs.kayobeConfig, result.versions, {
+                version: result.version,
+                token: inputs.githubToken,
+            });
+            lib_core.info(kayobe.changed ? `updated ${kayobe.file}` : `${kayobe.file} already up to date`);
+            if (kayobe.pullRequest)
+                lib_core.notice(`kayobe-config pull request: ${kayobe.pullRequest.url}`);
         }
         if (result.failed.length) {
             lib_core.setFailed(`${result.failed.length} repositories failed: ${result.failed.map((r) => r.shortName).join(", ")}`);

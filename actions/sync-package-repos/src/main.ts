@@ -12,7 +12,7 @@ import {
   type SyncPackageReposCliOptions,
   syncGroups,
 } from "@release-train/release-train";
-import { type ActionInputs, InputError, readInputs, SECRET_INPUTS } from "./inputs";
+import { type ActionInputs, readInputs, SECRET_INPUTS } from "./inputs";
 import { proposeKayobeVersions } from "./kayobe";
 
 async function run(): Promise<void> {
@@ -55,51 +55,43 @@ async function run(): Promise<void> {
 }
 
 async function cliOptions(inputs: ActionInputs, pemDir: string): Promise<SyncPackageReposCliOptions> {
-  if (inputs.pulp.clientCert || inputs.pulp.caCert) {
-    throw new InputError(["inputs `pulp-client-cert`, `pulp-client-key` and `pulp-ca-cert` are not supported yet"]);
-  }
   const pemFile = async (name: string, pem: string | undefined): Promise<string | undefined> => {
     if (!pem) return undefined;
     const file = join(pemDir, name);
     await writeFile(file, `${pem.trim()}\n`, { mode: 0o600 });
     return file;
   };
-  const options: SyncPackageReposCliOptions = {
+  const test = inputs.target === "test";
+  const arkContentUrl = test ? inputs.ark.contentUrl : undefined;
+  return {
     config: inputs.config,
     pulpUrl: inputs.pulp.url ?? "",
     username: inputs.pulp.username ?? "",
-    target: inputs.target,
-    concurrency: inputs.concurrency,
-    dryRun: inputs.checkMode,
-    // New Ark snapshots are guarded until promoted; the test Pulp's are not.
-    contentGuard: inputs.target === "ark" ? inputs.contentGuard : "",
-  };
-  const optional: Partial<SyncPackageReposCliOptions> = {
     password: inputs.pulp.password,
+    clientCert: await pemFile("pulp-client.crt", inputs.pulp.clientCert),
+    clientKey: await pemFile("pulp-client.key", inputs.pulp.clientKey),
+    caCert: await pemFile("pulp-ca.crt", inputs.pulp.caCert),
+    target: inputs.target,
     syncGroup: inputs.syncGroup,
     filter: inputs.filter,
     version: inputs.version,
+    dryRun: inputs.checkMode,
+    concurrency: inputs.concurrency,
     stateFile: inputs.stateFile,
+    // New Ark snapshots are guarded until promoted; the test Pulp's are not.
+    contentGuard: test ? "" : inputs.contentGuard,
+    // Test Pulp: Ark's API shares its content app's origin; the same (read-only) Ark user lists
+    // Ark's snapshots and lets the test Pulp's remotes download them.
+    arkContentUrl,
+    arkUrl: arkContentUrl && new URL(arkContentUrl).origin,
+    arkUsername: test ? inputs.ark.username : undefined,
+    arkPassword: test ? inputs.ark.password : undefined,
+    remoteUsername: test ? inputs.ark.username : undefined,
+    remotePassword: test ? inputs.ark.password : undefined,
+    remoteClientCert: test ? await pemFile("ark-client.crt", inputs.ark.clientCert) : undefined,
+    remoteClientKey: test ? await pemFile("ark-client.key", inputs.ark.clientKey) : undefined,
+    versions: test && inputs.pinnedVersions ? JSON.stringify(inputs.pinnedVersions) : undefined,
   };
-  if (inputs.target === "test") {
-    // Ark's API shares the content app's origin; its credentials also let the remotes download.
-    const content = inputs.ark.contentUrl;
-    Object.assign(optional, {
-      arkContentUrl: content,
-      arkUrl: content ? new URL(content).origin : undefined,
-      arkUsername: inputs.ark.username,
-      arkPassword: inputs.ark.password,
-      remoteUsername: inputs.ark.username,
-      remotePassword: inputs.ark.password,
-      remoteClientCert: await pemFile("ark-client.crt", inputs.ark.clientCert),
-      remoteClientKey: await pemFile("ark-client.key", inputs.ark.clientKey),
-      versions: inputs.pinnedVersions && JSON.stringify(inputs.pinnedVersions),
-    });
-  }
-  for (const [key, value] of Object.entries(optional)) {
-    if (value !== undefined) Object.assign(options, { [key]: value });
-  }
-  return options;
 }
 
 function fail(error: unknown): void {

@@ -72,6 +72,10 @@ export function createEmulatorServer(parts: ServerParts): Server {
 }
 
 export async function listen(server: Server, port: number, host = "127.0.0.1"): Promise<number> {
+  // Like nginx in front of Pulp (75 s): clients reusing an idle keep-alive socket must not race
+  // Node's 5 s default close and see ECONNRESET.
+  server.keepAliveTimeout = 75_000;
+  server.headersTimeout = 76_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve());

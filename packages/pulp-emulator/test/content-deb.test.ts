@@ -16,7 +16,7 @@ import {
 } from "../src/content";
 import { field, parseDeb822 } from "../src/content/deb822";
 import { run } from "../src/fixtures/run";
-import { buildDebRepo, type DebRepoSpec, type ServedDirectory, serveDirectory } from "../src/fixtures";
+import { buildDebRepo, buildFlatDebRepo, type DebRepoSpec, type ServedDirectory, serveDirectory } from "../src/fixtures";
 
 const work = mkdtempSync(join(tmpdir(), "content-deb-test-"));
 const upstreamDir = join(work, "upstream");
@@ -142,6 +142,59 @@ describe("syncDeb", () => {
       const b = await sync();
       expect(b.metadata.revision).not.toBe(a.metadata.revision);
       expect(b.units.map((u) => u.natural_key)).toEqual(a.units.map((u) => u.natural_key));
+    } finally {
+      await srv.stop();
+    }
+  });
+});
+
+describe("upstream quirks", () => {
+  it("skips index variants that Release lists but the server lacks, and reads InRelease-only dists", async () => {
+    const dir = join(work, "quirks");
+    await buildDebRepo(dir, { dists: [{ name: "stable", components: [{ name: "main", packages: [{ name: "mike", version: "1" }] }] }] });
+    rmSync(join(dir, "dists/stable/main/binary-amd64/Packages")); // as archive.ubuntu.com does
+    const release = readFileSync(join(dir, "dists/stable/Release"), "utf8");
+    writeFileSync(
+      join(dir, "dists/stable/InRelease"),
+      `-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n${release.trimEnd()}\n-----BEGIN PGP SIGNATURE-----\n\nfake\n-----END PGP SIGNATURE-----\n`,
+    );
+    rmSync(join(dir, "dists/stable/Release"));
+    const srv = await serveDirectory(dir);
+    try {
+      const result = await syncDeb({ url: srv.url, distributions: "stable" }, { artifacts: newStore("quirks-store"), download: true });
+      expect(debs(result.units).map((u) => u.package)).toEqual(["mike"]);
+      expect(result.metadata.files.map((f) => f.relative_path)).toEqual([
+        "dists/stable/InRelease",
+        "dists/stable/main/binary-amd64/Packages.gz",
+      ]);
+    } finally {
+      await srv.stop();
+    }
+  });
+});
+
+describe("flat repositories", () => {
+  it("syncs a flat repository (parsing Packages.xz) and publishes it verbatim and as apt", async () => {
+    const dir = join(work, "flat");
+    await buildFlatDebRepo(dir, [{ name: "kilo", version: "3.0" }, { name: "lima", version: "1.0", arch: "amd64" }], { index: ["plain", "xz"] });
+    const srv = await serveDirectory(dir);
+    try {
+      const artifacts = newStore("flat-store");
+      const result = await syncDeb({ url: srv.url, distributions: "/" }, { artifacts, download: true });
+      expect(debs(result.units).map((u) => u.relative_path).sort()).toEqual(["kilo_3.0_all.deb", "lima_1.0_amd64.deb"]);
+      expect(result.metadata.files.map((f) => f.relative_path)).toEqual(["Packages", "Packages.xz", "Release"]);
+      const verbatim = join(work, "flat-verbatim");
+      await materializePublication(publishDebVerbatim(result.metadata, result.units), artifacts, verbatim);
+      const out = await serveDirectory(verbatim);
+      try {
+        await aptGet("flat", `deb [trusted=yes] ${out.url} ./`, "update");
+        const { dir: got } = await aptGet("flat", `deb [trusted=yes] ${out.url} ./`, "download", "kilo", "lima");
+        expect(readdirSync(got).sort()).toEqual(["kilo_3.0_all.deb", "lima_1.0_amd64.deb"]);
+      } finally {
+        await out.stop();
+      }
+      const apt = await publishDebApt(result.units, { artifacts, simple: true });
+      expect(apt.map((f) => f.relative_path)).toContain("dists/default/all/binary-amd64/Packages.gz");
     } finally {
       await srv.stop();
     }

@@ -257,6 +257,9 @@ describe("loadConfig", () => {
     expect(missing).toEqual([
       { file: "", path: "deb_package_repos", line: 1, column: 1, message: '"deb_package_repos" is not defined in any file' },
     ]);
+    // Not claimed missing when a file that could define it does not parse.
+    const unparsable = await problemsOf({ "rpm-package-repos": RPM, "deb-package-repos": "deb_package_repos: [\n" });
+    expect(unparsable.map((p) => p.message)).toEqual([expect.stringMatching(/^YAML: /)]);
     const jinja = await problemsOf({
       "rpm-package-repos": RPM,
       "deb-package-repos": '---\ndeb_package_repos: "{{ other_list }}"\n',

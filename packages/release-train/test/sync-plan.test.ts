@@ -124,6 +124,15 @@ describe("desired state", () => {
     });
     expect(spec.distribution?.basePath).toBe("rocky/9/BaseOS/x86_64/os/20261120T010203");
     expect(spec.distribution?.name).toBe("rocky-9-baseos-20261120T010203-ark");
+    // Ark's simple-mode apt publication only has dist `default`, component `all`.
+    const simple = buildRepoSpec(
+      { ...debEntry, mode: "simple" },
+      { target: "test", version: V, arkContentUrl: "https://ark/pulp/content/", arkVersions: { ubuntu_jammy: V } },
+    );
+    expect(simple.remote?.fields).toMatchObject({ distributions: "default", components: "all", url: `https://ark/pulp/content/ubuntu/jammy/${V}/` });
+    expect(buildRepoSpec(debEntry, { target: "test", version: V, arkContentUrl: "x", arkVersions: { ubuntu_jammy: V } }).remote?.fields.distributions).toBe(
+      "jammy jammy-updates",
+    );
     expect(() => buildRepoSpec(rpmEntry, { target: "test", version: V, arkContentUrl: "x", arkVersions: {} })).toThrow(
       /no snapshot of rocky_9_baseos/,
     );

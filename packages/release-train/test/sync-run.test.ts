@@ -231,10 +231,11 @@ describe("syncPackageRepos (in-memory Pulp)", () => {
     const stateFile = join(dir, "state.json");
     const pulp = new MemoryPulp();
     for (const e of entries) pulp.upstream.set(e.url as string, "x");
-    pulp.taskMs = 400;
+    pulp.taskMs = 2000;
     // First run is killed (here: times out waiting) while its syncs still run in Pulp.
     const killed = await run(pulp, "20261125T200000", { stateFile, polling: { ...polling, timeoutMs: 50 } });
     expect(killed.failed).toHaveLength(3);
+    pulp.taskMs = 20;
     const syncs = pulp.writes.filter((w) => w.startsWith("sync "));
     expect(syncs).toHaveLength(3);
     const rerun = await run(pulp, "20261125T200000", { stateFile });

@@ -9,6 +9,7 @@ export {
 export {
   findOperation,
   type Operation,
+  type RequestOptions,
   requestFields,
   responseFields,
   useSpec,

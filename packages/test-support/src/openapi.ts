@@ -20,6 +20,8 @@ export interface Operation {
   operationId: string;
   /** Schema of the JSON request body, if the operation takes one. */
   requestSchema?: JsonObject;
+  /** Schema of a form-encoded (urlencoded or multipart) request body. */
+  formSchema?: JsonObject;
   requestRequired: boolean;
   /** Response JSON schema by status code ("200", "202"…); null = documented without a body. */
   responses: Record<string, JsonObject | null>;
@@ -37,6 +39,8 @@ interface Loaded {
   routes: Route[];
   components: JsonObject;
   ajv: Ajv;
+  /** Same schemas, coercing strings: form-encoded bodies carry every value as text. */
+  formAjv: Ajv;
   cache: Map<string, ValidateFunction>;
 }
 
@@ -59,11 +63,15 @@ function load(): Loaded {
   if (!path) throw new Error("OpenAPI spec not found: ../shared is absent (set PULP_OPENAPI_SPEC)");
   const spec = JSON.parse(readFileSync(path, "utf8")) as JsonObject;
   const components = ((spec["components"] as JsonObject | undefined)?.["schemas"] ?? {}) as JsonObject;
+  const requestDoc = { $id: REQUEST_DOC, components: { schemas: convertAll(components, "request") } };
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
   addFormats(ajv);
-  ajv.addSchema({ $id: REQUEST_DOC, components: { schemas: convertAll(components, "request") } });
+  ajv.addSchema(requestDoc);
   ajv.addSchema({ $id: RESPONSE_DOC, components: { schemas: convertAll(components, "response") } });
-  loaded = { routes: buildRoutes(spec), components, ajv, cache: new Map() };
+  const formAjv = new Ajv({ strict: false, allErrors: true, validateFormats: true, coerceTypes: "array" });
+  addFormats(formAjv);
+  formAjv.addSchema(requestDoc);
+  loaded = { routes: buildRoutes(spec), components, ajv, formAjv, cache: new Map() };
   return loaded;
 }
 
@@ -162,10 +170,17 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+function contentSchema(content: Json | undefined, ...types: string[]): JsonObject | undefined {
+  if (!isObject(content)) return undefined;
+  for (const type of types) {
+    const media = content[type];
+    if (isObject(media) && isObject(media["schema"])) return media["schema"];
+  }
+  return undefined;
+}
+
 function jsonContentSchema(content: Json | undefined): JsonObject | undefined {
-  if (!content || typeof content !== "object" || Array.isArray(content)) return undefined;
-  const json = content["application/json"] as JsonObject | undefined;
-  return (json?.["schema"] as JsonObject | undefined) ?? undefined;
+  return contentSchema(content, "application/json");
 }
 
 function toOperation(method: string, template: string, op: JsonObject): Operation {
@@ -175,11 +190,17 @@ function toOperation(method: string, template: string, op: JsonObject): Operatio
     responses[status] = jsonContentSchema((resp as JsonObject)["content"]) ?? null;
   }
   const requestSchema = jsonContentSchema(requestBody?.["content"]);
+  const formSchema = contentSchema(
+    requestBody?.["content"],
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+  );
   return {
     method,
     template,
     operationId: String(op["operationId"] ?? ""),
     ...(requestSchema ? { requestSchema } : {}),
+    ...(formSchema ? { formSchema } : {}),
     requestRequired: requestBody?.["required"] === true,
     responses,
   };
@@ -342,13 +363,13 @@ function nullable(schema: JsonObject): JsonObject {
 // ---------------------------------------------------------------------------------------------
 // Validation.
 
-function validator(doc: string, key: string, schema: JsonObject): ValidateFunction {
+function validator(doc: string, key: string, schema: JsonObject, form = false): ValidateFunction {
   const state = load();
-  const cacheKey = `${doc}|${key}`;
+  const cacheKey = `${doc}|${key}|${form}`;
   let fn = state.cache.get(cacheKey);
   if (!fn) {
     const mode: Mode = doc === REQUEST_DOC ? "request" : "response";
-    fn = state.ajv.compile(convert(schema, mode) as JsonObject);
+    fn = (form ? state.formAjv : state.ajv).compile(convert(schema, mode) as JsonObject);
     state.cache.set(cacheKey, fn);
   }
   return fn;
@@ -382,22 +403,60 @@ function formatErrors(errors: ErrorObject[] | null | undefined): string[] {
   return out;
 }
 
+export interface RequestOptions {
+  /**
+   * `application/x-www-form-urlencoded` (Pulp accepts it everywhere, the release train's RBAC
+   * calls use it): `body` may then be a string, URLSearchParams or a record of strings; values
+   * are coerced to the schema's types and repeated keys become arrays.
+   */
+  contentType?: string;
+}
+
+function formToObject(body: unknown): Record<string, unknown> {
+  const params =
+    body instanceof URLSearchParams
+      ? body
+      : typeof body === "string"
+        ? new URLSearchParams(body)
+        : new URLSearchParams(
+            Object.entries(body as Record<string, unknown>).flatMap(([k, v]) =>
+              (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, String(x)]),
+            ),
+          );
+  const out: Record<string, unknown> = {};
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    out[key] = values.length > 1 ? values : values[0];
+  }
+  return out;
+}
+
 /**
- * Errors of a JSON request body against the operation's requestBody schema ([] = valid).
- * Read-only fields are accepted, unknown fields are not. An unknown path/method is an error.
+ * Errors of a request body against the operation's requestBody schema ([] = valid): JSON by
+ * default, form-encoded with `contentType`. Read-only fields are accepted, unknown fields are
+ * not (Pulp: "Unexpected field"). An unknown path/method is an error.
  */
-export function validateRequest(method: string, path: string, body: unknown): string[] {
+export function validateRequest(
+  method: string,
+  path: string,
+  body: unknown,
+  options: RequestOptions = {},
+): string[] {
+  const form = /x-www-form-urlencoded/i.test(options.contentType ?? "");
+  if (form && body !== undefined && body !== null) body = formToObject(body);
   const op = findOperation(method, path);
   if (!op) return [`no operation ${method.toUpperCase()} ${pathOnly(path)} in the OpenAPI spec`];
-  if (!op.requestSchema) {
+  const schema = form ? op.formSchema : op.requestSchema;
+  if (!schema) {
     if (body === undefined || body === null) return [];
     if (isObject(body as Json) && Object.keys(body as object).length === 0) return [];
+    if (!form && op.formSchema) return [`${op.operationId} accepts only form-encoded bodies`];
     return [`${op.operationId} takes no request body`];
   }
   if (body === undefined || body === null) {
     return op.requestRequired ? [`${op.operationId}: request body is required`] : [];
   }
-  const fn = validator(REQUEST_DOC, `${op.method} ${op.template}`, op.requestSchema);
+  const fn = validator(REQUEST_DOC, `${op.method} ${op.template}${form ? " form" : ""}`, schema, form);
   return fn(body) ? [] : formatErrors(fn.errors).map((e) => `${op.operationId} ${e}`);
 }
 
@@ -463,9 +522,10 @@ export function responseFields(method: string, path: string, status: number): Se
   return schema ? propertyNames(schema) : undefined;
 }
 
-/** Top-level writable fields of the operation's JSON request body (read-only ones excluded). */
+/** Top-level writable fields of the operation's request body (read-only ones excluded). */
 export function requestFields(method: string, path: string): string[] {
-  const schema = findOperation(method, path)?.requestSchema;
+  const op = findOperation(method, path);
+  const schema = op?.requestSchema ?? op?.formSchema;
   if (!schema) return [];
   let resolved: Json | undefined = schema;
   while (isObject(resolved) && typeof resolved["$ref"] === "string") {

@@ -134,6 +134,32 @@ describeWithShared("openapi: wrong bodies are rejected", () => {
     ).toHaveLength(1);
   });
 
+  it("validates form-encoded bodies as Pulp reads them", () => {
+    const form = { contentType: "application/x-www-form-urlencoded" };
+    const guard = "/pulp/api/v3/contentguards/core/rbac/";
+    expect(validateRequest("POST", guard, "name=release&description=x", form)).toEqual([]);
+    expect(validateRequest("POST", guard, "description=x", form).join()).toMatch(/name/);
+    const addRole = `${guard}${uuid}/add_role/`;
+    const params = new URLSearchParams([
+      ["role", "core.rbaccontentguard_downloader"],
+      ["groups", "stackhpc"],
+      ["groups", "stackhpc-dev"],
+    ]);
+    expect(validateRequest("POST", addRole, params, form)).toEqual([]);
+    expect(validateRequest("POST", addRole, "role=r&colour=red", form)).toEqual([
+      "contentguards_core_rbac_add_role /colour: Unexpected field",
+    ]);
+    // the recorded form POST of file content (file_content-0#3)
+    const recordedForm = recorded("file_content-0.json", 3) as Interaction & { requestBodyForm: Record<string, string> };
+    expect(validateRequest("POST", recordedForm.path, recordedForm.requestBodyForm, form)).toEqual([]);
+    // booleans and numbers arrive as text and are coerced; nonsense is not
+    const remote = "/pulp/api/v3/remotes/rpm/rpm/";
+    expect(validateRequest("POST", remote, "name=r&url=u&tls_validation=false&download_concurrency=4", form)).toEqual([]);
+    expect(validateRequest("POST", remote, "name=r&url=u&download_concurrency=many", form).join()).toMatch(
+      /download_concurrency/,
+    );
+  });
+
   it("rejects recorded responses once they are broken", () => {
     const remote = recorded("rpm_remote-2.json", 3);
     expect(validateResponse(remote.method, remote.path, remote.status, remote.responseBody)).toEqual([]);

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { gunzipSync, gzipSync } from "node:zlib";
 
 /** Run a filter program over `input` (xz/zstd/bzip2 have no decoder in Node 20's zlib). */
-function pipeThrough(cmd: string, args: string[], input: Buffer): Promise<Buffer> {
+export function pipeThrough(cmd: string, args: string[], input: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ["pipe", "pipe", "pipe"] });
     const out: Buffer[] = [];

@@ -19,7 +19,7 @@ const INDEX_VARIANTS = ["Packages.gz", "Packages.xz", "Packages", "Packages.bz2"
 
 /** Release-file locations of a distribution; flat repositories are a directory ending in `/`. */
 function releaseDir(distribution: string): string {
-  return distribution.endsWith("/") ? distribution.replace(/^\/+/, "") : `dists/${distribution}/`;
+  return distribution.endsWith("/") ? distribution.replace(/^\.?\/+/, "") : `dists/${distribution}/`;
 }
 
 interface IndexRef {
@@ -27,6 +27,14 @@ interface IndexRef {
   component?: string;
   /** Paths relative to the Release file's directory, as listed there. */
   variants: string[];
+}
+
+/** The signed text of a clearsigned InRelease (signature not checked: no keyring here). */
+export function clearsignedBody(data: Buffer): Buffer {
+  const text = data.toString("utf8");
+  const m = /-----BEGIN PGP SIGNED MESSAGE-----\r?\n(?:[^\n]+\r?\n)*?\r?\n([\s\S]*?)\r?\n-----BEGIN PGP SIGNATURE-----/.exec(text);
+  if (!m) return data;
+  return Buffer.from(m[1]!.replace(/^- /gm, ""), "utf8");
 }
 
 export function debPackageUnit(paragraph: Paragraph, sourceUrl: (path: string) => string): DebPackageUnit {
@@ -82,13 +90,15 @@ async function syncWith(upstream: Upstream, remote: RemoteConfig, ctx: SyncConte
   for (const distribution of distributions) {
     const dir = releaseDir(distribution);
     ctx.onProgress?.({ code: "update.release_file", message: "Update ReleaseFile units", done: releasesDone });
-    const releaseBytes = await upstream.getBuffer(upstream.url(`${dir}Release`), ctx.signal);
-    await keep(`${dir}Release`, releaseBytes);
-    releaseDigests.push(`${dir}:${digest("sha256", releaseBytes)}`);
-    for (const extra of ["InRelease", "Release.gpg"]) {
-      const data = await upstream.getOptional(upstream.url(`${dir}${extra}`), ctx.signal);
-      if (data) await keep(`${dir}${extra}`, data);
-    }
+    const plainRelease = await upstream.getOptional(upstream.url(`${dir}Release`), ctx.signal);
+    const inRelease = await upstream.getOptional(upstream.url(`${dir}InRelease`), ctx.signal);
+    if (!plainRelease && !inRelease) throw new Error(`Could not find a Release or InRelease file at '${dir}'`);
+    if (plainRelease) await keep(`${dir}Release`, plainRelease);
+    if (inRelease) await keep(`${dir}InRelease`, inRelease);
+    const releaseGpg = plainRelease && (await upstream.getOptional(upstream.url(`${dir}Release.gpg`), ctx.signal));
+    if (releaseGpg) await keep(`${dir}Release.gpg`, releaseGpg);
+    const releaseBytes = plainRelease ?? clearsignedBody(inRelease!);
+    releaseDigests.push(`${dir}:${digest("sha256", plainRelease ?? inRelease!)}`);
     ctx.onProgress?.({ code: "update.release_file", message: "Update ReleaseFile units", done: ++releasesDone });
 
     const release = parseDeb822(releaseBytes.toString("utf8"))[0] ?? [];
@@ -109,7 +119,8 @@ async function syncWith(upstream: Upstream, remote: RemoteConfig, ctx: SyncConte
             throw new Error(`No suitable package index files found in '${dir}Release' for component '${component}' and architecture '${arch}'.`);
           }
           const archRelease = `${component}/binary-${arch}/Release`;
-          if (listed(archRelease)) await keep(`${dir}${archRelease}`, await fetchVerified(upstream, dir, archRelease, sha256s, ctx));
+          const archReleaseData = listed(archRelease) ? await fetchVerified(upstream, dir, archRelease, sha256s, ctx, true) : undefined;
+          if (archReleaseData) await keep(`${dir}${archRelease}`, archReleaseData);
         }
       }
     }
@@ -117,7 +128,9 @@ async function syncWith(upstream: Upstream, remote: RemoteConfig, ctx: SyncConte
     for (const ref of refs) {
       let parsed = false;
       for (const variant of ref.variants) {
-        const data = await fetchVerified(upstream, dir, variant, sha256s, ctx);
+        // Archives list variants they do not serve (Ubuntu's uncompressed Packages): skip 404s.
+        const data = await fetchVerified(upstream, dir, variant, sha256s, ctx, true);
+        if (!data) continue;
         await keep(`${dir}${variant}`, data);
         if (parsed) continue;
         parsed = true;
@@ -138,6 +151,7 @@ async function syncWith(upstream: Upstream, remote: RemoteConfig, ctx: SyncConte
           }
         }
       }
+      if (!parsed) throw new Error(`None of the package indices listed in '${dir}Release' could be downloaded: ${ref.variants.join(", ")}`);
       ctx.onProgress?.({ code: "update.packageindex", message: "Update PackageIndex units", done: refs.indexOf(ref) + 1, total: refs.length });
     }
   }
@@ -169,8 +183,11 @@ async function fetchVerified(
   path: string,
   sha256s: Map<string, { checksum: string; size: number }>,
   ctx: SyncContext,
-): Promise<Buffer> {
-  const data = await upstream.limit(() => upstream.getBuffer(upstream.url(`${dir}${path}`), ctx.signal));
+  optional: boolean,
+): Promise<Buffer | undefined> {
+  const url = upstream.url(`${dir}${path}`);
+  const data = await upstream.limit(() => (optional ? upstream.getOptional(url, ctx.signal) : upstream.getBuffer(url, ctx.signal)));
+  if (!data) return undefined;
   const expected = sha256s.get(path)?.checksum;
   const actual = digest("sha256", data);
   if (expected && expected.toLowerCase() !== actual) throw new ChecksumMismatchError(`${dir}${path}`, expected, actual);

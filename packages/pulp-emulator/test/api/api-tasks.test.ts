@@ -14,6 +14,16 @@ describe("API tasks", () => {
     await emu.stop();
   });
 
+  /** Poll until the task reaches `state` (tasks start asynchronously; no fixed sleeps). */
+  async function until(task: string, state: string) {
+    for (let i = 0; i < 400; i++) {
+      const t = (await api.get(task)).body;
+      if (t.state === state) return t;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    throw new Error(`${task} never reached ${state}`);
+  }
+
   async function repoWithRemote() {
     const remote = await api.create(REMOTES, { name: `r-${Math.random()}`, url: "http://up.invalid/" });
     const repo = await api.create(REPOS, { name: `repo-${Math.random()}`, remote: remote.pulp_href });
@@ -44,28 +54,27 @@ describe("API tasks", () => {
   });
 
   it("runs tasks on one repository one at a time, other repositories in parallel", async () => {
-    ({ emu, api } = await startApi({ knobs: { taskDurationMs: { sync: 150 }, workers: 4 }, engine: fakeEngine({ revision: "1", packages: ["a"] }) }));
+    ({ emu, api } = await startApi({ knobs: { taskDurationMs: { sync: 1500 }, workers: 4 }, engine: fakeEngine({ revision: "1", packages: ["a"] }) }));
     const a = await repoWithRemote();
     const b = await repoWithRemote();
     const t1 = (await api.post(`${a.repo.pulp_href}sync/`, {})).body.task;
     const t2 = (await api.post(`${a.repo.pulp_href}sync/`, { optimize: false })).body.task;
     const t3 = (await api.post(`${b.repo.pulp_href}sync/`, {})).body.task;
-    await new Promise((r) => setTimeout(r, 60));
-    expect((await api.get(t1)).body.state).toBe("running");
+    await until(t1, "running");
+    await until(t3, "running");
     expect((await api.get(t2)).body.state).toBe("waiting");
-    expect((await api.get(t3)).body.state).toBe("running");
     const [d1, d2] = [await api.wait(t1), await api.wait(t2)];
     expect(d2.started_at >= d1.finished_at).toBe(true);
     expect(d2.created_resources).toEqual([]);
   });
 
   it("honours the workers knob", async () => {
-    ({ emu, api } = await startApi({ knobs: { taskDurationMs: { sync: 120 }, workers: 1 }, engine: fakeEngine({ revision: "1", packages: ["a"] }) }));
+    ({ emu, api } = await startApi({ knobs: { taskDurationMs: { sync: 800 }, workers: 1 }, engine: fakeEngine({ revision: "1", packages: ["a"] }) }));
     const a = await repoWithRemote();
     const b = await repoWithRemote();
     const t1 = (await api.post(`${a.repo.pulp_href}sync/`, {})).body.task;
     const t2 = (await api.post(`${b.repo.pulp_href}sync/`, {})).body.task;
-    await new Promise((r) => setTimeout(r, 50));
+    await until(t1, "running");
     expect((await api.get(t2)).body.state).toBe("waiting");
     await api.wait(t2);
     expect((await api.get(t1)).body.state).toBe("completed");
@@ -75,7 +84,7 @@ describe("API tasks", () => {
     ({ emu, api } = await startApi({ knobs: { taskDurationMs: { sync: 5_000 } }, engine: fakeEngine({ revision: "1", packages: ["a"] }) }));
     const { repo } = await repoWithRemote();
     const task = (await api.post(`${repo.pulp_href}sync/`, {})).body.task;
-    await new Promise((r) => setTimeout(r, 30));
+    await until(task, "running");
     expect((await api.del(task)).status).toBe(409);
     expect((await api.patch(task, { state: "completed" })).body).toEqual({ state: ["The only acceptable value for 'state' is 'canceled'."] });
     const cancel = await api.patch(task, { state: "canceled", name: "ignored extra field" });

@@ -31,7 +31,7 @@ describe("startNginxProxy (real nginx)", () => {
     vault = await createVaultHandler();
     upstream = createServer((req, res) => {
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ url: req.url, headers: req.headers } satisfies Echoed));
+      res.end(JSON.stringify({ url: req.url ?? "", headers: req.headers } satisfies Echoed));
     });
     await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
     upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;

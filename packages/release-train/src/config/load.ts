@@ -67,11 +67,14 @@ function validateList<K extends "rpm" | "deb">(
   owners: Record<string, VarsFile>,
   variables: Record<string, unknown>,
   problems: ConfigProblem[],
+  unreadable: boolean,
 ): (K extends "rpm" ? RpmPackageRepo : DebPackageRepo)[] {
   const listName = LISTS[kind];
   const file = owners[listName];
   const value = variables[listName];
   if (!file) {
+    // A file that failed to parse may well hold it; its YAML errors are reported already.
+    if (unreadable) return [];
     problems.push({ file: "", path: listName, line: 1, column: 1, message: `"${listName}" is not defined in any file` });
     return [];
   }
@@ -135,9 +138,10 @@ export async function loadConfig(dir: string): Promise<ReleaseTrainConfig> {
     throw new ConfigError(dir, [{ file: "", path: "", line: 1, column: 1, message }]);
   }
   const { files, problems } = await readVarsFiles(dir);
+  const unreadable = problems.length > 0;
   const { variables, variableSources, owners } = collectVariables(files, problems);
-  const rpm = validateList("rpm", owners, variables, problems);
-  const deb = validateList("deb", owners, variables, problems);
+  const rpm = validateList("rpm", owners, variables, problems, unreadable);
+  const deb = validateList("deb", owners, variables, problems, unreadable);
   checkDuplicates([...rpm, ...deb], problems);
   if (problems.length > 0) throw new ConfigError(dir, sortProblems(problems));
   return { dir: resolve(dir), rpm, deb, variables, variableSources };

@@ -8,6 +8,7 @@ import { PulpClient } from "@release-train/pulp-client";
 import { type Emulator, startEmulator } from "@release-train/pulp-emulator";
 import { runSyncPackageReposCli, type SyncPackageReposCliOptions } from "../cli/sync-package-repos";
 import { versionFromDate } from "../version";
+import { rpmPackageNames } from "./served-packages";
 import { startUpstreams, writeConfigDir } from "./upstreams";
 
 const ADMIN = { username: "admin", password: "password" };
@@ -96,6 +97,20 @@ async function main(): Promise<void> {
       { name: "demo-libs", version: "2.1" },
     ]);
     await night(3, "demo-tools 1.1 replaced 1.0 upstream (RPM only): a new RPM snapshot, Deb unchanged");
+
+    banner("What the snapshots serve (read through the content apps, like dnf would)");
+    const auth = { authorization: `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString("base64")}` };
+    for (const [label, root, n] of [
+      ["Ark, night 1", ark.contentUrl, 1],
+      ["Ark, night 3", ark.contentUrl, 3],
+      ["test, night 3", test.contentUrl, 3],
+    ] as const) {
+      const version = versionFromDate(new Date(first.getTime() + (n - 1) * 86_400_000));
+      const url = `${root}rocky/9/BaseOS/x86_64/os/${version}/`;
+      say(`${label.padEnd(14)} ${url}\n${" ".repeat(15)}→ ${(await rpmPackageNames(url, auth)).join(", ")}`);
+    }
+    const guarded = await fetch(`${ark.contentUrl}rocky/9/BaseOS/x86_64/os/${versionFromDate(first)}/repodata/repomd.xml`);
+    say(`without credentials Ark answers ${guarded.status} (development content guard)`);
 
     banner(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     say(

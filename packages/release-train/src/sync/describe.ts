@@ -11,8 +11,12 @@ export function describePlan(plans: RepoPlan[], target: SyncTarget, dryRun: bool
 export function describeRepo(plan: RepoPlan): string[] {
   const { spec } = plan;
   const lines = [`  ${spec.shortName} [${spec.kind}] "${spec.repositoryName}"`];
-  if (plan.remote) lines.push(`remote: ${step(plan.remote, spec.remote?.name ?? "")}`);
-  lines.push(`repository: ${step(plan.repository, spec.repositoryName)}`);
+  if (plan.repository.action === "none" && (!plan.remote || plan.remote.action === "none")) {
+    lines.push(plan.remote ? "remote, repository: unchanged" : "repository: unchanged");
+  } else {
+    if (plan.remote) lines.push(`remote: ${step(plan.remote, spec.remote?.name ?? "")}`);
+    lines.push(`repository: ${step(plan.repository, spec.repositoryName)}`);
+  }
   if (plan.cleanup.length) lines.push(`cleanup: delete ${plan.cleanup.length} duplicate publication(s)`);
   lines.push(plan.sync ? `sync: ${JSON.stringify(plan.sync)}` : "sync: skipped (sync: false)");
   if (!spec.publish || !spec.distribution) lines.push("publish/distribute: skipped (publish: false)");

@@ -60,8 +60,10 @@ export function buildRepoSpec(entry: PackageRepoEntry, options: DesiredOptions):
     };
     if (entry.kind === "deb") {
       if (!entry.distributions) throw new Error(`${entry.short_name}: deb repository needs distributions`);
-      fields.distributions = entry.distributions;
-      fields.components = entry.components ?? null;
+      // An Ark publication in pulp_deb's simple-only mode has a single dist `default`, component `all`.
+      const simpleOnly = !ark && entry.mode !== "verbatim" && publicationBody(entry).structured !== true;
+      fields.distributions = simpleOnly ? "default" : entry.distributions;
+      fields.components = simpleOnly ? "all" : (entry.components ?? null);
       fields.architectures = entry.architectures ?? null;
     }
     spec.remote = { name: `${repositoryName}-remote`, fields };

@@ -148,7 +148,8 @@ function remove(req: ApiRequest, def: TypeDef, r: Resource): ApiResponse {
     {
       name: def.typePath.startsWith("container") && def.collection === "distributions" ? "pulpcore.app.tasks.base.general_multi_delete" : "pulpcore.app.tasks.base.general_delete",
       kind: "general",
-      exclusive: [def.collection === "distributions" ? "/api/v3/distributions/" : r.href],
+      // Container distributions are deleted by general_multi_delete locking the object itself.
+      exclusive: [def.collection === "distributions" && !def.typePath.startsWith("container") ? "/api/v3/distributions/" : r.href],
       run: () => {
         if (!ctx.state.resources.has(r.href)) return [];
         if (def.collection === "remotes") ctx.deleteRemote(r);

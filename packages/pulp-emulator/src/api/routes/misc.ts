@@ -105,7 +105,7 @@ function orphanTask(req: ApiRequest, only: string[] | undefined) {
     {
       name: "pulpcore.app.tasks.orphan.orphan_cleanup",
       kind: "general",
-      exclusive: ["/pulp/api/v3/orphans/cleanup/"],
+      exclusive: ["/api/v3/orphans/cleanup/"],
       run: (tctx) => {
         const used = ctx.state.referencedContent();
         let n = 0;

@@ -27,7 +27,9 @@ export async function createPublication(req: ApiRequest, def: TypeDef, body: Par
     {
       name: TASK_NAMES[def.typePath] ?? "publish",
       kind: "publish",
-      exclusive: [repo.href],
+      // rpm locks the repository; pulp_deb only shares it (rec:rpm_publication-0, rec:deb_publication-0).
+      exclusive: def.typePath === "rpm/rpm" ? [repo.href] : [],
+      shared: def.typePath === "rpm/rpm" ? [] : [repo.href],
       run: async (tctx) => {
         const version = hasVersion ? ctx.state.versions.get(String(data["repository_version"])) : ctx.latestVersion(repo.href);
         if (!version) throw new Error("The repository version was deleted.");

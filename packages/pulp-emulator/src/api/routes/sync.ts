@@ -17,7 +17,7 @@ const SCHEMAS: Record<string, Schema> = {
 const TASK_NAMES: Record<string, string> = {
   "rpm/rpm": "pulp_rpm.app.tasks.synchronizing.synchronize",
   "deb/apt": "pulp_deb.app.tasks.synchronizing.synchronize",
-  "container/container": "pulp_container.app.tasks.synchronize",
+  "container/container": "pulp_container.app.tasks.synchronize.synchronize",
 };
 
 const REMOTE_TYPE: Record<string, string> = { "rpm/rpm": "rpm/rpm", "deb/apt": "deb/apt", "container/container": "container/container" };
@@ -63,8 +63,9 @@ export async function syncRepository(req: ApiRequest, repo: Resource): Promise<A
     {
       name: TASK_NAMES[repo.typePath] ?? "synchronize",
       kind: "sync",
-      exclusive: [repo.href],
-      shared: [remote.href],
+      // pulp_deb reserves the remote exclusively (rec:deb_sync-0), rpm/container share it.
+      exclusive: repo.typePath === "deb/apt" ? [repo.href, remote.href] : [repo.href],
+      shared: repo.typePath === "deb/apt" ? [] : [remote.href],
       run: (tctx) => runSync(ctx, tctx, repo, remote, policy, optimize),
     },
     req.user.href,
