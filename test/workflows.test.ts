@@ -38,6 +38,9 @@ inputs:
 runs:
   using: node24
   main: dist/index.js
+outputs:
+  result:
+    description: an output
 `;
 
 const goodWorkflow = `name: Good
@@ -56,6 +59,10 @@ jobs:
         with:
           config: config
           filter: \${{ inputs.filter }}
+        id: demo
+      - run: echo "$RESULT"
+        env:
+          RESULT: \${{ steps.demo.outputs.result }}
 `;
 
 const callableWorkflow = `name: Callable
@@ -66,9 +73,15 @@ on:
         description: A group
         type: string
         required: true
+    outputs:
+      greeting:
+        description: A greeting
+        value: \${{ jobs.run.outputs.greeting }}
 jobs:
   run:
     runs-on: ubuntu-latest
+    outputs:
+      greeting: hello
     steps:
       - run: echo "$GROUP"
         env:
@@ -154,6 +167,33 @@ jobs:
     expect(problems.map(formatProblem)).toEqual([
       '.github/workflows/caller.yml:5:11: required input "group" of workflow ./.github/workflows/callable.yml is missing [inputs]',
       '.github/workflows/caller.yml:7:7: input "grup" is not declared by workflow ./.github/workflows/callable.yml (declared: group) [inputs]',
+    ]);
+  });
+
+  it("checks step and job outputs against what the local action and reusable workflow declare", async () => {
+    const steps = await lintWith(".github/workflows/good.yml", goodWorkflow.replace("outputs.result }}", "outputs.reslt }}"));
+    expect(steps.map(formatProblem)).toEqual([
+      '.github/workflows/good.yml:20:19: steps.demo.outputs.reslt: action ./actions/demo has no output "reslt" (declared: result) [outputs]',
+    ]);
+
+    const caller = (output: string) => `name: Caller
+on: push
+jobs:
+  call:
+    uses: ./.github/workflows/callable.yml
+    with:
+      group: g
+  after:
+    needs: call
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "$OUT"
+        env:
+          OUT: \${{ needs.call.outputs.${output} }}
+`;
+    expect(await lintWith(".github/workflows/caller.yml", caller("greeting"))).toEqual([]);
+    expect((await lintWith(".github/workflows/caller.yml", caller("greting"))).map(formatProblem)).toEqual([
+      '.github/workflows/caller.yml:14:16: needs.call.outputs.greting: workflow ./.github/workflows/callable.yml has no output "greting" (declared: greeting) [outputs]',
     ]);
   });
 

@@ -32,6 +32,9 @@ export async function runAction(
   options: { workspace?: string; env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<ActionRun> {
   const metadata = actionMetadata(action);
+  for (const name of Object.keys(inputs)) {
+    if (!metadata.inputs?.[name]) throw new Error(`input ${name} is not declared by actions/${action}/action.yml`);
+  }
   const files = mkdtempSync(join(tmpdir(), `action-${action}-`));
   const outputFile = join(files, "output");
   const summaryFile = join(files, "summary");
@@ -51,9 +54,6 @@ export async function runAction(
   for (const [name, spec] of Object.entries(metadata.inputs ?? {})) {
     const value = inputs[name] ?? (spec.default === undefined ? "" : String(spec.default));
     env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = value;
-  }
-  for (const name of Object.keys(inputs)) {
-    if (!metadata.inputs?.[name]) throw new Error(`input ${name} is not declared by actions/${action}/action.yml`);
   }
 
   const main = join(repoRoot, "actions", action, metadata.runs.main);

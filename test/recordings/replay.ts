@@ -94,7 +94,7 @@ export async function replayInteraction(ctx: SeedContext, where: string, it: Int
   try {
     result.reasons.push(...(await seedFor(ctx, it)));
     const path = ctx.hrefs.translatePath(it.path);
-    const { body, form } = requestOf(ctx, it, result.notes);
+    const { body, form } = await requestOf(ctx, it, result.notes);
 
     const recordedState = isPlainObject(it.responseBody) ? it.responseBody["state"] : undefined;
     const isTaskGet = it.method === "GET" && TASK_PATH.test(it.path.split("?")[0]!);
@@ -128,13 +128,14 @@ export async function replayInteraction(ctx: SeedContext, where: string, it: Int
 
 /**
  * The body to send: hrefs translated; fields the emulated Pulp version does not define (the
- * recording came from a newer server) are left out, as that server's client would not send them.
+ * recording came from a newer server) are left out, as that server's client would not send them;
+ * rpm/deb remote URLs point at the local fixture upstreams, so a later sync has real content.
  */
-function requestOf(
+async function requestOf(
   ctx: SeedContext,
   it: Interaction,
   notes: string[],
-): { body?: unknown; form?: Record<string, string> } {
+): Promise<{ body?: unknown; form?: Record<string, string> }> {
   if (it.requestBodyForm) {
     const form: Record<string, string> = {};
     for (const [k, v] of Object.entries(it.requestBodyForm)) form[k] = ctx.hrefs.translate(v);
@@ -142,6 +143,12 @@ function requestOf(
   }
   if (it.requestBody === null || it.requestBody === undefined) return {};
   const body = ctx.hrefs.translateBody(it.requestBody);
+  const remoteKind = /^\/pulp\/api\/v3\/remotes\/(rpm\/rpm|deb\/apt)\//.exec(it.path)?.[1];
+  if (remoteKind && isPlainObject(body) && typeof body["url"] === "string" && (it.method === "POST" || it.method === "PATCH")) {
+    const upstream = await ctx.upstreams.get(remoteKind === "rpm/rpm" ? "rpm" : "deb");
+    ctx.urls.set(body["url"], upstream.url);
+    body["url"] = upstream.url;
+  }
   if (isPlainObject(body)) {
     for (const error of validateRequest(it.method, it.path, it.requestBody)) {
       const m = /\s\/([^/\s:]+): Unexpected field$/.exec(error);

@@ -93619,11 +93619,14 @@ function collectVariables(files, problems) {
     }
     return { variables, variableSources, owners };
 }
-function validateList(kind, owners, variables, problems) {
+function validateList(kind, owners, variables, problems, unreadable) {
     const listName = LISTS[kind];
     const file = owners[listName];
     const value = variables[listName];
     if (!file) {
+        // A file that failed to parse may well hold it; its YAML errors are reported already.
+        if (unreadable)
+            return [];
         problems.push({ file: "", path: listName, line: 1, column: 1, message: `"${listName}" is not defined in any file` });
         return [];
     }
@@ -93685,9 +93688,10 @@ async function loadConfig(dir) {
         throw new errors_ConfigError(dir, [{ file: "", path: "", line: 1, column: 1, message }]);
     }
     const { files, problems } = await readVarsFiles(dir);
+    const unreadable = problems.length > 0;
     const { variables, variableSources, owners } = collectVariables(files, problems);
-    const rpm = validateList("rpm", owners, variables, problems);
-    const deb = validateList("deb", owners, variables, problems);
+    const rpm = validateList("rpm", owners, variables, problems, unreadable);
+    const deb = validateList("deb", owners, variables, problems, unreadable);
     checkDuplicates([...rpm, ...deb], problems);
     if (problems.length > 0)
         throw new errors_ConfigError(dir, sortProblems(problems));
@@ -96248,8 +96252,10 @@ function buildRepoSpec(entry, options) {
         if (entry.kind === "deb") {
             if (!entry.distributions)
                 throw new Error(`${entry.short_name}: deb repository needs distributions`);
-            fields.distributions = entry.distributions;
-            fields.components = entry.components ?? null;
+            // An Ark publication in pulp_deb's simple-only mode has a single dist `default`, component `all`.
+            const simpleOnly = !ark && entry.mode !== "verbatim" && publicationBody(entry).structured !== true;
+            fields.distributions = simpleOnly ? "default" : entry.distributions;
+            fields.components = simpleOnly ? "all" : (entry.components ?? null);
             fields.architectures = entry.architectures ?? null;
         }
         spec.remote = { name: `${repositoryName}-remote`, fields };
@@ -96286,9 +96292,14 @@ function describePlan(plans, target, dryRun) {
 function describeRepo(plan) {
     const { spec } = plan;
     const lines = [`  ${spec.shortName} [${spec.kind}] "${spec.repositoryName}"`];
-    if (plan.remote)
-        lines.push(`remote: ${step(plan.remote, spec.remote?.name ?? "")}`);
-    lines.push(`repository: ${step(plan.repository, spec.repositoryName)}`);
+    if (plan.repository.action === "none" && (!plan.remote || plan.remote.action === "none")) {
+        lines.push(plan.remote ? "remote, repository: unchanged" : "repository: unchanged");
+    }
+    else {
+        if (plan.remote)
+            lines.push(`remote: ${step(plan.remote, spec.remote?.name ?? "")}`);
+        lines.push(`repository: ${step(plan.repository, spec.repositoryName)}`);
+    }
     if (plan.cleanup.length)
         lines.push(`cleanup: delete ${plan.cleanup.length} duplicate publication(s)`);
     lines.push(plan.sync ? `sync: ${JSON.stringify(plan.sync)}` : "sync: skipped (sync: false)");
@@ -97415,9 +97426,6 @@ async function main_run() {
     }
 }
 async function cliOptions(inputs, pemDir) {
-    if (inputs.pulp.clientCert || inputs.pulp.caCert) {
-        throw new InputError(["inputs `pulp-client-cert`, `pulp-client-key` and `pulp-ca-cert` are not supported yet"]);
-    }
     const pemFile = async (name, pem) => {
         if (!pem)
             return undefined;
@@ -97425,43 +97433,37 @@ async function cliOptions(inputs, pemDir) {
         await (0,promises_.writeFile)(file, `${pem.trim()}\n`, { mode: 0o600 });
         return file;
     };
-    const options = {
+    const test = inputs.target === "test";
+    const arkContentUrl = test ? inputs.ark.contentUrl : undefined;
+    return {
         config: inputs.config,
         pulpUrl: inputs.pulp.url ?? "",
         username: inputs.pulp.username ?? "",
-        target: inputs.target,
-        concurrency: inputs.concurrency,
-        dryRun: inputs.checkMode,
-        // New Ark snapshots are guarded until promoted; the test Pulp's are not.
-        contentGuard: inputs.target === "ark" ? inputs.contentGuard : "",
-    };
-    const optional = {
         password: inputs.pulp.password,
+        clientCert: await pemFile("pulp-client.crt", inputs.pulp.clientCert),
+        clientKey: await pemFile("pulp-client.key", inputs.pulp.clientKey),
+        caCert: await pemFile("pulp-ca.crt", inputs.pulp.caCert),
+        target: inputs.target,
         syncGroup: inputs.syncGroup,
         filter: inputs.filter,
         version: inputs.version,
+        dryRun: inputs.checkMode,
+        concurrency: inputs.concurrency,
         stateFile: inputs.stateFile,
+        // New Ark snapshots are guarded until promoted; the test Pulp's are not.
+        contentGuard: test ? "" : inputs.contentGuard,
+        // Test Pulp: Ark's API shares its content app's origin; the same (read-only) Ark user lists
+        // Ark's snapshots and lets the test Pulp's remotes download them.
+        arkContentUrl,
+        arkUrl: arkContentUrl && new URL(arkContentUrl).origin,
+        arkUsername: test ? inputs.ark.username : undefined,
+        arkPassword: test ? inputs.ark.password : undefined,
+        remoteUsername: test ? inputs.ark.username : undefined,
+        remotePassword: test ? inputs.ark.password : undefined,
+        remoteClientCert: test ? await pemFile("ark-client.crt", inputs.ark.clientCert) : undefined,
+        remoteClientKey: test ? await pemFile("ark-client.key", inputs.ark.clientKey) : undefined,
+        versions: test && inputs.pinnedVersions ? JSON.stringify(inputs.pinnedVersions) : undefined,
     };
-    if (inputs.target === "test") {
-        // Ark's API shares the content app's origin; its credentials also let the remotes download.
-        const content = inputs.ark.contentUrl;
-        Object.assign(optional, {
-            arkContentUrl: content,
-            arkUrl: content ? new URL(content).origin : undefined,
-            arkUsername: inputs.ark.username,
-            arkPassword: inputs.ark.password,
-            remoteUsername: inputs.ark.username,
-            remotePassword: inputs.ark.password,
-            remoteClientCert: await pemFile("ark-client.crt", inputs.ark.clientCert),
-            remoteClientKey: await pemFile("ark-client.key", inputs.ark.clientKey),
-            versions: inputs.pinnedVersions && JSON.stringify(inputs.pinnedVersions),
-        });
-    }
-    for (const [key, value] of Object.entries(optional)) {
-        if (value !== undefined)
-            Object.assign(options, { [key]: value });
-    }
-    return options;
 }
 function fail(error) {
     if (error instanceof errors_ConfigError) {

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gunzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ChecksumMismatchError,
@@ -149,6 +149,54 @@ describe("syncRpm", () => {
       const unit = result.units[0] as RpmPackageUnit;
       expect(unit.rpm.location_base).toBe(server.url);
       expect(unit.source_url).toBe(`${server.url}${unit.relative_path}`);
+    } finally {
+      await srv.stop();
+    }
+  });
+
+  it("handles sha1 repositories: verifies with sha1, publishes with sha256 pkgids", async () => {
+    const dir = join(work, "sha1");
+    await buildRpmRepo(dir, PACKAGES.slice(0, 2), { checksum: "sha1" });
+    const srv = await serveDirectory(dir);
+    try {
+      const artifacts = newStore("sha1-store");
+      const lazy = await syncRpm({ url: srv.url }, { artifacts, download: false });
+      const unit = lazy.units[0] as RpmPackageUnit;
+      expect(unit.rpm.checksum_type).toBe("sha1");
+      expect(unit.sha256).toBeUndefined();
+      expect(await fetchOnDemand(unit, { url: srv.url }, artifacts)).toBe(sha256File(join(dir, unit.relative_path)));
+
+      const result = await syncRpm({ url: srv.url }, { artifacts, download: true });
+      const files = await publishRpm(result.units, { artifacts });
+      const out = join(work, "sha1-published");
+      await materializePublication(files, artifacts, out);
+      const repo = readRepo(out);
+      for (const p of repo.primary) {
+        expect(p.checksum_type).toBe("sha256");
+        expect(p.pkgId).toBe(sha256File(join(out, p.location_href)));
+      }
+      expect(repo.filelists).toEqual(repo.primary.map((p) => p.pkgId).sort());
+      expect(repo.other).toEqual(repo.filelists);
+    } finally {
+      await srv.stop();
+    }
+  });
+
+  it("flags delta RPM metadata (prestodelta) and still mirrors the other files", async () => {
+    const dir = join(work, "presto");
+    await buildRpmRepo(dir, [{ name: "hotel", version: "1" }]);
+    const delta = gzipSync('<?xml version="1.0" encoding="UTF-8"?>\n<prestodelta>\n</prestodelta>\n');
+    const sum = createHash("sha256").update(delta).digest("hex");
+    writeFileSync(join(dir, `repodata/${sum}-prestodelta.xml.gz`), delta);
+    const repomdPath = join(dir, "repodata/repomd.xml");
+    const record = `  <data type="prestodelta">\n    <checksum type="sha256">${sum}</checksum>\n    <location href="repodata/${sum}-prestodelta.xml.gz"/>\n    <size>${delta.byteLength}</size>\n  </data>\n</repomd>`;
+    writeFileSync(repomdPath, readFileSync(repomdPath, "utf8").replace("</repomd>", record));
+    const srv = await serveDirectory(dir);
+    try {
+      const result = await syncRpm({ url: srv.url }, { artifacts: newStore("presto-store"), download: false });
+      expect(result.mirrorIncompatible).toBe(MIRROR_INCOMPATIBLE_MESSAGE);
+      expect(result.units).toHaveLength(1);
+      expect(result.metadata.files.map((f) => f.relative_path)).toContain(`repodata/${sum}-prestodelta.xml.gz`);
     } finally {
       await srv.stop();
     }

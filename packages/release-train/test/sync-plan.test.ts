@@ -170,6 +170,8 @@ describe("planning against a state snapshot", () => {
     remote.hidden_fields = [{ name: "password", is_set: true }];
     expect(remotePatch({ url: remote.url, policy: "immediate", password: "pw" }, remote)).toEqual({});
     expect(remotePatch({ url: remote.url, policy: "immediate", password: null }, remote)).toEqual({ password: null });
+    // Rotation: Pulp cannot tell whether a set secret changed, so it is re-sent on request.
+    expect(remotePatch({ url: remote.url, policy: "immediate", password: "new" }, remote, true)).toEqual({ password: "new" });
   });
 
   it("reports an unknown content guard as a problem", () => {

@@ -60,6 +60,10 @@ describe("TaskWatcher", () => {
     const error = (bad as PromiseRejectedResult).reason as TaskFailedError;
     expect(error).toBeInstanceOf(TaskFailedError);
     expect(error.message).toBe("task failed: Cannot sync: 404 Not Found for url https://x/repodata/repomd.xml");
+    // A task Pulp no longer lists (purged) is not waited on for hours.
+    const purged = new TaskWatcher({ listTasks: (h) => tasks.listTasks(h), initialDelayMs: 5, maxDelayMs: 20 });
+    await expect(purged.wait("/t/purged/")).rejects.toThrow("task /t/purged/ no longer exists in Pulp");
+    purged.close();
   });
 
   it("splits large waits into batches and times out tasks that never finish", async () => {
@@ -98,5 +102,11 @@ describe("StateFile", () => {
     expect(reopened.get(key, "test", "sync")).toBeUndefined();
     expect(reopened.tasksOf([key], "ark").sort()).toEqual(["/pulp/api/v3/tasks/1/", "/pulp/api/v3/tasks/3/"]);
     expect((await StateFile.open(join(dir, "missing.json"))).snapshot()).toEqual({});
+    // Only the newest seven versions are kept.
+    for (let day = 10; day < 20; day++) await reopened.record(StateFile.key(`202611${day}T000000`, "epel"), "ark", "sync", `/t/${day}/`);
+    const kept = Object.keys(JSON.parse(await readFile(path, "utf8")));
+    expect(kept).toHaveLength(7);
+    expect(kept).toContain("20261125T120000/epel");
+    expect(kept).not.toContain("20261112T000000/epel");
   });
 });

@@ -16,3 +16,13 @@ export {
   validateRequest,
   validateResponse,
 } from "./openapi";
+export {
+  type Exchange,
+  type Interaction,
+  isApiSpecFetch,
+  loadRecording,
+  type ReceivedRequest,
+  type ReplayOptions,
+  type ReplayServer,
+  startReplay,
+} from "./replay";

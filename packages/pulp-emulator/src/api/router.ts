@@ -6,6 +6,7 @@ import type { ApiContext } from "./context";
 import { HttpError } from "./errors";
 import type { ApiResponse, Route } from "./request";
 import { accessRoutes } from "./routes/access";
+import { containerRoutes } from "./routes/container";
 import { crudRoutes } from "./routes/crud";
 import { miscRoutes } from "./routes/misc";
 import { repositoryRoutes } from "./routes/repos";
@@ -15,7 +16,7 @@ import { taskRoutes } from "./routes/tasks";
 const PUBLIC = [`${API_ROOT}status/`, `${API_ROOT}docs/api.json`];
 
 export function allRoutes(): Route[] {
-  return [...miscRoutes(), ...taskRoutes(), ...accessRoutes(), ...repositoryRoutes(), ...crudRoutes()];
+  return [...miscRoutes(), ...taskRoutes(), ...accessRoutes(), ...repositoryRoutes(), ...containerRoutes(), ...crudRoutes()];
 }
 
 /** Dispatch one API request; always answers (DRF-shaped errors), never throws. */

@@ -35,8 +35,11 @@ export async function handleContent(ctx: ApiContext, req: IncomingMessage, res: 
     if (denied) return send(res, { status: 403, text: `403: ${denied}`, reason: denied });
     const basePath = String(dist.data["base_path"]);
     const inner = rel.slice(basePath.length).replace(/^\//, "");
+    const pointsAtSomething = ["publication", "repository", "repository_version"].some((k) => typeof dist.data[k] === "string");
+    if (!pointsAtSomething) return send(res, { status: 404, text: `404: ${NOT_POINTING}`, reason: NOT_POINTING });
+    // A repository without any publication yet resolves nothing (core: PathNotResolved).
     const pub = servedPublication(ctx, dist);
-    if (!pub) return send(res, { status: 404, text: `404: ${NOT_POINTING}`, reason: NOT_POINTING });
+    if (!pub) return send(res, { status: 404, text: "404: Not Found" });
     const files = ctx.state.publications.get(pub.href)?.files ?? [];
     const file = files.find((f) => f.relative_path === inner);
     if (file) return await sendFile(ctx, req, res, file, inner);

@@ -27,7 +27,7 @@ export async function downloadUnit(
   if (unit.size && info.size !== unit.size) {
     throw new ChecksumMismatchError(`${unit.relative_path} (size)`, String(unit.size), String(info.size));
   }
-  // Upstream may only publish sha1/md5 (old createrepo): verify with the strongest one we have.
+  // Upstream may only declare sha1/md5 (old createrepo): verify against that instead.
   if (!unit.sha256) {
     const [algorithm, expected] = Object.entries(unit.checksums)[0] ?? [];
     if (algorithm && expected) {

@@ -126,11 +126,19 @@ describe("content app (real RPM sync through the content engine)", () => {
     expect((await get("rbac/repodata/repomd.xml", basic("ci", "ci-pass"))).status).toBe(200);
   });
 
-  it("explains a distribution that serves nothing", async () => {
+  it("explains a distribution that serves nothing; a repository without publications resolves nothing", async () => {
     await api.create(DISTS, { name: "empty", base_path: "empty" });
     const r = await get("empty/repodata/repomd.xml");
     expect(r.status).toBe(404);
     expect(await r.text()).toBe("404: Distribution is not pointing to a publication, repository, repository version, or remote.");
+    const bare = await api.create(REPOS, { name: "bare" });
+    await api.create(DISTS, { name: "bare", base_path: "bare", repository: bare.pulp_href });
+    const b = await get("bare/repodata/repomd.xml");
+    expect(b.status).toBe(404);
+    expect(await b.text()).toBe("404: Not Found");
+    const head = await fetch(`${emu.contentUrl}rocky/9/baseos/repodata/repomd.xml`, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(Number(head.headers.get("content-length"))).toBeGreaterThan(0);
   });
 
   it("fetches on_demand packages from the remote on first request only", async () => {

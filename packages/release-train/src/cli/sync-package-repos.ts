@@ -43,6 +43,8 @@ export interface SyncPackageReposCliOptions {
   remoteCaCert?: string;
   proxyUrl?: string;
   tlsValidation?: boolean;
+  /** Re-send remote passwords/keys (Pulp cannot show whether they changed). */
+  refreshSecrets?: boolean;
   summaryFile?: string;
   output?: string;
 }
@@ -77,6 +79,7 @@ export function syncPackageReposCommand(): Command {
     .option("--remote-ca-cert <file>", "CA certificate (PEM) remotes trust")
     .option("--proxy-url <url>", "proxy for remotes")
     .option("--no-tls-validation", "do not validate upstream TLS certificates")
+    .option("--refresh-secrets", "re-send remote passwords and keys (after a rotation; Pulp never shows them)")
     .option("--summary-file <file>", "append the Markdown summary here (default: $GITHUB_STEP_SUMMARY)")
     .option("--output <file>", "write the full result (JSON) here")
     .action(
@@ -132,6 +135,7 @@ export async function runSyncPackageReposCli(
       ...(opts.stateFile ? { stateFile: opts.stateFile } : {}),
       ...(contentGuard ? { contentGuard } : {}),
       ...(remoteOptions ? { remoteOptions } : {}),
+      ...(opts.refreshSecrets ? { refreshSecrets: true } : {}),
       ...(arkVersions ? { arkVersions } : {}),
       ...(arkContentUrl ? { arkContentUrl } : {}),
     });

@@ -8,7 +8,7 @@ import { PulpClient } from "@release-train/pulp-client";
 import { type Emulator, startEmulator } from "@release-train/pulp-emulator";
 import { runSyncPackageReposCli, type SyncPackageReposCliOptions } from "../cli/sync-package-repos";
 import { versionFromDate } from "../version";
-import { rpmPackageNames } from "./served-packages";
+import { rpmPackageNevrs } from "./served-packages";
 import { startUpstreams, writeConfigDir } from "./upstreams";
 
 const ADMIN = { username: "admin", password: "password" };
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
     ] as const) {
       const version = versionFromDate(new Date(first.getTime() + (n - 1) * 86_400_000));
       const url = `${root}rocky/9/BaseOS/x86_64/os/${version}/`;
-      say(`${label.padEnd(14)} ${url}\n${" ".repeat(15)}→ ${(await rpmPackageNames(url, auth)).join(", ")}`);
+      say(`${label.padEnd(14)} ${url}\n${" ".repeat(15)}→ ${(await rpmPackageNevrs(url, auth)).join(", ")}`);
     }
     const guarded = await fetch(`${ark.contentUrl}rocky/9/BaseOS/x86_64/os/${versionFromDate(first)}/repodata/repomd.xml`);
     say(`without credentials Ark answers ${guarded.status} (development content guard)`);

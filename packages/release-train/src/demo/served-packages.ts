@@ -3,12 +3,27 @@ import { gunzipSync } from "node:zlib";
 
 /** Package names of an RPM snapshot (repomd.xml → primary.xml(.gz)). */
 export async function rpmPackageNames(distributionUrl: string, headers: Record<string, string> = {}): Promise<string[]> {
+  return (await rpmPackages(distributionUrl, headers)).map((p) => p.name);
+}
+
+/** `name-version-release` of every package of an RPM snapshot, sorted. */
+export async function rpmPackageNevrs(distributionUrl: string, headers: Record<string, string> = {}): Promise<string[]> {
+  return (await rpmPackages(distributionUrl, headers)).map((p) => `${p.name}-${p.version}-${p.release}`);
+}
+
+async function rpmPackages(distributionUrl: string, headers: Record<string, string>) {
   const repomd = await fetchOk(`${distributionUrl}repodata/repomd.xml`, headers);
   const href = /<location href="([^"]*primary\.xml[^"]*)"/.exec(repomd.toString("utf8"))?.[1];
   if (!href) throw new Error(`no primary metadata listed in ${distributionUrl}repodata/repomd.xml`);
   const raw = await fetchOk(`${distributionUrl}${href}`, headers);
   const xml = (href.endsWith(".gz") ? gunzipSync(raw) : raw).toString("utf8");
-  return [...xml.matchAll(/<name>([^<]+)<\/name>/g)].map((m) => m[1] as string).sort();
+  return [...xml.matchAll(/<package\b[\s\S]*?<\/package>/g)]
+    .map(([block]) => ({
+      name: /<name>([^<]+)<\/name>/.exec(block)?.[1] ?? "?",
+      version: /<version [^>]*\bver="([^"]*)"/.exec(block)?.[1] ?? "?",
+      release: /<version [^>]*\brel="([^"]*)"/.exec(block)?.[1] ?? "?",
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** Package names of one dist/component/arch of a Deb snapshot. */

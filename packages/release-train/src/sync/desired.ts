@@ -12,6 +12,8 @@ export interface DesiredOptions {
   contentGuard?: string | undefined;
   /** TLS, proxy and credential settings applied to every remote. */
   remoteOptions?: Partial<Omit<RemoteFields, "url">>;
+  /** Send remote secrets even when Pulp says they are set (Pulp never shows them: rotation). */
+  refreshSecrets?: boolean;
   /** test: Ark's content app root, e.g. `https://ark.example/pulp/content/`. */
   arkContentUrl?: string;
   /** test: Ark snapshot version per short_name (latest or pinned). */
@@ -66,7 +68,7 @@ export function buildRepoSpec(entry: PackageRepoEntry, options: DesiredOptions):
       fields.components = simpleOnly ? "all" : (entry.components ?? null);
       fields.architectures = entry.architectures ?? null;
     }
-    spec.remote = { name: `${repositoryName}-remote`, fields };
+    spec.remote = { name: `${repositoryName}-remote`, fields, ...(options.refreshSecrets ? { refreshSecrets: true } : {}) };
     spec.syncOptions =
       entry.kind === "rpm"
         ? { sync_policy: ark ? (entry.sync_policy ?? "mirror_complete") : "mirror_complete" }

@@ -39,7 +39,7 @@ export function planRepo(spec: RepoSpec, index: SnapshotIndex): RepoPlan {
     const existing = index.remotes.get(spec.remote.name);
     if (!existing) plan.remote = { action: "create", body: { name: spec.remote.name, ...spec.remote.fields } };
     else {
-      const patch = remotePatch(spec.remote.fields, existing);
+      const patch = remotePatch(spec.remote.fields, existing, spec.remote.refreshSecrets);
       plan.remote = Object.keys(patch).length
         ? { action: "update", href: existing.pulp_href, patch }
         : { action: "none", href: existing.pulp_href };
@@ -57,8 +57,11 @@ export function planRepo(spec: RepoSpec, index: SnapshotIndex): RepoPlan {
   return plan;
 }
 
-/** Fields whose desired value differs from the remote's; secrets can only be compared by is_set. */
-export function remotePatch(desired: RemoteFields, existing: RemoteRecord): Record<string, unknown> {
+/**
+ * Fields whose desired value differs from the remote's. Secrets are write-only, so they can only be
+ * compared by `hidden_fields.is_set`; `refreshSecrets` sends every desired secret (rotation).
+ */
+export function remotePatch(desired: RemoteFields, existing: RemoteRecord, refreshSecrets = false): Record<string, unknown> {
   const patch: Record<string, unknown> = {};
   const secrets = new Set<string>(SECRET_REMOTE_FIELDS);
   const isSet = new Map((existing.hidden_fields ?? []).map((f) => [f.name, f.is_set]));
@@ -66,7 +69,7 @@ export function remotePatch(desired: RemoteFields, existing: RemoteRecord): Reco
     if (value === undefined) continue;
     if (secrets.has(field)) {
       const wanted = value !== null && value !== "";
-      if (wanted !== (isSet.get(field) ?? false)) patch[field] = value;
+      if (wanted !== (isSet.get(field) ?? false) || (wanted && refreshSecrets)) patch[field] = value;
       continue;
     }
     if (!sameValue(value, existing[field])) patch[field] = value;

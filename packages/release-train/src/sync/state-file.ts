@@ -51,10 +51,18 @@ export class StateFile {
     return structuredClone(this.data);
   }
 
+  /** Forget all but the newest `keep` versions so the file does not grow night after night. */
+  private prune(keep = 7): void {
+    const versions = [...new Set(Object.keys(this.data).map((k) => k.split("/")[0] as string))].sort().reverse();
+    const kept = new Set(versions.slice(0, keep));
+    for (const key of Object.keys(this.data)) if (!kept.has(key.split("/")[0] as string)) delete this.data[key];
+  }
+
   /** Serialised, atomic (write + rename) so concurrent repositories never corrupt the file. */
   private flush(): Promise<void> {
     const path = this.path;
     if (!path) return Promise.resolve();
+    this.prune();
     const text = `${JSON.stringify(this.data, null, 2)}\n`;
     this.writes = this.writes.then(async () => {
       await mkdir(dirname(path), { recursive: true });

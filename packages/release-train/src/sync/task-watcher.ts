@@ -32,6 +32,8 @@ interface Pending {
   due: number;
   interval: number;
   deadline: number;
+  /** Consecutive polls that did not find the task (purged or never existed). */
+  misses: number;
   resolve(task: TaskRecord): void;
   reject(error: Error): void;
 }
@@ -59,7 +61,7 @@ export class TaskWatcher {
     return new Promise<TaskRecord>((resolve, reject) => {
       const now = Date.now();
       const delay = options.initialDelayMs ?? this.initialDelayMs;
-      const entry: Pending = { href, due: now + delay, interval: Math.max(delay, 100), deadline: now + this.timeoutMs, resolve, reject };
+      const entry: Pending = { href, due: now + delay, interval: Math.max(delay, 100), deadline: now + this.timeoutMs, misses: 0, resolve, reject };
       const list = this.pending.get(href);
       if (list) list.push(entry);
       else this.pending.set(href, [entry]);
@@ -96,6 +98,7 @@ export class TaskWatcher {
         for (const href of batch) {
           const task = byHref.get(href);
           if (task && FINAL_STATES.has(task.state)) this.settle(href, task);
+          else if (!task && this.missing(href)) continue;
           else this.reschedule(href);
         }
       }
@@ -117,6 +120,16 @@ export class TaskWatcher {
       const reason = error ? `: ${error.message}` : "";
       for (const e of expired) e.reject(new Error(`timed out waiting for task ${href}${reason}`));
     }
+  }
+
+  /** A task Pulp no longer lists (purged, deleted) three polls in a row: give up on it. */
+  private missing(href: string): boolean {
+    const waiters = this.pending.get(href) ?? [];
+    for (const w of waiters) w.misses += 1;
+    if (!waiters.some((w) => w.misses >= 3)) return false;
+    this.pending.delete(href);
+    for (const w of waiters) w.reject(new Error(`task ${href} no longer exists in Pulp`));
+    return true;
   }
 
   private settle(href: string, task: TaskRecord): void {

@@ -59,7 +59,7 @@ export interface RepoSpec {
   shortName: string;
   repositoryName: string;
   /** Absent when `sync: false`. */
-  remote?: { name: string; fields: RemoteFields };
+  remote?: { name: string; fields: RemoteFields; refreshSecrets?: boolean };
   /** Sync body extras besides `remote` (rpm `sync_policy`, deb `mirror`). Absent when `sync: false`. */
   syncOptions?: { sync_policy: string } | { mirror: boolean };
   /** Absent when `publish: false` (no publication, no distribution). */

@@ -5,6 +5,7 @@ import type { ApiContext } from "../context";
 import { HttpError, methodNotAllowed, nonFieldError } from "../errors";
 import { validate } from "../fields";
 import { type ApiRequest, type ApiResponse, accepted, ok, type Route } from "../request";
+import { selectFields } from "../listing";
 import { listResponse } from "../respond";
 import { serializeResource } from "../serialize";
 import { TYPES, type TypeDef } from "../types";
@@ -34,7 +35,11 @@ export function crudRoutes(): Route[] {
       handler: (req) => (def.canCreate ? create(req, def) : Promise.reject(methodNotAllowed("POST"))),
     });
     const item = (req: ApiRequest) => req.ctx.get(`${base}${req.params["0"]}/`, def.collection, def.typePath);
-    routes.push({ method: "GET", pattern: itemRe, handler: (req) => ok(serializeResource(req.ctx, item(req), def.schema)) });
+    routes.push({
+      method: "GET",
+      pattern: itemRe,
+      handler: (req) => ok(selectFields(serializeResource(req.ctx, item(req), def.schema), req.url.searchParams)),
+    });
     routes.push({ method: "PATCH", pattern: itemRe, handler: (req) => update(req, def, item(req), true) });
     routes.push({ method: "PUT", pattern: itemRe, handler: (req) => update(req, def, item(req), false) });
     routes.push({

@@ -9,6 +9,7 @@ import { type ApiRequest, type ApiResponse, accepted, ok, type Route } from "../
 import { listResponse } from "../respond";
 import { MODIFY, RECURSIVE_MANAGE } from "../schemas";
 import { serializeVersion } from "../serialize";
+import { closure } from "../container-content";
 import { escapeRegExp } from "./crud";
 import { publishVersion } from "./publish";
 import { syncRepository } from "./sync";
@@ -156,35 +157,17 @@ async function recursive(req: ApiRequest, repo: Resource, op: "add" | "remove"):
       exclusive: [repo.href],
       run: () => {
         const latest = ctx.latestVersion(repo.href);
-        const closure = expand(ctx, units);
+        const added = closure(ctx, units.filter((u) => u !== "*"));
         const content =
           op === "add"
-            ? new Set([...latest.content, ...closure])
+            ? new Set([...latest.content, ...added])
             : units[0] === "*"
               ? new Set<string>()
-              : new Set([...latest.content].filter((c) => !closure.has(c)));
+              : new Set([...latest.content].filter((c) => !added.has(c)));
         return commitVersion(ctx, repo, content, null);
       },
     },
     req.user.href,
   );
   return accepted(task.href);
-}
-
-function expand(ctx: ApiContext, hrefs: string[]): Set<string> {
-  const out = new Set<string>();
-  const visit = (href: string) => {
-    if (href === "*" || out.has(href)) return;
-    out.add(href);
-    const u = ctx.state.content.get(href)?.unit as { pulp_type: string; tagged_manifest?: string; listed_manifests?: string[]; blobs?: string[]; config_blob?: string | null } | undefined;
-    if (!u) return;
-    if (u.pulp_type === "container.tag" && u.tagged_manifest) visit(u.tagged_manifest);
-    if (u.pulp_type === "container.manifest") {
-      for (const m of u.listed_manifests ?? []) visit(m);
-      for (const b of u.blobs ?? []) visit(b);
-      if (u.config_blob) visit(u.config_blob);
-    }
-  };
-  for (const h of hrefs) visit(h);
-  return out;
 }

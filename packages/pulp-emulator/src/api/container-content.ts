@@ -1,0 +1,76 @@
+import { createHash } from "node:crypto";
+import type { ContainerUnit, Resource, RepositoryVersion } from "../store/state";
+import type { ApiContext } from "./context";
+
+export const MANIFEST_V2 = "application/vnd.docker.distribution.manifest.v2+json";
+
+export interface ImageSpec {
+  tag: string;
+  /** Manifest digest; derived from the tag and layers when absent. */
+  digest?: string;
+  mediaType?: string;
+  /** Layer digests (`sha256:…`). */
+  layers?: string[];
+}
+
+const sha = (text: string) => `sha256:${createHash("sha256").update(text).digest("hex")}`;
+
+/** Content hrefs of a tag → manifest → blobs image, stored once per natural key. */
+export function storeImage(ctx: ApiContext, image: ImageSpec): { tag: string; manifest: string; blobs: string[] } {
+  const layers = image.layers ?? [sha(`layer:${image.tag}`)];
+  const blobs = layers.map((digest) => ctx.storeUnit({ pulp_type: "container.blob", natural_key: digest, digest }, null));
+  const config = ctx.storeUnit({ pulp_type: "container.blob", natural_key: sha(`config:${layers.join()}`), digest: sha(`config:${layers.join()}`) }, null);
+  const digest = image.digest ?? sha(`manifest:${layers.join()}`);
+  const manifest = ctx.storeUnit(
+    { pulp_type: "container.manifest", natural_key: digest, digest, media_type: image.mediaType ?? MANIFEST_V2, blobs, config_blob: config, listed_manifests: [] },
+    null,
+  );
+  const tag = tagUnit(ctx, image.tag, manifest);
+  return { tag, manifest, blobs: [...blobs, config] };
+}
+
+export function tagUnit(ctx: ApiContext, name: string, manifestHref: string): string {
+  const digest = (ctx.state.content.get(manifestHref)?.unit as ContainerUnit | undefined)?.digest ?? manifestHref;
+  return ctx.storeUnit({ pulp_type: "container.tag", natural_key: `${name}|${digest}`, name, tagged_manifest: manifestHref }, null);
+}
+
+/**
+ * Add an image to a container (or push) repository as a new version, as `docker push` would —
+ * replacing a tag of the same name. For tests and the registry; not a Pulp API.
+ */
+export function pushImage(ctx: ApiContext, repo: Resource, image: ImageSpec): RepositoryVersion | null {
+  const hrefs = storeImage(ctx, image);
+  const latest = ctx.latestVersion(repo.href);
+  const content = new Set([...latest.content].filter((h) => !isTagNamed(ctx, h, image.tag)));
+  for (const h of [hrefs.tag, hrefs.manifest, ...hrefs.blobs]) content.add(h);
+  return ctx.addVersion(repo, content, null);
+}
+
+export function isTagNamed(ctx: ApiContext, href: string, name: string): boolean {
+  const u = ctx.state.content.get(href)?.unit as ContainerUnit | undefined;
+  return u?.pulp_type === "container.tag" && u.name === name;
+}
+
+export function unitOf(ctx: ApiContext, href: string): ContainerUnit | undefined {
+  const u = ctx.state.content.get(href)?.unit;
+  return u?.pulp_type.startsWith("container.") ? (u as ContainerUnit) : undefined;
+}
+
+/** Everything a tag or manifest drags along (`recursive_add_content`). */
+export function closure(ctx: ApiContext, hrefs: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  const visit = (href: string) => {
+    if (out.has(href)) return;
+    out.add(href);
+    const u = unitOf(ctx, href);
+    if (!u) return;
+    if (u.pulp_type === "container.tag" && u.tagged_manifest) visit(u.tagged_manifest);
+    if (u.pulp_type === "container.manifest") {
+      for (const m of u.listed_manifests ?? []) visit(m);
+      for (const b of u.blobs ?? []) visit(b);
+      if (u.config_blob) visit(u.config_blob);
+    }
+  };
+  for (const h of hrefs) visit(h);
+  return out;
+}
