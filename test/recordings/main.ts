@@ -59,6 +59,9 @@ async function main(): Promise<number> {
       console.log(`  ${r.where} ${r.method} ${r.path}: ${r.reasons.slice(0, 3).join("; ")}`);
     }
   }
+  const notes = new Map<string, number>();
+  for (const r of results) for (const n of r.notes) notes.set(n, (notes.get(n) ?? 0) + 1);
+  for (const [note, count] of notes) console.log(`  harness: ${note} in ${count} request(s)`);
   for (const line of formatSpecErrors(results)) console.log(line);
   console.log(`release-train endpoints (guide §18): ${summary.releaseTrainPassed} of ${summary.releaseTrainTotal} passed`);
   console.log(

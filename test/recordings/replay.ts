@@ -118,9 +118,10 @@ export async function replayInteraction(ctx: SeedContext, where: string, it: Int
       );
     }
     if (actual.status === it.status) ctx.hrefs.learn(it.responseBody, actual.body);
-    mention(ctx.mentioned, [it.path, it.requestBody, it.requestBodyForm, it.responseBody]);
   } catch (e) {
     result.reasons.push(`harness: ${(e as Error).message}`);
+  } finally {
+    mention(ctx.mentioned, [it.path, it.requestBody, it.requestBodyForm, it.responseBody]);
   }
   result.ok = result.reasons.length === 0;
   return result;
