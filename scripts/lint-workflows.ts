@@ -6,7 +6,8 @@
  *   cannot read local actions or reusable workflows from disk),
  * - @action-validator/core (the SchemaStore JSON schemas for workflows and actions),
  * - project checks: every `uses: ./actions/<x>` step and `uses: ./.github/workflows/<f>` job passes
- *   only declared inputs and every required one; every action runs on node24 and its `main` exists.
+ *   only declared inputs and every required one, and reads only declared outputs; every action
+ *   runs on node24 and its `main` exists.
  * Prints `file:line:col: message` per problem and exits 1 if there are any.
  * Usage: `tsx scripts/lint-workflows.ts [repo-root]`.
  */

@@ -1,13 +1,17 @@
 /** Unit cases of the replay harness: href mapping, response comparison, seeding choices. */
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Api } from "./recordings/api";
+import { checkClient, formatClientReport } from "./recordings/client-check";
 import { compareResponse } from "./recordings/compare";
 import { HrefMap } from "./recordings/href-map";
 import type { Interaction, RecordingModule } from "./recordings/recordings";
-import { segments } from "./recordings/recordings";
+import { groupModules, loadRecordings, segments } from "./recordings/recordings";
 import { formatBreakdown, summarize } from "./recordings/report";
 import { endpointOf, isReleaseTrainEndpoint, mention, replayInteraction } from "./recordings/replay";
 import { type SeedContext, unseenObjects } from "./recordings/seed";
@@ -112,6 +116,13 @@ describe("compareResponse", () => {
     expect(
       compareResponse({ status: 200, body: task("completed", []) }, { status: 200, body: task("failed", []) }, c),
     ).toEqual(['/state: "failed" instead of "completed"']);
+    const finished = { ...task("completed", []), finished_at: "2023-01-01T00:00:00Z" };
+    expect(
+      compareResponse({ status: 200, body: finished }, { status: 200, body: { ...finished, finished_at: null } }, c),
+    ).toEqual(['/finished_at: null instead of "2023-01-01T00:00:00Z"']);
+    // while running, a finished emulator task is fine
+    const running = { ...task("running", [null]), finished_at: null };
+    expect(compareResponse({ status: 200, body: running }, { status: 200, body: finished }, c)).toEqual([]);
   });
 
   it("ignores the host of base_url and registry_path", () => {
@@ -129,6 +140,60 @@ describe("recording structure", () => {
     const module: RecordingModule = { module: "m", files: [f(0, "a"), f(1, "b"), f(2, "b")] };
     expect(segments(module).map((s) => s.map((x) => x.step))).toEqual([[0], [1, 2]]);
     expect(segments({ module: "m", files: [f(0), f(1)] })).toHaveLength(1);
+  });
+
+  it("loads any directory in the recordings format, with or without _index.json", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fidelity-recs-"));
+    try {
+      const one: Interaction = { method: "GET", path: "/pulp/api/v3/status/", requestBody: null, status: 200, responseBody: {} };
+      writeFileSync(join(dir, "mod_a-10.json"), JSON.stringify([one, one]));
+      writeFileSync(join(dir, "mod_a-2.json"), JSON.stringify([one]));
+      writeFileSync(join(dir, "other-0.json"), JSON.stringify([one]));
+      writeFileSync(join(dir, "notes.txt"), "ignored");
+      let files = loadRecordings(dir);
+      expect(groupModules(files).map((m) => [m.module, m.files.map((f) => f.step)])).toEqual([
+        ["mod_a", [2, 10]],
+        ["other", [0]],
+      ]);
+      expect(segments(groupModules(files)[0]!)).toHaveLength(1);
+      writeFileSync(
+        join(dir, "_index.json"),
+        JSON.stringify({ cassettes: { "mod_a-2": { squeezer_commit: "aaaaaaa1" }, "mod_a-10": { squeezer_commit: "bbbbbbb" } } }),
+      );
+      files = loadRecordings(dir);
+      expect(files).toHaveLength(3); // _index.json is not a recording
+      expect(segments(groupModules(files)[0]!)).toHaveLength(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("counts client parse results per recorded response and lists failures", () => {
+    const files = [
+      {
+        name: "m-0",
+        module: "m",
+        step: 0,
+        interactions: [
+          { method: "GET", path: "/pulp/api/v3/docs/api.json", requestBody: null, status: 200, responseBody: "<openapi spec omitted>" },
+          { method: "GET", path: "/a/", requestBody: null, status: 200, responseBody: { n: 1 } },
+          { method: "GET", path: "/a/", requestBody: null, status: 200, responseBody: { n: "x" } },
+          { method: "GET", path: "/b/", requestBody: null, status: 200, responseBody: {} },
+        ],
+      },
+    ];
+    const numberN = {
+      safeParse: (d: unknown) =>
+        typeof (d as { n?: unknown }).n === "number"
+          ? { success: true }
+          : { success: false, error: { issues: [{ path: ["n"], message: "Expected number" }] } },
+    };
+    const report = checkClient(files, (_m, path) => (path === "/a/" ? numberN : undefined));
+    expect(report).toMatchObject({ passed: 1, failed: 1, unmodelled: 2 });
+    const lines = formatClientReport(report);
+    expect(lines[0]).toBe("  m-0#2 GET /a/");
+    expect(lines[1]).toContain("Expected number");
+    expect(lines.at(-1)).toBe("client: 1 passed, 1 failed");
   });
 
   it("seeds only objects the recording has never mentioned", () => {

@@ -14,7 +14,12 @@ import { type InteractionResult, replayModule } from "./recordings/replay";
 import { Upstreams } from "./recordings/upstreams";
 
 describeWithShared("fidelity: recorded Pulp traffic", () => {
-  const files = loadRecordings(recordingsDir()!);
+  const dir = recordingsDir();
+  if (!dir) {
+    it.skip("recordings directory is absent ($PULP_RECORDINGS_DIR): skipping", () => {});
+    return;
+  }
+  const files = loadRecordings(dir);
   const upstreams = new Upstreams();
   afterAll(() => upstreams.stop());
 

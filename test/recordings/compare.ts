@@ -53,6 +53,9 @@ const STABLE_FIELDS = new Set([
   "number",
 ]);
 
+/** Fields whose value differs per run but whose presence (null or not) is meaningful. */
+const NULLNESS_FIELDS = new Set(["started_at", "finished_at", "error"]);
+
 /** Fields never compared nor walked: they describe the server, the run or its timing. */
 const VOLATILE_FIELDS = new Set([
   "progress_reports",
@@ -164,6 +167,10 @@ function compareField(
         diffs.push(`${at}/${i}: ${short(act[i])} instead of ${short(h)}`);
       }
     });
+    return;
+  }
+  if (NULLNESS_FIELDS.has(key)) {
+    if (!ctx.transientTask && (rec === null) !== (act === null)) diffs.push(`${at}: ${short(act)} instead of ${short(rec)}`);
     return;
   }
   if (key === "next" || key === "previous") {

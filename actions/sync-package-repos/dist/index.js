@@ -95794,7 +95794,7 @@ function planRepo(spec, index) {
         if (!existing)
             plan.remote = { action: "create", body: { name: spec.remote.name, ...spec.remote.fields } };
         else {
-            const patch = remotePatch(spec.remote.fields, existing);
+            const patch = remotePatch(spec.remote.fields, existing, spec.remote.refreshSecrets);
             plan.remote = Object.keys(patch).length
                 ? { action: "update", href: existing.pulp_href, patch }
                 : { action: "none", href: existing.pulp_href };
@@ -95812,8 +95812,11 @@ function planRepo(spec, index) {
     }
     return plan;
 }
-/** Fields whose desired value differs from the remote's; secrets can only be compared by is_set. */
-function remotePatch(desired, existing) {
+/**
+ * Fields whose desired value differs from the remote's. Secrets are write-only, so they can only be
+ * compared by `hidden_fields.is_set`; `refreshSecrets` sends every desired secret (rotation).
+ */
+function remotePatch(desired, existing, refreshSecrets = false) {
     const patch = {};
     const secrets = new Set(SECRET_REMOTE_FIELDS);
     const isSet = new Map((existing.hidden_fields ?? []).map((f) => [f.name, f.is_set]));
@@ -95822,7 +95825,7 @@ function remotePatch(desired, existing) {
             continue;
         if (secrets.has(field)) {
             const wanted = value !== null && value !== "";
-            if (wanted !== (isSet.get(field) ?? false))
+            if (wanted !== (isSet.get(field) ?? false) || (wanted && refreshSecrets))
                 patch[field] = value;
             continue;
         }
@@ -96039,11 +96042,20 @@ class StateFile {
     snapshot() {
         return structuredClone(this.data);
     }
+    /** Forget all but the newest `keep` versions so the file does not grow night after night. */
+    prune(keep = 7) {
+        const versions = [...new Set(Object.keys(this.data).map((k) => k.split("/")[0]))].sort().reverse();
+        const kept = new Set(versions.slice(0, keep));
+        for (const key of Object.keys(this.data))
+            if (!kept.has(key.split("/")[0]))
+                delete this.data[key];
+    }
     /** Serialised, atomic (write + rename) so concurrent repositories never corrupt the file. */
     flush() {
         const path = this.path;
         if (!path)
             return Promise.resolve();
+        this.prune();
         const text = `${JSON.stringify(this.data, null, 2)}\n`;
         this.writes = this.writes.then(async () => {
             await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
@@ -96258,7 +96270,7 @@ function buildRepoSpec(entry, options) {
             fields.components = simpleOnly ? "all" : (entry.components ?? null);
             fields.architectures = entry.architectures ?? null;
         }
-        spec.remote = { name: `${repositoryName}-remote`, fields };
+        spec.remote = { name: `${repositoryName}-remote`, fields, ...(options.refreshSecrets ? { refreshSecrets: true } : {}) };
         spec.syncOptions =
             entry.kind === "rpm"
                 ? { sync_policy: ark ? (entry.sync_policy ?? "mirror_complete") : "mirror_complete" }
@@ -96438,7 +96450,7 @@ class TaskWatcher {
         return new Promise((resolve, reject) => {
             const now = Date.now();
             const delay = options.initialDelayMs ?? this.initialDelayMs;
-            const entry = { href, due: now + delay, interval: Math.max(delay, 100), deadline: now + this.timeoutMs, resolve, reject };
+            const entry = { href, due: now + delay, interval: Math.max(delay, 100), deadline: now + this.timeoutMs, misses: 0, resolve, reject };
             const list = this.pending.get(href);
             if (list)
                 list.push(entry);
@@ -96480,6 +96492,8 @@ class TaskWatcher {
                     const task = byHref.get(href);
                     if (task && FINAL_STATES.has(task.state))
                         this.settle(href, task);
+                    else if (!task && this.missing(href))
+                        continue;
                     else
                         this.reschedule(href);
                 }
@@ -96503,6 +96517,18 @@ class TaskWatcher {
             for (const e of expired)
                 e.reject(new Error(`timed out waiting for task ${href}${reason}`));
         }
+    }
+    /** A task Pulp no longer lists (purged, deleted) three polls in a row: give up on it. */
+    missing(href) {
+        const waiters = this.pending.get(href) ?? [];
+        for (const w of waiters)
+            w.misses += 1;
+        if (!waiters.some((w) => w.misses >= 3))
+            return false;
+        this.pending.delete(href);
+        for (const w of waiters)
+            w.reject(new Error(`task ${href} no longer exists in Pulp`));
+        return true;
     }
     settle(href, task) {
         const waiters = this.pending.get(href) ?? [];
@@ -96815,6 +96841,7 @@ function syncPackageReposCommand() {
         .option("--remote-ca-cert <file>", "CA certificate (PEM) remotes trust")
         .option("--proxy-url <url>", "proxy for remotes")
         .option("--no-tls-validation", "do not validate upstream TLS certificates")
+        .option("--refresh-secrets", "re-send remote passwords and keys (after a rotation; Pulp never shows them)")
         .option("--summary-file <file>", "append the Markdown summary here (default: $GITHUB_STEP_SUMMARY)")
         .option("--output <file>", "write the full result (JSON) here")
         .action(action(async (opts) => {
@@ -96862,6 +96889,7 @@ async function runSyncPackageReposCli(opts, env = process.env, write = (t) => pr
             ...(opts.stateFile ? { stateFile: opts.stateFile } : {}),
             ...(contentGuard ? { contentGuard } : {}),
             ...(remoteOptions ? { remoteOptions } : {}),
+            ...(opts.refreshSecrets ? { refreshSecrets: true } : {}),
             ...(arkVersions ? { arkVersions } : {}),
             ...(arkContentUrl ? { arkContentUrl } : {}),
         });

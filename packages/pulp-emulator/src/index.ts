@@ -96,6 +96,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 }
 
 export type { ContentEngine } from "./api/engine";
+export { type ImageSpec, pushImage } from "./api/container-content";
 export type { Knobs, KnobsInput } from "./knobs";
 export { createKnobs } from "./knobs";
 export type { RequestLogEntry } from "./server";

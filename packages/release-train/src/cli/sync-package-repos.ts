@@ -29,6 +29,8 @@ export interface SyncPackageReposCliOptions {
   version?: string;
   dryRun?: boolean;
   concurrency: number;
+  /** Stop waiting for a task after this many minutes (it keeps running; a re-run re-attaches). */
+  waitTimeout?: number;
   stateFile?: string;
   contentGuard?: string;
   arkUrl?: string;
@@ -65,6 +67,7 @@ export function syncPackageReposCommand(): Command {
     .option("--version <version>", "snapshot version YYYYMMDDTHHMMSS (default: now, UTC)")
     .option("--dry-run", "print the plan and write nothing")
     .option("--concurrency <n>", "repositories processed in parallel", positiveInt, 8)
+    .option("--wait-timeout <minutes>", "stop waiting for a task after this long (default 360; re-run to re-attach)", positiveInt)
     .option("--state-file <file>", "JSON file recording dispatched tasks, for re-attaching on re-runs")
     .option("--content-guard <name>", "content guard of new distributions (default: development on ark, none on test; '' for none)")
     .option("--ark-url <url>", "test: Ark API URL, to find the newest snapshots")
@@ -133,6 +136,7 @@ export async function runSyncPackageReposCli(
       concurrency: opts.concurrency,
       reporter: consoleReporter({ actions: env.GITHUB_ACTIONS === "true", write }),
       ...(opts.stateFile ? { stateFile: opts.stateFile } : {}),
+      ...(opts.waitTimeout ? { polling: { timeoutMs: opts.waitTimeout * 60_000 } } : {}),
       ...(contentGuard ? { contentGuard } : {}),
       ...(remoteOptions ? { remoteOptions } : {}),
       ...(opts.refreshSecrets ? { refreshSecrets: true } : {}),

@@ -1,7 +1,6 @@
 import { API_ROOT, normalizeHref } from "../../store/ids";
 import type { RepositoryVersion, Resource } from "../../store/state";
 import { closure, isTagNamed, tagUnit, unitOf } from "../container-content";
-import type { ApiContext } from "../context";
 import { HttpError, nonFieldError, notFound } from "../errors";
 import { type Schema, validate } from "../fields";
 import { type ApiRequest, type ApiResponse, accepted, type Route } from "../request";
@@ -25,7 +24,7 @@ const MANIFEST_COPY: Schema = { ...COPY_SOURCE, digests: { type: "stringArray" }
 
 const REPO = new RegExp(`^${API_ROOT}repositories/container/(container|container-push)/([0-9a-f-]{36})/`);
 
-const describe = (ctx: ApiContext, repo: Resource, v: RepositoryVersion) => `<Repository: ${String(repo.data["name"])}; Version: ${v.number}>`;
+const describe = (repo: Resource, v: RepositoryVersion) => `<Repository: ${String(repo.data["name"])}; Version: ${v.number}>`;
 
 /** pulp_container's tag/untag (both repo kinds) and copy_tags/copy_manifests (container repos). */
 export function containerRoutes(): Route[] {
@@ -55,7 +54,7 @@ async function tag(req: ApiRequest, repo: Resource): Promise<ApiResponse> {
     return u?.pulp_type === "container.manifest" && u.digest === digest;
   });
   if (!manifest) {
-    throw nonFieldError(`A manifest with the digest '${digest}' does not exist in the latest repository version '${describe(ctx, repo, latest)}'`);
+    throw nonFieldError(`A manifest with the digest '${digest}' does not exist in the latest repository version '${describe(repo, latest)}'`);
   }
   const task = ctx.tasks.dispatch(
     {
@@ -82,7 +81,7 @@ async function untag(req: ApiRequest, repo: Resource): Promise<ApiResponse> {
   checkTagName(name);
   const latest = ctx.latestVersion(repo.href);
   if (![...latest.content].some((h) => isTagNamed(ctx, h, name))) {
-    throw nonFieldError(`The tag '${name}' does not exist in the latest repository version '${describe(ctx, repo, latest)}'`);
+    throw nonFieldError(`The tag '${name}' does not exist in the latest repository version '${describe(repo, latest)}'`);
   }
   const task = ctx.tasks.dispatch(
     {

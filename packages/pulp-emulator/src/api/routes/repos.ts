@@ -163,11 +163,22 @@ async function recursive(req: ApiRequest, repo: Resource, op: "add" | "remove"):
             ? new Set([...latest.content, ...added])
             : units[0] === "*"
               ? new Set<string>()
-              : new Set([...latest.content].filter((c) => !added.has(c)));
+              : withoutUnreferenced(ctx, latest.content, added);
         return commitVersion(ctx, repo, content, null);
       },
     },
     req.user.href,
   );
   return accepted(task.href);
+}
+
+/** Recursive remove: drop `removed`, but keep manifests/blobs still used by what remains. */
+function withoutUnreferenced(ctx: ApiContext, content: Set<string>, removed: Set<string>): Set<string> {
+  const direct = [...content].filter((h) => !removed.has(h));
+  const roots = direct.filter((h) => {
+    const t = ctx.state.content.get(h)?.unit.pulp_type;
+    return t === "container.tag" || t === "container.manifest";
+  });
+  const kept = closure(ctx, roots);
+  return new Set([...direct, ...[...removed].filter((h) => kept.has(h) && content.has(h))]);
 }
