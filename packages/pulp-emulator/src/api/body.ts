@@ -23,14 +23,14 @@ export async function readRaw(req: IncomingMessage): Promise<Buffer> {
  */
 export function parseBody(raw: Buffer, contentType: string | undefined): ParsedBody {
   const type = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-  const text = raw.toString("utf8");
-  if (type === "application/x-www-form-urlencoded") {
-    return { kind: "form", value: collectForm(new URLSearchParams(text)) };
-  }
   if (type === "multipart/form-data") {
     const boundary = /boundary="?([^";]+)"?/i.exec(contentType ?? "")?.[1];
     if (!boundary) throw new HttpError(400, { detail: "Multipart form parse error - Invalid boundary in multipart: None" });
-    return { kind: "form", value: parseMultipart(text, boundary) };
+    return { kind: "form", value: parseMultipart(raw, boundary) };
+  }
+  const text = raw.toString("utf8");
+  if (type === "application/x-www-form-urlencoded") {
+    return { kind: "form", value: collectForm(new URLSearchParams(text)) };
   }
   if (text.trim() === "") return { kind: "json", value: {} };
   let value: unknown;
@@ -57,15 +57,36 @@ function collectForm(params: Iterable<[string, string]>): Record<string, unknown
   return out;
 }
 
-function parseMultipart(text: string, boundary: string): Record<string, unknown> {
-  const pairs: [string, string][] = [];
-  for (const part of text.split(`--${boundary}`)) {
+/** An uploaded file part of a multipart body. */
+export interface UploadedFile {
+  filename: string;
+  data: Buffer;
+}
+
+export const isUpload = (v: unknown): v is UploadedFile =>
+  typeof v === "object" && v !== null && Buffer.isBuffer((v as UploadedFile).data);
+
+/** Binary-safe multipart parsing: text fields become strings, file parts `UploadedFile`s. */
+function parseMultipart(raw: Buffer, boundary: string): Record<string, unknown> {
+  const out: Record<string, unknown[]> = {};
+  const delimiter = Buffer.from(`--${boundary}`);
+  let start = raw.indexOf(delimiter);
+  while (start >= 0) {
+    const next = raw.indexOf(delimiter, start + delimiter.length);
+    if (next < 0) break;
+    const part = raw.subarray(start + delimiter.length, next);
+    start = next;
     const sep = part.indexOf("\r\n\r\n");
     if (sep < 0) continue;
-    const head = part.slice(0, sep);
+    const head = part.subarray(0, sep).toString("utf8");
     const name = /name="([^"]*)"/i.exec(head)?.[1];
     if (!name) continue;
-    pairs.push([name, part.slice(sep + 4).replace(/\r\n$/, "")]);
+    let body = part.subarray(sep + 4);
+    if (body.subarray(-2).toString() === "\r\n") body = body.subarray(0, -2);
+    const filename = /filename="([^"]*)"/i.exec(head)?.[1];
+    const list = out[name] ?? [];
+    list.push(filename !== undefined ? { filename, data: Buffer.from(body) } : body.toString("utf8"));
+    out[name] = list;
   }
-  return collectForm(pairs);
+  return out;
 }

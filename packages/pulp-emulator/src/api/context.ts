@@ -1,7 +1,8 @@
+import { createHash } from "node:crypto";
 import type { ArtifactStore, ContentUnit, RemoteConfig } from "../content/types";
 import type { Knobs } from "../knobs";
 import { API_ROOT, nextSeq, normalizeHref, nowIso, uuid } from "../store/ids";
-import type { Collection, ContainerUnit, Resource, RepositoryVersion, State } from "../store/state";
+import type { Collection, ContainerUnit, FileUnit, Resource, RepositoryVersion, State } from "../store/state";
 import type { ContentEngine } from "./engine";
 import { HttpError, notFound } from "./errors";
 import type { TaskManager } from "./tasks";
@@ -14,6 +15,7 @@ export const CONTENT_PATHS: Record<string, string> = {
   "container.tag": "container/tags",
   "container.manifest": "container/manifests",
   "container.blob": "container/blobs",
+  "file.file": "file/files",
 };
 
 /** Everything request handlers and tasks share. */
@@ -42,6 +44,7 @@ export class ApiContext {
     if (this.tasks.tasks.has(h)) return "tasks";
     if (this.state.users.has(h)) return "users";
     if (this.state.groups.has(h)) return "groups";
+    if (this.state.artifactRecords.has(h)) return "artifacts";
     return undefined;
   };
 
@@ -206,7 +209,7 @@ export class ApiContext {
     return (id) => `${API_ROOT}content/${path}/${id}/`;
   }
 
-  storeUnit(unit: ContentUnit | ContainerUnit, remote: string | null): string {
+  storeUnit(unit: ContentUnit | ContainerUnit | FileUnit, remote: string | null): string {
     return this.state.addContent(unit, remote, this.contentHref(unit.pulp_type), uuid());
   }
 
@@ -214,7 +217,7 @@ export class ApiContext {
     const out: ContentUnit[] = [];
     for (const href of version.content) {
       const rec = this.state.content.get(href);
-      if (rec && !rec.unit.pulp_type.startsWith("container.")) out.push(rec.unit as ContentUnit);
+      if (rec && (rec.unit.pulp_type.startsWith("rpm.") || rec.unit.pulp_type.startsWith("deb."))) out.push(rec.unit as ContentUnit);
     }
     return out;
   }
@@ -238,6 +241,27 @@ export class ApiContext {
       removed: group(v.removed, "repository_version_removed"),
       present: group(v.content, "repository_version"),
     };
+  }
+
+  fileUnitsOf(version: RepositoryVersion): FileUnit[] {
+    const out: FileUnit[] = [];
+    for (const href of version.content) {
+      const u = this.state.content.get(href)?.unit;
+      if (u?.pulp_type === "file.file") out.push(u as FileUnit);
+    }
+    return out;
+  }
+
+  /** Register an artifact for the `/artifacts/` API (idempotent per sha256). */
+  recordArtifact(sha256: string, size: number, data?: Buffer): string {
+    const existing = [...this.state.artifactRecords.values()].find((a) => a.sha256 === sha256);
+    if (existing) return existing.href;
+    const id = uuid();
+    const checksums: Record<string, string> = { sha256 };
+    if (data) for (const algo of ["sha224", "sha384", "sha512"]) checksums[algo] = createHash(algo).update(data).digest("hex");
+    const href = `${API_ROOT}artifacts/${id}/`;
+    this.state.artifactRecords.set(href, { href, id, created: nowIso(), sha256, size, checksums });
+    return href;
   }
 
   baseUrl(basePath: string): string {

@@ -28,6 +28,8 @@ export type Resolver = (href: string) => string | undefined;
 export interface ValidateOptions {
   /** PATCH: absent required fields are fine and defaults are not applied. */
   partial: boolean;
+  /** Fill absent fields with defaults (create); PUT keeps stored values instead. Default: !partial. */
+  applyDefaults?: boolean;
   /** Read-only field names: accepted and ignored (Pulp's unknown-field check allows them). */
   readOnly?: readonly string[];
   resolve: Resolver;
@@ -50,7 +52,7 @@ export function validate(schema: Schema, body: ParsedBody, opts: ValidateOptions
     const present = Object.hasOwn(body.value, name);
     if (!present) {
       if (!opts.partial && field.required) errors[name] = ["This field is required."];
-      else if (!opts.partial && field.default !== undefined) out[name] = structuredClone(field.default);
+      else if ((opts.applyDefaults ?? !opts.partial) && field.default !== undefined) out[name] = structuredClone(field.default);
       continue;
     }
     let raw = body.value[name];

@@ -6,7 +6,10 @@ const IGNORED = new Set(["limit", "offset", "ordering", "fields", "exclude_field
 export const PAGE_SIZE = 100;
 
 /** A filter: keep the item when it returns true for the (raw, possibly repeated) query value(s). */
-export type Filter<T> = (item: T, value: string, all: string[]) => boolean;
+export type Filter<T> = ((item: T, value: string, all: string[]) => boolean) & {
+  /** Validates the value once, so a bad value is a 400 even when nothing is listed. */
+  prepare?: (value: string) => void;
+};
 export type FilterSet<T> = Record<string, Filter<T>>;
 
 /** Apply filters from the query; an unknown parameter is a 400 as in core's `BaseFilterSet.is_valid`. */
@@ -19,6 +22,7 @@ export function applyFilters<T>(items: T[], query: URLSearchParams, filters: Fil
     if (!filter) continue;
     const all = query.getAll(key);
     const value = all[all.length - 1] ?? "";
+    filter.prepare?.(value);
     out = out.filter((item) => filter(item, value, all));
   }
   return out;

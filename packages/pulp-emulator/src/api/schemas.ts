@@ -159,7 +159,7 @@ export const RBAC_GUARD: Schema = {
 };
 
 /** Sync bodies accept any remote; the view reports a type mismatch with Pulp's own message. */
-const ANY_REMOTE = ["remotes/rpm/rpm", "remotes/rpm/uln", "remotes/deb/apt", "remotes/container/container"];
+const ANY_REMOTE = ["remotes/rpm/rpm", "remotes/rpm/uln", "remotes/deb/apt", "remotes/container/container", "remotes/file/file"];
 
 export const RPM_SYNC: Schema = {
   remote: href(ANY_REMOTE),
@@ -221,3 +221,35 @@ export const PURGE: Schema = {
 };
 
 export const TASK_CANCEL: Schema = { state: str({ required: true }) };
+
+export const FILE_REMOTE: Schema = { ...REMOTE_BASE };
+
+export const FILE_REPOSITORY: Schema = {
+  ...REPO_BASE,
+  remote: href(["remotes/file/file"], { nullable: true, default: null }),
+  autopublish: { type: "bool", default: false },
+  manifest: nstr({ default: "PULP_MANIFEST" }),
+};
+
+export const FILE_PUBLICATION: Schema = {
+  repository_version: href(["versions/file/file"]),
+  repository: href(["repositories/file/file"]),
+  manifest: nstr({ default: "PULP_MANIFEST" }),
+};
+
+export const FILE_DISTRIBUTION: Schema = {
+  ...DISTRIBUTION_BASE,
+  repository: href(["repositories/file/file"], { nullable: true, default: null }),
+  publication: href(["publications/file/file"], { nullable: true, default: null }),
+};
+
+export const FILE_SYNC: Schema = {
+  remote: href(ANY_REMOTE),
+  mirror: { type: "bool", default: false },
+};
+
+export const FILE_CONTENT: Schema = {
+  relative_path: str({ required: true }),
+  artifact: href(["artifacts"]),
+  repository: href(["repositories/file/file"]),
+};

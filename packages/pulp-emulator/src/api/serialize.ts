@@ -1,6 +1,6 @@
 import type { ArtifactUnit } from "../content/types";
 import { API_ROOT } from "../store/ids";
-import type { ContainerUnit, ContentRecord, Group, Resource, RepositoryVersion, User } from "../store/state";
+import type { ArtifactRecord, ContainerUnit, ContentRecord, FileUnit, Group, Resource, RepositoryVersion, User } from "../store/state";
 import type { ApiContext } from "./context";
 import type { Schema } from "./fields";
 import { HIDDEN_REMOTE_FIELDS } from "./schemas";
@@ -43,8 +43,13 @@ export function serializeResource(ctx: ApiContext, r: Resource, schema: Schema):
         ...rest,
       };
     }
-    case "publications":
-      return { ...head, ...visible(schema, r.data) };
+    case "publications": {
+      const v = visible(schema, r.data);
+      if (r.typePath !== "file/file") return { ...head, ...v };
+      const { manifest, ...rest } = v;
+      const distributions = ctx.state.list("distributions").filter((d) => d.data["publication"] === r.href).map((d) => d.href);
+      return { ...head, ...rest, distributions, manifest };
+    }
     case "distributions": {
       const v = visible(schema, r.data);
       if (r.typePath === "container/container") {
@@ -134,7 +139,7 @@ export function serializeGroup(g: Group): Record<string, unknown> {
 
 const artifactHref = (sha256: string | undefined): string | null => (sha256 ? `${API_ROOT}artifacts/${sha256.slice(0, 32)}/` : null);
 
-export function serializeContent(rec: ContentRecord): Record<string, unknown> {
+export function serializeContent(ctx: ApiContext, rec: ContentRecord): Record<string, unknown> {
   const head = { pulp_href: rec.href, pulp_created: rec.created };
   const u = rec.unit;
   switch (u.pulp_type) {
@@ -235,6 +240,21 @@ export function serializeContent(rec: ContentRecord): Record<string, unknown> {
         replaces: field("Replaces"),
       };
     }
+    case "file.file": {
+      const f = u as FileUnit;
+      const artifact = [...ctx.state.artifactRecords.values()].find((a) => a.sha256 === f.sha256);
+      return {
+        ...head,
+        artifact: artifact?.href ?? null,
+        relative_path: f.relative_path,
+        md5: null,
+        sha1: null,
+        sha224: artifact?.checksums["sha224"] ?? null,
+        sha256: f.sha256,
+        sha384: artifact?.checksums["sha384"] ?? null,
+        sha512: artifact?.checksums["sha512"] ?? null,
+      };
+    }
     case "container.tag": {
       const c = u as ContainerUnit;
       return { ...head, name: c.name, tagged_manifest: c.tagged_manifest };
@@ -261,4 +281,19 @@ export function serializeContent(rec: ContentRecord): Record<string, unknown> {
       return { ...head, ...rest };
     }
   }
+}
+
+export function serializeArtifact(a: ArtifactRecord): Record<string, unknown> {
+  return {
+    pulp_href: a.href,
+    pulp_created: a.created,
+    file: `artifact/${a.sha256.slice(0, 2)}/${a.sha256.slice(2)}`,
+    size: a.size,
+    md5: null,
+    sha1: null,
+    sha224: a.checksums["sha224"] ?? null,
+    sha256: a.sha256,
+    sha384: a.checksums["sha384"] ?? null,
+    sha512: a.checksums["sha512"] ?? null,
+  };
 }

@@ -171,7 +171,7 @@ async function fetchUnit(ctx: ApiContext, unit: ArtifactUnit): Promise<string | 
   const sha = await ctx.requireEngine().fetchOnDemand(unit, ctx.remoteConfig(remote), ctx.artifacts);
   // Record the download so the API shows the artifact from now on.
   for (const u of new Set([unit, rec?.unit])) {
-    if (u && "relative_path" in u) {
+    if (u && "source_url" in u) {
       u.sha256 = sha;
       u.downloaded = true;
     }

@@ -60,12 +60,31 @@ export interface ContainerUnit {
   listed_manifests?: string[];
 }
 
+/** pulp_file content: a file at a relative path. */
+export interface FileUnit {
+  pulp_type: "file.file";
+  natural_key: string;
+  relative_path: string;
+  sha256: string;
+  size: number;
+}
+
+/** An uploaded or synced artifact as the `/artifacts/` API shows it. */
+export interface ArtifactRecord {
+  href: string;
+  id: string;
+  created: string;
+  sha256: string;
+  size: number;
+  checksums: Record<string, string>;
+}
+
 export interface ContentRecord {
   href: string;
   id: string;
   created: string;
   seq: number;
-  unit: ContentUnit | ContainerUnit;
+  unit: ContentUnit | ContainerUnit | FileUnit;
   /** Remote that provided it (for on-demand fetches). */
   remote: string | null;
 }
@@ -110,6 +129,7 @@ export class State {
   readonly users = new Map<string, User>();
   readonly groups = new Map<string, Group>();
   readonly roles: RoleAssignment[] = [];
+  readonly artifactRecords = new Map<string, ArtifactRecord>();
   private nextUserId = 1;
   private nextGroupId = 1;
 
@@ -128,7 +148,7 @@ export class State {
   }
 
   /** Store a content unit once per natural key; returns its href. */
-  addContent(unit: ContentUnit | ContainerUnit, remote: string | null, hrefFor: (id: string) => string, id: string): string {
+  addContent(unit: ContentUnit | ContainerUnit | FileUnit, remote: string | null, hrefFor: (id: string) => string, id: string): string {
     const key = `${unit.pulp_type}|${unit.natural_key}`;
     const existing = this.contentByKey.get(key);
     if (existing) {

@@ -21,8 +21,15 @@ describe("API container endpoints and robustness", () => {
     const remote = await api.create("/pulp/api/v3/remotes/container/container/", { name: "c", url: "https://registry.invalid", upstream_name: "library/nginx", include_tags: ["1.*"] });
     expect(remote).toMatchObject({ include_tags: ["1.*"], exclude_tags: null });
     const repo = await api.create("/pulp/api/v3/repositories/container/container/", { name: "stackhpc/nginx" });
+    // No registry fetch yet: the sync finds one synthetic image per literal include_tags entry.
     const sync = await api.task("POST", `${repo.pulp_href}sync/`, { remote: remote.pulp_href });
     expect(sync).toMatchObject({ state: "completed", name: "pulp_container.app.tasks.synchronize.synchronize", created_resources: [] });
+    await api.task("PATCH", remote.pulp_href, { include_tags: ["1.25", "1.*"] });
+    const tagged = await api.task("POST", `${repo.pulp_href}sync/`, { remote: remote.pulp_href });
+    expect(tagged.created_resources).toEqual([`${repo.pulp_href}versions/1/`]);
+    const tags = (await api.get(`/pulp/api/v3/content/container/tags/?repository_version=${encodeURIComponent(tagged.created_resources[0])}`)).body;
+    expect(tags.results.map((t: { name: string }) => t.name)).toEqual(["1.25"]);
+    expect((await api.task("POST", `${repo.pulp_href}sync/`, { remote: remote.pulp_href })).created_resources).toEqual([]);
     expect((await api.post(`${repo.pulp_href}sync/`, { remote: remote.pulp_href, optimize: true })).body).toEqual({ optimize: ["Unexpected field"] });
     const dist = await api.create("/pulp/api/v3/distributions/container/container/", { name: "nginx", base_path: "stackhpc/nginx", repository: repo.pulp_href });
     expect(dist).toMatchObject({ base_path: "stackhpc/nginx", private: false, registry_path: `${new URL(emu.url).host}/stackhpc/nginx`, repository_version: null });
@@ -33,7 +40,8 @@ describe("API container endpoints and robustness", () => {
     expect(
       (await api.post("/pulp/api/v3/distributions/container/container/", { name: "x", base_path: "x", repository: repo.pulp_href, repository_version: `${repo.pulp_href}versions/0/` })).body,
     ).toEqual({ non_field_errors: ["Only one of the attributes 'repository' and 'repository_version' may be used simultaneously."] });
-    expect((await api.get(`/pulp/api/v3/content/container/tags/?name__in=a,b&repository_version=${encodeURIComponent(`${repo.pulp_href}versions/0/`)}`)).body.count).toBe(0);
+    expect((await api.get(`/pulp/api/v3/content/container/tags/?name__in=a,1.25&repository_version=${encodeURIComponent(`${repo.pulp_href}versions/0/`)}`)).body.count).toBe(0);
+    expect((await api.get(`/pulp/api/v3/content/container/tags/?name__in=a,1.25&repository_version=${encodeURIComponent(`${repo.pulp_href}versions/1/`)}`)).body.count).toBe(1);
     expect((await api.post(`${repo.pulp_href}add/`, { content_units: ["/pulp/api/v3/content/container/tags/00000000-0000-0000-0000-000000000000/"] })).status).toBe(400);
     expect((await api.post(`${repo.pulp_href}remove/`, { content_units: ["*"] })).status).toBe(202);
     expect((await api.post("/pulp/api/v3/repositories/container/container-push/", { name: "p" })).status).toBe(405);

@@ -78,6 +78,13 @@ describe("API: create/read/update/delete, bodies and errors", () => {
     expect(r.body).toMatchObject({ tls_validation: false, download_concurrency: 4, pulp_labels: { a: "b" } });
   });
 
+  it("PUT requires the required fields and keeps unspecified ones", async () => {
+    const r = (await api.post(R, { name: "put", url: "http://u/", policy: "on_demand" })).body;
+    expect((await api.call("PUT", r.pulp_href, { url: "http://v/" })).body).toEqual({ name: ["This field is required."] });
+    expect((await api.task("PUT", r.pulp_href, { name: "put", url: "http://v/" })).state).toBe("completed");
+    expect((await api.get(r.pulp_href)).body).toMatchObject({ url: "http://v/", policy: "on_demand" });
+  });
+
   it("enforces unique names", async () => {
     await api.create(REPOS, { name: "dup" });
     expect((await api.post(REPOS, { name: "dup" })).body).toEqual({ name: ["This field must be unique."] });

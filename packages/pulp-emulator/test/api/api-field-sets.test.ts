@@ -43,6 +43,12 @@ describeWithShared("API field sets equal the pulpcore 3.24.1 response schemas", 
     objects["UserResponse"] = await api.create("/pulp/api/v3/users/", { username: "u" });
     objects["GroupResponse"] = await api.create("/pulp/api/v3/groups/", { name: "g" });
     objects["StatusResponse"] = (await api.get("/pulp/api/v3/status/")).body;
+    const fileRepo = await api.create("/pulp/api/v3/repositories/file/file/", { name: "f" });
+    objects["file.FileRepositoryResponse"] = fileRepo;
+    objects["file.FileRemoteResponse"] = await api.create("/pulp/api/v3/remotes/file/file/", { name: "f", url: "http://u/PULP_MANIFEST" });
+    const filePub = (await api.task("POST", "/pulp/api/v3/publications/file/file/", { repository: fileRepo.pulp_href })).created_resources[0];
+    objects["file.FilePublicationResponse"] = (await api.get(filePub)).body;
+    objects["file.FileDistributionResponse"] = await api.create("/pulp/api/v3/distributions/file/file/", { name: "f", base_path: "f", publication: filePub });
   });
   afterAll(async () => {
     expect(api.violations).toEqual([]);

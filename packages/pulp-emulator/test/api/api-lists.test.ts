@@ -61,6 +61,9 @@ describe("API lists: pagination, filters, ordering", () => {
     const unresolved = await api.get(`${REPOS}?remote=${encodeURIComponent("/pulp/api/v3/remotes/rpm/rpm/00000000-0000-0000-0000-000000000000/")}`);
     expect(unresolved.status).toBe(400);
     expect(unresolved.body.remote[0]).toMatch(/^URI couldn't be resolved/);
+    // Validated even when nothing would be listed.
+    const noPubs = await api.get(`/pulp/api/v3/publications/rpm/rpm/?repository_version=${encodeURIComponent("/pulp/api/v3/repositories/rpm/rpm/00000000-0000-0000-0000-000000000000/versions/1/")}`);
+    expect(noPubs.status).toBe(400);
   });
 
   it("restricts fields with fields= and exclude_fields=", async () => {

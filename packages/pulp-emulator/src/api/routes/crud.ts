@@ -110,7 +110,7 @@ async function update(req: ApiRequest, def: TypeDef, r: Resource, partial: boole
   const ctx = req.ctx;
   if (def.collection === "publications") throw methodNotAllowed(req.method);
   const body = await req.body();
-  const data = validate(def.schema, body, { partial, readOnly: READ_ONLY[def.collection] ?? [], resolve: ctx.resolve });
+  const data = validate(def.schema, body, { partial, applyDefaults: false, readOnly: READ_ONLY[def.collection] ?? [], resolve: ctx.resolve });
   if ("name" in data) {
     ctx.assertUnique(def.collection, "name", data["name"], r.href, ["contentguards", "distributions"].includes(def.collection) ? undefined : def.typePath);
   }

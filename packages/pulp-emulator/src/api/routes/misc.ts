@@ -1,17 +1,19 @@
+import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { API_ROOT, normalizeHref, nowIso } from "../../store/ids";
-import type { ContentRecord, Resource } from "../../store/state";
+import type { ArtifactRecord, ContentRecord, Resource } from "../../store/state";
 import { CONTENT_PATHS } from "../context";
+import { isUpload } from "../body";
 import { HttpError, notFound } from "../errors";
 import { guardFilters } from "../filters";
-import { validate } from "../fields";
+import { type Schema, validate } from "../fields";
 import { type FilterSet, rangeFilters, textFilters } from "../listing";
 import { type ApiRequest, accepted, ok, type Route } from "../request";
 import { listResponse } from "../respond";
-import { ORPHANS_CLEANUP } from "../schemas";
-import { serializeContent, serializeGeneric, serializeResource } from "../serialize";
+import { FILE_CONTENT, ORPHANS_CLEANUP } from "../schemas";
+import { serializeArtifact, serializeContent, serializeGeneric, serializeResource } from "../serialize";
 import { typeDefOf } from "../types";
 
 export const APP_VERSIONS = { core: "3.24.1", rpm: "3.20.0", deb: "2.20.2", container: "2.14.5", certguard: "1.6.4" } as const;
@@ -96,8 +98,115 @@ export function miscRoutes(): Route[] {
     { method: "DELETE", pattern: re("orphans/"), handler: (req) => accepted(orphanTask(req, undefined).href) },
     ...genericLists(),
     ...contentRoutes(),
+    ...fileRoutes(),
   ];
 }
+
+/** `/artifacts/` (upload, list, read) and pulp_file content creation. */
+function fileRoutes(): Route[] {
+  const re = (p: string) => new RegExp(`^${API_ROOT}${p}$`);
+  const artifactFilters = (req: ApiRequest): FilterSet<ArtifactRecord> => ({
+    ...Object.fromEntries(
+      ["sha256", "sha224", "sha384", "sha512", "md5", "sha1"].map((k) => [k, (a: ArtifactRecord, v: string) => (k === "sha256" ? a.sha256 : a.checksums[k]) === v]),
+    ),
+    pulp_href__in: (a, v) => v.split(",").map(normalizeHref).includes(a.href),
+    pulp_id__in: (a, v) => v.split(",").includes(a.id),
+    repository_version: (a, v) => {
+      const ver = req.ctx.state.versions.get(normalizeHref(v));
+      if (!ver) throw new HttpError(400, { repository_version: [`URI couldn't be resolved: ${v}`] });
+      return [...ver.content].some((h) => (req.ctx.state.content.get(h)?.unit as { sha256?: string } | undefined)?.sha256 === a.sha256);
+    },
+  });
+  return [
+    {
+      method: "GET",
+      pattern: re("artifacts/"),
+      handler: (req) => listResponse(req, [...req.ctx.state.artifactRecords.values()], { filters: artifactFilters(req), serialize: serializeArtifact }),
+    },
+    {
+      method: "GET",
+      pattern: re("artifacts/([0-9a-f-]{36})/"),
+      handler: (req) => {
+        const a = req.ctx.state.artifactRecords.get(`${API_ROOT}artifacts/${req.params["0"]}/`);
+        if (!a) throw notFound();
+        return ok(serializeArtifact(a));
+      },
+    },
+    {
+      method: "POST",
+      pattern: re("artifacts/"),
+      handler: async (req) => {
+        const ctx = req.ctx;
+        const body = await req.body();
+        const { file, ...rest } = body.value;
+        const upload = (Array.isArray(file) ? file : [file]).find(isUpload);
+        const fields = validate(ARTIFACT, { kind: body.kind, value: rest }, { partial: false, resolve: ctx.resolve });
+        if (!upload) throw new HttpError(400, { file: ["No file was submitted."] });
+        const sha256 = createHash("sha256").update(upload.data).digest("hex");
+        for (const algo of ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"]) {
+          const given = fields[algo];
+          if (typeof given === "string" && given !== createHash(algo).update(upload.data).digest("hex")) {
+            throw new HttpError(400, { [algo]: [`The uploaded artifact's ${algo} checksum does not match the one provided`] });
+          }
+        }
+        if ([...ctx.state.artifactRecords.values()].some((a) => a.sha256 === sha256)) {
+          throw new HttpError(400, { non_field_errors: [`Artifact with sha256 checksum of '${sha256}' already exists.`] });
+        }
+        const info = await ctx.artifacts.put(upload.data);
+        const href = ctx.recordArtifact(info.sha256, info.size, upload.data);
+        const record = ctx.state.artifactRecords.get(href);
+        return { status: 201, body: record ? serializeArtifact(record) : {}, headers: { Location: href } };
+      },
+    },
+    {
+      method: "POST",
+      pattern: re("content/file/files/"),
+      handler: async (req) => {
+        const ctx = req.ctx;
+        const body = await req.body();
+        const { file, ...rest } = body.value;
+        const upload = (Array.isArray(file) ? file : [file]).find(isUpload);
+        const data = validate(FILE_CONTENT, { kind: body.kind, value: rest }, { partial: false, resolve: ctx.resolve });
+        let artifact = data["artifact"] === undefined ? undefined : ctx.state.artifactRecords.get(String(data["artifact"]));
+        if (!artifact && !upload) throw new HttpError(400, { non_field_errors: ["An artifact or a file needs to be specified."] });
+        if (artifact && upload) throw new HttpError(400, { non_field_errors: ["Only one of 'file' and 'artifact' may be specified."] });
+        const repoHref = data["repository"] as string | undefined;
+        const task = ctx.tasks.dispatch(
+          {
+            name: "pulpcore.app.tasks.base.general_create",
+            kind: "general",
+            exclusive: repoHref ? [repoHref] : [],
+            run: async () => {
+              if (upload) {
+                const info = await ctx.artifacts.put(upload.data);
+                artifact = ctx.state.artifactRecords.get(ctx.recordArtifact(info.sha256, info.size, upload.data));
+              }
+              if (!artifact) throw new Error("artifact vanished");
+              const relativePath = String(data["relative_path"]);
+              const href = ctx.storeUnit(
+                { pulp_type: "file.file", natural_key: `${relativePath}|${artifact.sha256}`, relative_path: relativePath, sha256: artifact.sha256, size: artifact.size },
+                null,
+              );
+              const created = [href];
+              if (repoHref) {
+                const repo = ctx.get(repoHref, "repositories");
+                const v = ctx.addVersion(repo, new Set([...ctx.latestVersion(repo.href).content, href]), null);
+                if (v) created.push(v.href);
+              }
+              return created;
+            },
+          },
+          req.user.href,
+        );
+        return accepted(task.href);
+      },
+    },
+  ];
+}
+
+const ARTIFACT: Schema = Object.fromEntries(
+  ["size", "md5", "sha1", "sha224", "sha256", "sha384", "sha512"].map((k) => [k, k === "size" ? { type: "int" } : { type: "string", nullable: true }]),
+) as Schema;
 
 function orphanTask(req: ApiRequest, only: string[] | undefined) {
   const ctx = req.ctx;
@@ -160,7 +269,7 @@ function contentRoutes(): Route[] {
       handler: (req) => {
         const ctx = req.ctx;
         const items = [...ctx.state.content.values()].filter((c) => c.unit.pulp_type === pulpType).sort((a, b) => a.seq - b.seq);
-        return listResponse(req, items, { filters: contentFilters(req, pulpType), serialize: (c) => serializeContent(c) });
+        return listResponse(req, items, { filters: contentFilters(req, pulpType), serialize: (c) => serializeContent(ctx, c) });
       },
     });
     out.push({
@@ -169,7 +278,7 @@ function contentRoutes(): Route[] {
       handler: (req) => {
         const rec = req.ctx.state.content.get(`${base}${req.params["0"]}/`);
         if (!rec) throw notFound();
-        return ok(serializeContent(rec));
+        return ok(serializeContent(req.ctx, rec));
       },
     });
   }
@@ -201,6 +310,9 @@ function contentFilters(req: ApiRequest, pulpType: string): FilterSet<ContentRec
     f["sha256"] = (c, v) => field("sha256")(c) === v;
   } else if (pulpType === "deb.package") {
     for (const k of ["package", "version", "architecture", "relative_path"]) Object.assign(f, textFilters<ContentRecord>(k, field(k), ["", "in"]));
+    f["sha256"] = (c, v) => field("sha256")(c) === v;
+  } else if (pulpType === "file.file") {
+    Object.assign(f, textFilters<ContentRecord>("relative_path", field("relative_path"), ["", "in", "contains", "startswith"]));
     f["sha256"] = (c, v) => field("sha256")(c) === v;
   } else if (pulpType.startsWith("container.")) {
     Object.assign(f, textFilters<ContentRecord>("digest", field("digest"), ["", "in"]));

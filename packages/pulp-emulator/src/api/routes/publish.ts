@@ -11,6 +11,7 @@ const TASK_NAMES: Record<string, string> = {
   "rpm/rpm": "pulp_rpm.app.tasks.publishing.publish",
   "deb/apt": "pulp_deb.app.tasks.publishing.publish",
   "deb/verbatim": "pulp_deb.app.tasks.publishing.publish_verbatim",
+  "file/file": "pulp_file.app.tasks.publishing.publish",
 };
 
 /** POST /publications/<type>/: exactly one of repository / repository_version → 202 publish task. */
@@ -52,15 +53,14 @@ export async function publishVersion(
   opts: Record<string, unknown>,
   upstreamMetadata?: UpstreamMetadata,
 ): Promise<Resource> {
-  const engine = ctx.requireEngine();
   const units = ctx.unitsOf(version);
   let files: PublishedFile[];
   let data: Record<string, unknown>;
   if (typePath === "rpm/rpm") {
     const checksum = (opts["metadata_checksum_type"] as string | undefined) ?? "sha256";
     files = upstreamMetadata
-      ? engine.publishRpmMirror(upstreamMetadata, units)
-      : await engine.publishRpm(units, {
+      ? ctx.requireEngine().publishRpmMirror(upstreamMetadata, units)
+      : await ctx.requireEngine().publishRpm(units, {
           artifacts: ctx.artifacts,
           ...(checksum !== "unknown" ? { checksumType: checksum as ChecksumType } : {}),
         });
@@ -76,14 +76,24 @@ export async function publishVersion(
   } else if (typePath === "deb/apt") {
     const simple = Boolean(opts["simple"]);
     const structured = Boolean(opts["structured"]);
-    files = await engine.publishDebApt(units, { artifacts: ctx.artifacts, simple, structured });
+    files = await ctx.requireEngine().publishDebApt(units, { artifacts: ctx.artifacts, simple, structured });
     data = { repository_version: version.href, repository: version.repository, simple, structured, signing_service: null };
+  } else if (typePath === "file/file") {
+    const manifest = (opts["manifest"] as string | null | undefined) ?? "PULP_MANIFEST";
+    const fileUnits = ctx.fileUnitsOf(version).sort((a, b) => a.relative_path.localeCompare(b.relative_path));
+    files = fileUnits.map((u) => ({ relative_path: u.relative_path, sha256: u.sha256 }));
+    if (manifest) {
+      // pulp_file's manifest: one `relative_path,sha256,size` line per file.
+      const text = fileUnits.map((u) => `${u.relative_path},${u.sha256},${u.size}\n`).join("");
+      files.push({ relative_path: manifest, sha256: (await ctx.artifacts.put(Buffer.from(text))).sha256 });
+    }
+    data = { repository_version: version.href, repository: version.repository, manifest };
   } else {
     // A verbatim publication needs the upstream metadata of a sync; none means no files yet.
-    files = engine.publishDebVerbatim(version.upstream ?? { revision: "", files: [] }, units);
+    files = ctx.requireEngine().publishDebVerbatim(version.upstream ?? { revision: "", files: [] }, units);
     data = { repository_version: version.href, repository: version.repository };
   }
-  const pulpType = typePath === "rpm/rpm" ? "rpm.rpm" : typePath === "deb/apt" ? "deb.apt-publication" : "deb.verbatim-publication";
+  const pulpType = { "rpm/rpm": "rpm.rpm", "deb/apt": "deb.apt-publication", "file/file": "file.file" }[typePath] ?? "deb.verbatim-publication";
   if (!ctx.state.versions.has(version.href)) throw new Error("The repository version was deleted during publishing.");
   const pub = ctx.create("publications", typePath, pulpType, data);
   ctx.state.publications.set(pub.href, { files, remote: null });

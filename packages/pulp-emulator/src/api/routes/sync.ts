@@ -1,10 +1,13 @@
+import { createHash } from "node:crypto";
 import type { SyncResult } from "../../content/types";
 import type { Resource } from "../../store/state";
 import type { ApiContext } from "../context";
 import { HttpError, nonFieldError, viewError } from "../errors";
 import { type Schema, validate } from "../fields";
 import { type ApiRequest, type ApiResponse, accepted } from "../request";
-import { CONTAINER_SYNC, DEB_SYNC, RPM_SYNC } from "../schemas";
+import { CONTAINER_SYNC, DEB_SYNC, FILE_SYNC, RPM_SYNC } from "../schemas";
+import { storeImage } from "../container-content";
+import { fetchFileManifest } from "./file-sync";
 import type { TaskContext } from "../tasks";
 import { publishVersion } from "./publish";
 
@@ -12,15 +15,22 @@ const SCHEMAS: Record<string, Schema> = {
   "rpm/rpm": RPM_SYNC,
   "deb/apt": DEB_SYNC,
   "container/container": CONTAINER_SYNC,
+  "file/file": FILE_SYNC,
 };
 
 const TASK_NAMES: Record<string, string> = {
   "rpm/rpm": "pulp_rpm.app.tasks.synchronizing.synchronize",
   "deb/apt": "pulp_deb.app.tasks.synchronizing.synchronize",
   "container/container": "pulp_container.app.tasks.synchronize.synchronize",
+  "file/file": "pulp_file.app.tasks.synchronizing.synchronize",
 };
 
-const REMOTE_TYPE: Record<string, string> = { "rpm/rpm": "rpm/rpm", "deb/apt": "deb/apt", "container/container": "container/container" };
+const REMOTE_TYPE: Record<string, string> = {
+  "rpm/rpm": "rpm/rpm",
+  "deb/apt": "deb/apt",
+  "container/container": "container/container",
+  "file/file": "file/file",
+};
 
 /** POST <repo>sync/ with Pulp's validation order: fields, remote, then the rpm sync-policy rules. */
 export async function syncRepository(req: ApiRequest, repo: Resource): Promise<ApiResponse> {
@@ -75,10 +85,18 @@ export async function syncRepository(req: ApiRequest, repo: Resource): Promise<A
 
 async function runSync(ctx: ApiContext, tctx: TaskContext, repo: Resource, remote: Resource, policy: string, optimize: boolean): Promise<string[]> {
   if (!ctx.state.resources.has(remote.href)) throw new Error("The remote was deleted before the sync started.");
-  if (repo.typePath === "container/container") {
-    // Container content is API-level only in the emulator: the sync sees no upstream tags.
-    tctx.progress({ message: "Downloading tag list", code: "sync.downloading.tag_list", total: 1, done: 1 });
-    return [];
+  if (repo.typePath === "container/container" || repo.typePath === "file/file") {
+    const fresh =
+      repo.typePath === "file/file" ? await fetchFileManifest(ctx, remote, tctx) : syntheticImages(ctx, remote, tctx);
+    const latest = ctx.latestVersion(repo.href);
+    const content = policy === "mirror" ? new Set(fresh) : new Set([...latest.content, ...fresh]);
+    tctx.progress({ message: "Associating Content", code: "associating.content", state: "completed", total: null, done: fresh.length });
+    if (tctx.signal.aborted) return [];
+    const v = ctx.addVersion(repo, content, null);
+    if (!v) return [];
+    const created = [v.href];
+    if (repo.data["autopublish"] === true) created.push((await publishVersion(ctx, repo.typePath, v, repo.data)).href);
+    return created;
   }
   const engine = ctx.requireEngine();
   const sync = repo.typePath === "rpm/rpm" ? engine.syncRpm : engine.syncDeb;
@@ -118,4 +136,34 @@ async function runSync(ctx: ApiContext, tctx: TaskContext, repo: Resource, remot
     created.push((await publishVersion(ctx, repo.typePath, version, repo.data)).href);
   }
   return created;
+}
+
+/**
+ * Container content is API-level only in the emulator (no registry fetch yet): a sync "finds" one
+ * deterministic image per literal `include_tags` entry, or `latest`, so syncs create versions and
+ * resyncs are no-ops as with a real registry that did not change.
+ */
+function syntheticImages(ctx: ApiContext, remote: Resource, tctx: TaskContext): string[] {
+  const include = (remote.data["include_tags"] as string[] | null) ?? [];
+  const exclude = (remote.data["exclude_tags"] as string[] | null) ?? [];
+  const literal = include.filter((t) => !/[*?]/.test(t));
+  const matches = (tag: string, patterns: string[]) => patterns.some((p) => wildcard(p).test(tag));
+  const tags = (literal.length > 0 ? literal : ["latest"]).filter(
+    (t) => (include.length === 0 || matches(t, include)) && !matches(t, exclude),
+  );
+  tctx.progress({ message: "Downloading tag list", code: "sync.downloading.tag_list", total: 1, done: 1 });
+  const upstream = String(remote.data["upstream_name"]);
+  const out: string[] = [];
+  for (const tag of tags) {
+    const image = storeImage(ctx, { tag, layers: [`sha256:${createHash("sha256").update(`${upstream}:${tag}`).digest("hex")}`] });
+    out.push(image.tag, image.manifest, ...image.blobs);
+  }
+  tctx.progress({ message: "Processing Tags", code: "sync.processing.tag", state: "completed", total: tags.length, done: tags.length });
+  return out;
+}
+
+/** pulp_container's include/exclude patterns: `*` and `?` wildcards over the whole tag. */
+function wildcard(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${body}$`);
 }
