@@ -6,6 +6,8 @@ export default defineConfig({
     exclude: ["**/node_modules/**", "**/dist/**"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Every emulator API response in a test file is validated against the real Pulp spec.
+    setupFiles: ["test/setup/emulator-audit.ts"],
     // Two cores: system tests start servers and tools; keep the pool small.
     maxWorkers: 2,
   },

@@ -96827,6 +96827,7 @@ function syncPackageReposCommand() {
         .option("--version <version>", "snapshot version YYYYMMDDTHHMMSS (default: now, UTC)")
         .option("--dry-run", "print the plan and write nothing")
         .option("--concurrency <n>", "repositories processed in parallel", positiveInt, 8)
+        .option("--wait-timeout <minutes>", "stop waiting for a task after this long (default 360; re-run to re-attach)", positiveInt)
         .option("--state-file <file>", "JSON file recording dispatched tasks, for re-attaching on re-runs")
         .option("--content-guard <name>", "content guard of new distributions (default: development on ark, none on test; '' for none)")
         .option("--ark-url <url>", "test: Ark API URL, to find the newest snapshots")
@@ -96887,6 +96888,7 @@ async function runSyncPackageReposCli(opts, env = process.env, write = (t) => pr
             concurrency: opts.concurrency,
             reporter: consoleReporter({ actions: env.GITHUB_ACTIONS === "true", write }),
             ...(opts.stateFile ? { stateFile: opts.stateFile } : {}),
+            ...(opts.waitTimeout ? { polling: { timeoutMs: opts.waitTimeout * 60_000 } } : {}),
             ...(contentGuard ? { contentGuard } : {}),
             ...(remoteOptions ? { remoteOptions } : {}),
             ...(opts.refreshSecrets ? { refreshSecrets: true } : {}),

@@ -100,6 +100,12 @@ export { type ImageSpec, pushImage } from "./api/container-content";
 export type { Knobs, KnobsInput } from "./knobs";
 export { createKnobs } from "./knobs";
 export type { RequestLogEntry } from "./server";
+export {
+  addResponseObserver,
+  type ObservedResponse,
+  type ResponseObserver,
+  removeResponseObserver,
+} from "./response-observers";
 export * from "./fixtures/index";
 export { createArtifactStore, materializePublication } from "./content/index";
 export type { ArtifactStore, ContentUnit, PublishedFile, RemoteConfig, SyncResult } from "./content/index";

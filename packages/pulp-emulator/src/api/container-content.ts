@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { ContainerSyncResult } from "../content/container-sync";
 import type { ContainerUnit, Resource, RepositoryVersion } from "../store/state";
 import type { ApiContext } from "./context";
 
@@ -27,6 +28,41 @@ export function storeImage(ctx: ApiContext, image: ImageSpec): { tag: string; ma
   );
   const tag = tagUnit(ctx, image.tag, manifest);
   return { tag, manifest, blobs: [...blobs, config] };
+}
+
+/**
+ * Store what a container sync found (blobs, then manifests, then tags, so references resolve) and
+ * return the content hrefs, tags first. Units are keyed by digest (tags by name + manifest), so an
+ * unchanged upstream maps onto the same hrefs and the sync creates no new version.
+ */
+export function storeSyncedContainer(ctx: ApiContext, result: ContainerSyncResult, remoteHref: string): { tags: string[]; all: string[] } {
+  const hrefOf = new Map<string, string>();
+  for (const b of result.blobs) {
+    hrefOf.set(b.digest, ctx.storeUnit({ pulp_type: "container.blob", natural_key: b.digest, digest: b.digest, media_type: b.media_type }, remoteHref));
+  }
+  const manifestHref = (digest: string): string => {
+    const known = hrefOf.get(digest);
+    if (known) return known;
+    const m = result.manifests.find((x) => x.digest === digest);
+    if (!m) throw new Error(`sync result names an unknown manifest ${digest}`);
+    const href = ctx.storeUnit(
+      {
+        pulp_type: "container.manifest",
+        natural_key: m.digest,
+        digest: m.digest,
+        media_type: m.media_type,
+        blobs: m.blobs.map((d) => hrefOf.get(d)!),
+        config_blob: m.config_blob ? (hrefOf.get(m.config_blob) ?? null) : null,
+        listed_manifests: m.listed_manifests.map(manifestHref),
+      },
+      remoteHref,
+    );
+    hrefOf.set(digest, href);
+    return href;
+  };
+  for (const m of result.manifests) manifestHref(m.digest);
+  const tags = result.tags.map((t) => tagUnit(ctx, t.name, manifestHref(t.manifest)));
+  return { tags, all: [...tags, ...hrefOf.values()] };
 }
 
 export function tagUnit(ctx: ApiContext, name: string, manifestHref: string): string {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { basicAuth } from "../content-app/auth";
+import { notifyResponse } from "../response-observers";
 import { API_ROOT, uuid } from "../store/ids";
 import { parseBody, readRaw } from "./body";
 import type { ApiContext } from "./context";
@@ -40,10 +41,12 @@ export async function handleApi(ctx: ApiContext, routes: Route[], req: IncomingM
   if (reply.body === undefined) {
     res.writeHead(reply.status, headers);
     res.end();
+    notifyResponse(req.method ?? "GET", url, reply.status, undefined);
   } else {
     const text = typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);
     res.writeHead(reply.status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text), ...headers });
     res.end(req.method === "HEAD" ? undefined : text);
+    notifyResponse(req.method ?? "GET", url, reply.status, req.method === "HEAD" ? undefined : text);
   }
   return reply.status;
 }

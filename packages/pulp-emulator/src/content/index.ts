@@ -9,3 +9,6 @@ export { fetchOnDemand } from "./on-demand";
 export { parseRepomd, splitPackages, parsePrimaryPackage, type Repomd, type RepomdRecord } from "./rpm-metadata";
 export { parseDeb822, field, releaseChecksums } from "./deb822";
 export { materializePublication } from "./materialize";
+export { filterTags, nextLink, syncContainer, tagPattern } from "./container-sync";
+export type { ContainerRemoteConfig, ContainerSyncOptions, ContainerSyncResult, SyncedBlob, SyncedManifest } from "./container-sync";
+export { createRegistryClient, parseChallenge, type RegistryClient } from "./registry-client";

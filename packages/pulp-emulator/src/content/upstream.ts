@@ -37,7 +37,7 @@ export function resolveUrl(base: string, relativePath: string): string {
   return new URL(relativePath, dir).toString();
 }
 
-function buildDispatcher(remote: RemoteConfig): Dispatcher {
+export function buildDispatcher(remote: RemoteConfig): Dispatcher {
   const tls = {
     rejectUnauthorized: remote.tls_validation ?? true,
     ...(remote.ca_cert ? { ca: remote.ca_cert } : {}),

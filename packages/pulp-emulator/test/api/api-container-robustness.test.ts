@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildOciImage, type Registry, startRegistry } from "../../src/fixtures";
 import type { Emulator } from "../../src/index";
 import { fakeEngine } from "./fake-engine";
 import { type Api, startApi } from "./helpers";
@@ -6,22 +7,29 @@ import { type Api, startApi } from "./helpers";
 describe("API container endpoints and robustness", () => {
   let emu: Emulator;
   let api: Api;
+  let registry: Registry;
   beforeAll(async () => {
     ({ emu, api } = await startApi({ engine: fakeEngine({ revision: "1", packages: ["a"] }) }));
+    registry = await startRegistry();
+    for (const tag of ["1.25", "latest"]) {
+      const image = await buildOciImage({ name: "nginx", tag, files: { "etc/version": `${tag}\n` } });
+      await registry.push(image.dir, "library/nginx", tag);
+    }
   });
   afterAll(async () => {
     expect(api.violations).toEqual([]);
     await emu.stop();
+    await registry?.stop();
   });
 
   it("handles container remotes, repositories, sync and distributions", async () => {
     expect((await api.post("/pulp/api/v3/remotes/container/container/", { name: "c", url: "https://registry.invalid" })).body).toEqual({
       upstream_name: ["This field is required."],
     });
-    const remote = await api.create("/pulp/api/v3/remotes/container/container/", { name: "c", url: "https://registry.invalid", upstream_name: "library/nginx", include_tags: ["1.*"] });
-    expect(remote).toMatchObject({ include_tags: ["1.*"], exclude_tags: null });
+    const remote = await api.create("/pulp/api/v3/remotes/container/container/", { name: "c", url: registry.url, upstream_name: "library/nginx", include_tags: ["2.*"] });
+    expect(remote).toMatchObject({ include_tags: ["2.*"], exclude_tags: null });
     const repo = await api.create("/pulp/api/v3/repositories/container/container/", { name: "stackhpc/nginx" });
-    // No registry fetch yet: the sync finds one synthetic image per literal include_tags entry.
+    // The real registry has 1.25 and latest: nothing matches 2.*.
     const sync = await api.task("POST", `${repo.pulp_href}sync/`, { remote: remote.pulp_href });
     expect(sync).toMatchObject({ state: "completed", name: "pulp_container.app.tasks.synchronize.synchronize", created_resources: [] });
     await api.task("PATCH", remote.pulp_href, { include_tags: ["1.25", "1.*"] });

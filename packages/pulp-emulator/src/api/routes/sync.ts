@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { syncContainer } from "../../content/container-sync";
 import type { SyncResult } from "../../content/types";
 import type { Resource } from "../../store/state";
 import type { ApiContext } from "../context";
@@ -6,7 +6,7 @@ import { HttpError, nonFieldError, viewError } from "../errors";
 import { type Schema, validate } from "../fields";
 import { type ApiRequest, type ApiResponse, accepted } from "../request";
 import { CONTAINER_SYNC, DEB_SYNC, FILE_SYNC, RPM_SYNC } from "../schemas";
-import { storeImage } from "../container-content";
+import { isTagNamed, storeSyncedContainer } from "../container-content";
 import { fetchFileManifest } from "./file-sync";
 import type { TaskContext } from "../tasks";
 import { publishVersion } from "./publish";
@@ -86,10 +86,20 @@ export async function syncRepository(req: ApiRequest, repo: Resource): Promise<A
 async function runSync(ctx: ApiContext, tctx: TaskContext, repo: Resource, remote: Resource, policy: string, optimize: boolean): Promise<string[]> {
   if (!ctx.state.resources.has(remote.href)) throw new Error("The remote was deleted before the sync started.");
   if (repo.typePath === "container/container" || repo.typePath === "file/file") {
-    const fresh =
-      repo.typePath === "file/file" ? await fetchFileManifest(ctx, remote, tctx) : syntheticImages(ctx, remote, tctx);
+    let fresh: string[];
+    let replacedTags: string[] = [];
+    if (repo.typePath === "file/file") {
+      fresh = await fetchFileManifest(ctx, remote, tctx);
+    } else {
+      const stored = await containerContent(ctx, remote, tctx);
+      fresh = stored.all;
+      // A tag name is unique in a version (Tag.repo_key_fields): a re-pointed tag replaces the old one.
+      replacedTags = stored.tagNames;
+    }
+    if (tctx.signal.aborted) return [];
     const latest = ctx.latestVersion(repo.href);
-    const content = policy === "mirror" ? new Set(fresh) : new Set([...latest.content, ...fresh]);
+    const kept = [...latest.content].filter((h) => !replacedTags.some((name) => isTagNamed(ctx, h, name)));
+    const content = policy === "mirror" ? new Set(fresh) : new Set([...kept, ...fresh]);
     tctx.progress({ message: "Associating Content", code: "associating.content", state: "completed", total: null, done: fresh.length });
     if (tctx.signal.aborted) return [];
     const v = ctx.addVersion(repo, content, null);
@@ -138,32 +148,23 @@ async function runSync(ctx: ApiContext, tctx: TaskContext, repo: Resource, remot
   return created;
 }
 
-/**
- * Container content is API-level only in the emulator (no registry fetch yet): a sync "finds" one
- * deterministic image per literal `include_tags` entry, or `latest`, so syncs create versions and
- * resyncs are no-ops as with a real registry that did not change.
- */
-function syntheticImages(ctx: ApiContext, remote: Resource, tctx: TaskContext): string[] {
-  const include = (remote.data["include_tags"] as string[] | null) ?? [];
-  const exclude = (remote.data["exclude_tags"] as string[] | null) ?? [];
-  const literal = include.filter((t) => !/[*?]/.test(t));
-  const matches = (tag: string, patterns: string[]) => patterns.some((p) => wildcard(p).test(tag));
-  const tags = (literal.length > 0 ? literal : ["latest"]).filter(
-    (t) => (include.length === 0 || matches(t, include)) && !matches(t, exclude),
+/** Real sync from the remote's registry (see `content/container-sync.ts`), stored as units. */
+async function containerContent(ctx: ApiContext, remote: Resource, tctx: TaskContext): Promise<{ all: string[]; tagNames: string[] }> {
+  const d = remote.data;
+  const result = await syncContainer(
+    {
+      ...ctx.remoteConfig(remote),
+      upstream_name: String(d["upstream_name"]),
+      include_tags: d["include_tags"] as string[] | null,
+      exclude_tags: d["exclude_tags"] as string[] | null,
+    },
+    {
+      artifacts: ctx.artifacts,
+      download: (d["policy"] ?? "immediate") === "immediate",
+      signal: tctx.signal,
+      onProgress: (p) => tctx.progress({ message: p.message, code: p.code, state: "completed", done: p.done, total: p.total ?? null }),
+    },
   );
-  tctx.progress({ message: "Downloading tag list", code: "sync.downloading.tag_list", total: 1, done: 1 });
-  const upstream = String(remote.data["upstream_name"]);
-  const out: string[] = [];
-  for (const tag of tags) {
-    const image = storeImage(ctx, { tag, layers: [`sha256:${createHash("sha256").update(`${upstream}:${tag}`).digest("hex")}`] });
-    out.push(image.tag, image.manifest, ...image.blobs);
-  }
-  tctx.progress({ message: "Processing Tags", code: "sync.processing.tag", state: "completed", total: tags.length, done: tags.length });
-  return out;
-}
-
-/** pulp_container's include/exclude patterns: `*` and `?` wildcards over the whole tag. */
-function wildcard(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${body}$`);
+  const stored = storeSyncedContainer(ctx, result, remote.href);
+  return { all: stored.all, tagNames: result.tags.map((t) => t.name) };
 }
