@@ -50,6 +50,27 @@ export class Api {
     return { status: res.status, body: parsed };
   }
 
+  /** POST a multipart/form-data body: text fields plus one uploaded file (`file`), as pulp-cli uploads. */
+  async upload(path: string, fields: Record<string, string>, file: { name: string; data: Buffer }): Promise<ApiResponse> {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    form.append("file", new Blob([new Uint8Array(file.data)]), file.name);
+    const res = await fetch(new URL(path, this.baseUrl), {
+      method: "POST",
+      headers: { authorization: this.auth, accept: "application/json" },
+      body: form,
+      signal: AbortSignal.timeout(60_000),
+    });
+    const text = await res.text();
+    let parsed: unknown = text === "" ? null : text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // keep the text
+    }
+    return { status: res.status, body: parsed };
+  }
+
   /** GET a task until it is in a final state (or the timeout passes); the last response. */
   async pollTask(path: string, timeoutMs = 30_000): Promise<ApiResponse> {
     const deadline = Date.now() + timeoutMs;

@@ -14,6 +14,8 @@ export interface Interaction {
   responseBody: unknown;
   requestContentType?: string;
   requestBodyForm?: Record<string, string>;
+  /** Why this entry cannot be replayed (not an interaction object, no method/path…). */
+  invalid?: string;
 }
 
 export interface RecordingFile {
@@ -24,6 +26,8 @@ export interface RecordingFile {
   interactions: Interaction[];
   /** Identifies the recording run (squeezer commit) when `_index.json` says so. */
   run?: string;
+  /** Why the file could not be read as a list of interactions (it then has none). */
+  unreadable?: string;
 }
 
 export interface RecordingModule {
@@ -42,15 +46,15 @@ export function loadRecordings(dir: string): RecordingFile[] {
     if (!file.endsWith(".json") || file.startsWith("_")) continue;
     const name = file.slice(0, -".json".length);
     const m = /^(.*)-(\d+)$/.exec(name);
-    const interactions = JSON.parse(readFileSync(join(dir, file), "utf8")) as Interaction[];
-    if (!Array.isArray(interactions)) continue;
     const run = runs.get(name);
+    const { interactions, unreadable } = readInteractions(join(dir, file));
     files.push({
       name,
       module: m ? m[1]! : name,
       step: m ? Number(m[2]) : 0,
       interactions,
       ...(run ? { run } : {}),
+      ...(unreadable ? { unreadable } : {}),
     });
   }
   return files.sort((a, b) => a.module.localeCompare(b.module) || a.step - b.step);
@@ -80,17 +84,65 @@ export function segments(module: RecordingModule): RecordingFile[][] {
   return out;
 }
 
+/**
+ * A recording file's interactions. Recordings from other Pulp/squeezer versions may be malformed
+ * or shaped differently: nothing here throws; what cannot be used is said in `unreadable` (whole
+ * file) or an interaction's `invalid`, and the replay counts it as a failure.
+ */
+function readInteractions(path: string): { interactions: Interaction[]; unreadable?: string } {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    return { interactions: [], unreadable: `not readable as JSON: ${(e as Error).message}` };
+  }
+  if (!Array.isArray(data)) return { interactions: [], unreadable: `expected an array of interactions, got ${typeOf(data)}` };
+  return { interactions: data.map(toInteraction) };
+}
+
+function toInteraction(raw: unknown): Interaction {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    return { method: "", path: "", requestBody: null, status: 0, responseBody: null, invalid: `expected an interaction object, got ${typeOf(raw)}` };
+  }
+  const r = raw as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof r["method"] !== "string" || r["method"] === "") problems.push("no method");
+  if (typeof r["path"] !== "string" || !r["path"].startsWith("/")) problems.push("no absolute path");
+  if (typeof r["status"] !== "number") problems.push("no numeric status");
+  const form = r["requestBodyForm"];
+  const it: Interaction = {
+    method: typeof r["method"] === "string" ? r["method"].toUpperCase() : "",
+    path: typeof r["path"] === "string" ? r["path"] : "",
+    requestBody: r["requestBody"] ?? null,
+    status: typeof r["status"] === "number" ? r["status"] : 0,
+    responseBody: r["responseBody"] ?? null,
+  };
+  if (typeof r["requestContentType"] === "string") it.requestContentType = r["requestContentType"];
+  if (form !== undefined && form !== null) {
+    const values = typeof form === "object" && !Array.isArray(form) ? Object.values(form) : [];
+    if (values.length > 0 && values.every((v) => typeof v === "string")) it.requestBodyForm = form as Record<string, string>;
+    else problems.push("requestBodyForm is not a map of strings");
+  }
+  if (problems.length > 0) it.invalid = `unexpected interaction shape: ${problems.join(", ")}`;
+  return it;
+}
+
+function typeOf(v: unknown): string {
+  return v === null ? "null" : Array.isArray(v) ? "an array" : typeof v;
+}
+
 function readRuns(dir: string): Map<string, string> {
   const runs = new Map<string, string>();
   const index = join(dir, "_index.json");
   if (!existsSync(index)) return runs;
   try {
     const data = JSON.parse(readFileSync(index, "utf8")) as {
-      cassettes?: Record<string, { squeezer_commit?: string }>;
+      cassettes?: Record<string, { squeezer_commit?: unknown } | null>;
     };
     for (const [name, info] of Object.entries(data.cassettes ?? {})) {
       // Commits are recorded abbreviated to different lengths ("2f1caec" / "2f1caeca").
-      if (info.squeezer_commit) runs.set(name, info.squeezer_commit.slice(0, 7));
+      const commit = info?.squeezer_commit;
+      if (typeof commit === "string" && commit) runs.set(name, commit.slice(0, 7));
     }
   } catch {
     // An index we cannot read only loses the run boundaries.

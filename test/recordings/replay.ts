@@ -8,7 +8,8 @@ import { compareResponse, FINAL_STATES } from "./compare";
 import { HrefMap, isHref, isPlainObject } from "./href-map";
 import { type Interaction, OMITTED_SPEC, type RecordingFile, type RecordingModule, segments } from "./recordings";
 import { type Knobs, type SeedContext, seedFor } from "./seed";
-import type { Upstreams } from "./upstreams";
+import { translateChecksums } from "./seed-files";
+import type { UpstreamKind, Upstreams } from "./upstreams";
 
 export interface EmulatorHandle {
   url: string;
@@ -41,6 +42,14 @@ export interface ReplayOptions {
   credentials?: { username: string; password: string };
 }
 
+/** Remote collection → local upstream standing in for the recorded URL. */
+const UPSTREAM_KINDS: Record<string, UpstreamKind> = {
+  "rpm/rpm": "rpm",
+  "deb/apt": "deb",
+  "container/container": "container",
+  "file/file": "file",
+};
+
 const TASK_PATH = /^\/pulp\/api\/v3\/tasks\/[^/?]+\/$/;
 
 export async function replayModule(module: RecordingModule, options: ReplayOptions): Promise<InteractionResult[]> {
@@ -64,6 +73,7 @@ async function replaySegment(files: RecordingFile[], options: ReplayOptions): Pr
   const results: InteractionResult[] = [];
   try {
     for (const file of files) {
+      if (file.unreadable) results.push(unusable(file.name, "", "", `unreadable recording: ${file.unreadable}`));
       for (const [index, it] of file.interactions.entries()) {
         results.push(await replayInteraction(ctx, `${file.name}#${index}`, it));
       }
@@ -74,7 +84,13 @@ async function replaySegment(files: RecordingFile[], options: ReplayOptions): Pr
   return results;
 }
 
+/** A failure for something in a recording that cannot be replayed at all. */
+function unusable(where: string, method: string, path: string, reason: string): InteractionResult {
+  return { where, method, path, endpoint: endpointOf(method, path), releaseTrain: false, ok: false, reasons: [reason], notes: [], specErrors: [] };
+}
+
 export async function replayInteraction(ctx: SeedContext, where: string, it: Interaction): Promise<InteractionResult> {
+  if (it.invalid) return unusable(where, it.method, it.path, it.invalid);
   const result: InteractionResult = {
     where,
     method: it.method,
@@ -93,7 +109,7 @@ export async function replayInteraction(ctx: SeedContext, where: string, it: Int
   if (origin !== undefined) result.releaseTrain = origin;
   try {
     result.reasons.push(...(await seedFor(ctx, it)));
-    const path = ctx.hrefs.translatePath(it.path);
+    const path = translateChecksums(ctx, ctx.hrefs.translatePath(it.path));
     const { body, form } = await requestOf(ctx, it, result.notes);
 
     const recordedState = isPlainObject(it.responseBody) ? it.responseBody["state"] : undefined;
@@ -130,7 +146,7 @@ export async function replayInteraction(ctx: SeedContext, where: string, it: Int
 /**
  * The body to send: hrefs translated; fields the emulated Pulp version does not define (the
  * recording came from a newer server) are left out, as that server's client would not send them;
- * rpm/deb remote URLs point at the local fixture upstreams, so a later sync has real content.
+ * rpm/deb/container remote URLs point at the local fixture upstreams, so a later sync has real content.
  */
 async function requestOf(
   ctx: SeedContext,
@@ -144,9 +160,14 @@ async function requestOf(
   }
   if (it.requestBody === null || it.requestBody === undefined) return {};
   const body = ctx.hrefs.translateBody(it.requestBody);
-  const remoteKind = /^\/pulp\/api\/v3\/remotes\/(rpm\/rpm|deb\/apt)\//.exec(it.path)?.[1];
-  if (remoteKind && isPlainObject(body) && typeof body["url"] === "string" && (it.method === "POST" || it.method === "PATCH")) {
-    const upstream = await ctx.upstreams.get(remoteKind === "rpm/rpm" ? "rpm" : "deb");
+  const remoteKind = /^\/pulp\/api\/v3\/remotes\/(rpm\/rpm|deb\/apt|container\/container|file\/file)\//.exec(it.path)?.[1];
+  const writes = it.method === "POST" || it.method === "PATCH";
+  // Container remotes: the local registry gets the recorded image name, so a later sync has tags.
+  if (remoteKind === "container/container" && writes && isPlainObject(body) && typeof body["upstream_name"] === "string") {
+    await ctx.upstreams.container(body["upstream_name"]);
+  }
+  if (remoteKind && isPlainObject(body) && typeof body["url"] === "string" && writes) {
+    const upstream = await ctx.upstreams.get(UPSTREAM_KINDS[remoteKind]!);
     ctx.urls.set(body["url"], upstream.url);
     body["url"] = upstream.url;
   }

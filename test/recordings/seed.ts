@@ -16,6 +16,7 @@ import { type Api, brief } from "./api";
 import { FINAL_STATES } from "./compare";
 import { type HrefMap, isHref, isPlainObject } from "./href-map";
 import type { Interaction } from "./recordings";
+import { type FileSeeds, reconstructVersion, seedFileObject, trackSeededFileVersion } from "./seed-files";
 import type { UpstreamKind, Upstreams } from "./upstreams";
 
 export interface Knobs {
@@ -33,8 +34,12 @@ export interface SeedContext {
   seeded: Set<string>;
   upstreams: Upstreams;
   knobs?: Knobs | undefined;
+  /** pulp_file seeding state (seed-files.ts). */
+  files?: FileSeeds;
 }
 
+/** Image name in the local registry that gives seeded container repositories their content. */
+const SEED_IMAGE = "fidelity/seed";
 const TASK = /^\/pulp\/api\/v3\/tasks\/[^/]+\/$/;
 let seedCounter = 0;
 
@@ -62,12 +67,14 @@ export async function seedFor(ctx: SeedContext, it: Interaction): Promise<string
       errors.push(`seeding ${String(obj["pulp_href"])}: ${(e as Error).message}`);
     }
   }
+  errors.push(...(await reconstructVersion(ctx, it)));
   return errors;
 }
 
 async function seedObject(ctx: SeedContext, obj: Record<string, unknown>): Promise<void> {
   const href = obj["pulp_href"] as string;
   if (TASK.test(href)) return seedTask(ctx, obj);
+  if (await seedFileObject(ctx, obj)) return;
   const collection = href.replace(/[^/]+\/$/, "");
   const fields = requestFields("POST", collection);
   if (fields.length === 0) throw new Error(`the spec has no create operation for ${collection}`);
@@ -85,9 +92,10 @@ async function seedObject(ctx: SeedContext, obj: Record<string, unknown>): Promi
   if (fields.includes("ca_certificate") && typeof body["ca_certificate"] !== "string") {
     body["ca_certificate"] = await testCaCertificate();
   }
-  const kind = pluginOf(collection);
+  const kind = pluginOf(collection) ?? (collection === "/pulp/api/v3/remotes/file/file/" ? "file" : undefined);
   if (collection.includes("/remotes/") && kind && typeof obj["url"] === "string") {
-    const upstream = await ctx.upstreams.get(kind);
+    const name = obj["upstream_name"];
+    const upstream = kind === "container" && typeof name === "string" ? await ctx.upstreams.container(name) : await ctx.upstreams.get(kind);
     body["url"] = upstream.url;
     if (upstream.distributions) body["distributions"] = upstream.distributions;
     ctx.urls.set(obj["url"], upstream.url);
@@ -98,11 +106,12 @@ async function seedObject(ctx: SeedContext, obj: Record<string, unknown>): Promi
 
   const latest = obj["latest_version_href"];
   const number = typeof latest === "string" ? Number(/versions\/(\d+)\/$/.exec(latest)?.[1] ?? 0) : 0;
-  // Without a local upstream for the plugin (container) the repository stays at version 0;
-  // interactions that depend on its content will show that.
   if (number > 0 && pluginOf(collection)) await giveContent(ctx, created, collection);
   const got = await ctx.api.request("GET", created);
   if (got.status === 200) {
+    if (number > 0 && isPlainObject(got.body) && isHref(got.body["latest_version_href"])) {
+      trackSeededFileVersion(ctx, latest as string, got.body["latest_version_href"]);
+    }
     if (number > 0 && pluginOf(collection) && isPlainObject(got.body) && isHref(got.body["latest_version_href"])) {
       ctx.hrefs.set(latest as string, got.body["latest_version_href"]);
     }
@@ -127,11 +136,12 @@ async function giveContent(ctx: SeedContext, repo: string, collection: string): 
   const kind = pluginOf(collection);
   if (!kind) return;
   const remoteCollection = collection.replace("/repositories/", "/remotes/");
-  const upstream = await ctx.upstreams.get(kind);
+  const upstream = kind === "container" ? await ctx.upstreams.container(SEED_IMAGE) : await ctx.upstreams.get(kind);
   const remote = await create(ctx.api, remoteCollection, {
     name: `fidelity-seed-${++seedCounter}`,
     url: upstream.url,
     ...(upstream.distributions ? { distributions: upstream.distributions } : {}),
+    ...(kind === "container" ? { upstream_name: SEED_IMAGE } : {}),
   });
   try {
     await ctx.api.settle(await ctx.api.request("POST", `${repo}sync/`, { remote }), `sync ${repo}`);
@@ -164,6 +174,7 @@ async function seedTask(ctx: SeedContext, obj: Record<string, unknown>): Promise
 function pluginOf(collection: string): UpstreamKind | undefined {
   if (/\/(repositories|remotes)\/rpm\/rpm\/$/.test(collection)) return "rpm";
   if (/\/(repositories|remotes)\/deb\/apt\/$/.test(collection)) return "deb";
+  if (/\/(repositories|remotes)\/container\/container\/$/.test(collection)) return "container";
   return undefined;
 }
 
