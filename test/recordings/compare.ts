@@ -125,6 +125,8 @@ function compareValue(
       seeded || (typeof href === "string" && (ctx.seeded?.has(ctx.hrefs.translate(href)) ?? false));
     for (const [key, value] of Object.entries(rec)) {
       const at = `${where}/${key}`;
+      // Core 3.14 left a canceled task's finished_at null; 3.16+ (so the emulated 3.24) set it (guide §12, §16).
+      if (key === "finished_at" && value === null && rec["state"] === "canceled" && act["state"] === "canceled") continue;
       if (!(key in act)) {
         if (ctx.knownFields && !ctx.knownFields.has(key)) continue; // another Pulp version's field
         diffs.push(`${at}: missing`);
@@ -219,7 +221,12 @@ function compareField(
 
 /** `/pulp/api/v3/repositories/rpm/rpm/<a>/versions/1/` vs `…/<b>/versions/1/`: same collection. */
 function sameKind(a: string, b: string): boolean {
-  const shape = (h: string) => h.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, "<id>").replace(/\/\d+\//g, "/<n>/");
+  const shape = (h: string) =>
+    h
+      .replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, "<id>")
+      .replace(/\/\d+\//g, "/<n>/")
+      // The container content-redirect guard moved from the plugin to core (container 2.9, guide §2, §16).
+      .replace("/contentguards/container/content_redirect/", "/contentguards/core/content_redirect/");
   return shape(a) === shape(b);
 }
 

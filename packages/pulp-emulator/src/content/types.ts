@@ -214,13 +214,17 @@ export class ChecksumMismatchError extends Error {
   }
 }
 
-/** Upstream returned a non-2xx status. Message carries the URL without credentials. */
+/**
+ * Upstream returned a non-2xx status. Message carries the URL without credentials and, like Pulp's
+ * aiohttp `ClientResponseError`, the status line's reason (e.g. a content guard's 403 reason).
+ */
 export class UpstreamHttpError extends Error {
   constructor(
     readonly url: string,
     readonly status: number,
+    readonly reason = "",
   ) {
-    super(`upstream ${url} returned HTTP ${status}`);
+    super(`upstream ${url} returned HTTP ${status}${reason ? `, message='${reason}'` : ""}`);
     this.name = "UpstreamHttpError";
   }
 }

@@ -84,7 +84,7 @@ export function createUpstream(remote: RemoteConfig): Upstream {
     }
     if (res.statusCode < 200 || res.statusCode >= 300) {
       await res.body.dump();
-      throw new UpstreamHttpError(redactUrl(url), res.statusCode);
+      throw new UpstreamHttpError(redactUrl(url), res.statusCode, res.statusText);
     }
     return res.body;
   };
