@@ -26,6 +26,7 @@ const DEB_REPO = `${V3}/repositories/deb/apt/7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5
 const ARTIFACT = `${V3}/artifacts/8c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f/`;
 const GUARD = `${V3}/contentguards/container/content_redirect/9d4e5f6a-7b8c-4d9e-8f0a-2b3c4d5e6f70/`;
 const UNKNOWN_SHA = "ab".repeat(32);
+const PULP_SHA = "9a09346843b8532b895e61f9d9df434ff2f8592b31bfbea72ed09cc97cbe33ee";
 /** A UUIDv4-shaped task href from a short hex id. */
 const task = (id: string) => `${V3}/tasks/00000000-0000-4000-8000-${id.padStart(12, "0")}/`;
 const page = (results: unknown[]) => ({ count: results.length, next: null, previous: null, results });
@@ -207,6 +208,25 @@ const RECORDINGS: Record<string, unknown> = {
     },
     { method: "GET", path: `${V3}/artifacts/?sha256=${UNKNOWN_SHA}&offset=0&limit=1`, requestBody: null, status: 200, responseBody: page([{ pulp_href: ARTIFACT, sha256: UNKNOWN_SHA }]) },
   ],
+  // squeezer's artifact module uploads multipart (recorded body: null); the bytes are "pulp\n".
+  "artifact_upload-0": [
+    { method: "POST", path: `${V3}/artifacts/`, requestBody: null, status: 201, responseBody: { pulp_href: ARTIFACT, sha256: PULP_SHA, size: 5 } },
+    { method: "GET", path: `${V3}/artifacts/?sha256=${PULP_SHA}&offset=0&limit=1`, requestBody: null, status: 200, responseBody: page([{ pulp_href: ARTIFACT, sha256: PULP_SHA, size: 5 }]) },
+    {
+      method: "POST",
+      path: `${V3}/content/file/files/`,
+      requestBody: { relative_path: "data/file1.txt", artifact: ARTIFACT },
+      status: 202,
+      responseBody: { task: task("d1") },
+    },
+    {
+      method: "GET",
+      path: task("d1"),
+      requestBody: null,
+      status: 200,
+      responseBody: task314(task("d1"), "completed", "pulpcore.app.tasks.base.general_create", [`${V3}/content/file/files/0e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3a4b/`], true),
+    },
+  ],
   // Unknown module, odd entries, and a 3.14 status body (versions items are only {component, version}).
   oddities: [
     42,
@@ -279,6 +299,9 @@ describe("fidelity: recordings from an older Pulp and broken recording files", (
     // Unknown artifact bytes: stand-in uploaded, its checksum used in later queries.
     passes("artifact-0#0");
     passes("artifact-0#1");
+    // A recorded multipart upload: the bytes are rebuilt and really uploaded, then used.
+    for (const i of [0, 1, 2, 3]) passes(`artifact_upload-0#${i}`);
+    expect(at("artifact_upload-0#0").notes).toEqual(["uploaded the recorded artifact's bytes (multipart bodies are not recorded)"]);
     // Broken files and entries: one failure each, with the reason.
     expect(at("broken-0").reasons[0]).toMatch(/^unreadable recording: not readable as JSON/);
     expect(at("not_a_list-0").reasons[0]).toMatch(/^unreadable recording: expected an array/);

@@ -5,7 +5,7 @@ import { describeWithShared } from "@release-train/test-support/shared";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { INPUT_NAMES } from "../../actions/sync-package-repos/src/inputs";
-import { githubRepositoryOf } from "../../actions/sync-package-repos/src/kayobe";
+import { githubRepositoryOf } from "@release-train/release-train";
 import { actionMetadata, runAction } from "./run-action";
 
 const tempDirs: string[] = [];

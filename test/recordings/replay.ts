@@ -8,7 +8,7 @@ import { compareResponse, FINAL_STATES } from "./compare";
 import { HrefMap, isHref, isPlainObject } from "./href-map";
 import { type Interaction, OMITTED_SPEC, type RecordingFile, type RecordingModule, segments } from "./recordings";
 import { type Knobs, type SeedContext, seedFor } from "./seed";
-import { translateChecksums } from "./seed-files";
+import { recordedUpload, translateChecksums } from "./seed-files";
 import type { UpstreamKind, Upstreams } from "./upstreams";
 
 export interface EmulatorHandle {
@@ -115,7 +115,13 @@ export async function replayInteraction(ctx: SeedContext, where: string, it: Int
     const recordedState = isPlainObject(it.responseBody) ? it.responseBody["state"] : undefined;
     const isTaskGet = it.method === "GET" && TASK_PATH.test(it.path.split("?")[0]!);
     const finalPoll = isTaskGet && FINAL_STATES.has(String(recordedState));
-    const actual = finalPoll ? await ctx.api.pollTask(path) : await ctx.api.request(it.method, path, body, form);
+    const upload = recordedUpload(ctx, it);
+    if (upload) result.notes.push("uploaded the recorded artifact's bytes (multipart bodies are not recorded)");
+    const actual = finalPoll
+      ? await ctx.api.pollTask(path)
+      : upload
+        ? await ctx.api.upload(path, {}, upload)
+        : await ctx.api.request(it.method, path, body, form);
 
     // The spec itself differs by version by definition: only its status is compared (whether or not
     // the recording kept the body).

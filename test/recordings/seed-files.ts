@@ -104,6 +104,18 @@ export async function reconstructVersion(ctx: SeedContext, it: Interaction): Pro
   }
 }
 
+/**
+ * A recorded artifact upload (`POST /artifacts/`, 201): the recordings drop multipart bodies, so
+ * the file is rebuilt from the recorded artifact's checksum (see `payloadFor`). Undefined when
+ * `it` is not one.
+ */
+export function recordedUpload(ctx: SeedContext, it: Interaction): { name: string; data: Buffer } | undefined {
+  if (it.method !== "POST" || it.path.split("?")[0] !== "/pulp/api/v3/artifacts/") return undefined;
+  if (it.requestBody !== null || it.requestBodyForm || !isPlainObject(it.responseBody)) return undefined;
+  const sha256 = it.responseBody["sha256"];
+  return typeof sha256 === "string" ? { name: "file", data: payloadFor(ctx, sha256) } : undefined;
+}
+
 /** The emulator artifact for a recorded one (uploaded once; found by checksum if already there). */
 async function ensureArtifact(ctx: SeedContext, recordedHref: unknown, recordedSha256: unknown): Promise<string> {
   if (isHref(recordedHref) && ctx.hrefs.has(recordedHref)) return ctx.hrefs.translate(recordedHref);

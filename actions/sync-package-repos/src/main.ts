@@ -8,12 +8,12 @@ import {
   ConfigError,
   formatGithubAnnotations,
   loadConfig,
+  proposeFromCheckout,
   runSyncPackageReposCli,
   type SyncPackageReposCliOptions,
   syncGroups,
 } from "@release-train/release-train";
 import { type ActionInputs, readInputs, SECRET_INPUTS } from "./inputs";
-import { proposeKayobeVersions } from "./kayobe";
 
 async function run(): Promise<void> {
   // Mask secrets before anything can print them; PEM keys line by line, as the runner matches lines.
@@ -39,9 +39,10 @@ async function run(): Promise<void> {
     core.setOutput("tasks", JSON.stringify(tasks));
 
     if (inputs.kayobeConfig && !result.dryRun) {
-      const kayobe = await proposeKayobeVersions(inputs.kayobeConfig, result.versions, {
+      const kayobe = await proposeFromCheckout(inputs.kayobeConfig, result.versions, {
         version: result.version,
         token: inputs.githubToken,
+        apiUrl: process.env["GITHUB_API_URL"],
       });
       core.info(kayobe.changed ? `updated ${kayobe.file}` : `${kayobe.file} already up to date`);
       if (kayobe.pullRequest) core.notice(`kayobe-config pull request: ${kayobe.pullRequest.url}`);

@@ -53,7 +53,7 @@ export function createEmulatorServer(parts: ServerParts): Server {
       return;
     }
     if (url.pathname.startsWith(CONTENT_PREFIX) || url.pathname === "/pulp/content") {
-      res.on("finish", () => log(res.statusCode));
+      logWhenDone(res, log);
       void handleContent(ctx, req, res, url.pathname === "/pulp/content" ? CONTENT_PREFIX : url.pathname);
       return;
     }
@@ -62,13 +62,28 @@ export function createEmulatorServer(parts: ServerParts): Server {
       return;
     }
     if (parts.vault && url.pathname.startsWith("/v1/")) {
-      res.on("finish", () => log(res.statusCode));
+      logWhenDone(res, log);
       parts.vault(req, res);
       return;
     }
     log(404);
     res.writeHead(404, { "Content-Type": "text/plain" }).end("404: Not Found");
   });
+}
+
+/**
+ * Logs a response once: on `finish`, or on `close` when the client (e.g. nginx, having read the
+ * whole Content-Length) closes the socket before Node reports the last write as flushed.
+ */
+function logWhenDone(res: ServerResponse, log: (status: number) => void): void {
+  let logged = false;
+  const once = () => {
+    if (logged) return;
+    logged = true;
+    log(res.statusCode);
+  };
+  res.once("finish", once);
+  res.once("close", once);
 }
 
 export async function listen(server: Server, port: number, host = "127.0.0.1"): Promise<number> {

@@ -7,3 +7,4 @@ export {
   versionVariable,
 } from "./pulp-repo-versions";
 export { describeUpdate, PULL_REQUEST_TITLE, type ProposeOptions, type ProposeResult, proposeKayobeUpdate } from "./propose";
+export { githubRepositoryOf, proposeFromCheckout } from "./from-checkout";

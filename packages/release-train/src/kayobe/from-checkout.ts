@@ -1,7 +1,9 @@
-// The `kayobe-config` / `github-token` inputs: write the new versions into a kayobe-config
-// checkout and, with a token, propose them as a pull request against the checked-out branch of
-// the checkout's own GitHub repository (as actions/checkout leaves it).
-import { git, type ProposeResult, proposeKayobeUpdate, updateKayobeConfig } from "@release-train/release-train";
+// Write new versions into a kayobe-config checkout and, with a token, propose them as a pull
+// request against the checked-out branch of the checkout's own GitHub repository (as
+// actions/checkout leaves it) — what the action's `kayobe-config` / `github-token` inputs do.
+import { git } from "../github/git";
+import { type ProposeResult, proposeKayobeUpdate } from "./propose";
+import { updateKayobeConfig } from "./pulp-repo-versions";
 
 /** `owner/name` of a GitHub remote URL (https, ssh or scp-like; `.git` optional). */
 export function githubRepositoryOf(url: string): string {
@@ -10,10 +12,10 @@ export function githubRepositoryOf(url: string): string {
   return m[1];
 }
 
-export async function proposeKayobeVersions(
+export async function proposeFromCheckout(
   checkoutDir: string,
   versions: Record<string, string>,
-  options: { version: string; token?: string | undefined },
+  options: { version: string; token?: string | undefined; apiUrl?: string | undefined },
 ): Promise<ProposeResult> {
   if (!options.token) return { ...(await updateKayobeConfig(checkoutDir, versions)) };
   const [remote, base] = await Promise.all([
@@ -25,6 +27,6 @@ export async function proposeKayobeVersions(
     checkoutDir,
     versions,
     branch: `release-train/pulp-repo-versions-${options.version}`,
-    pullRequest: { token: options.token, repository: githubRepositoryOf(remote), base, apiUrl: process.env["GITHUB_API_URL"] },
+    pullRequest: { token: options.token, repository: githubRepositoryOf(remote), base, apiUrl: options.apiUrl },
   });
 }
