@@ -1,7 +1,9 @@
 // `pnpm bench noop-sync [--concurrency n]`: a no-op night at release-train scale. 176 repositories
 // (155 RPM, 21 Deb) against the Pulp emulator with 20 ms API latency: a first night creates
 // everything, then the second night (upstreams unchanged) is measured. Every API request counts,
-// task polls included (emulator request log). Target: ≤ 4 requests per repository.
+// task polls included (emulator request log). Target: ≤ 4 requests per repository. The same
+// night is then run the way today's Ansible roles do it (bench/squeezer-baseline.ts), side by side
+// in this run, for the ratio.
 import { mkdtemp, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +13,7 @@ import { startUpstreams } from "../packages/release-train/src/demo/upstreams";
 import { pulpPort } from "../packages/release-train/src/sync/client-adapter";
 import { syncPackageRepos } from "../packages/release-train/src/sync/run";
 import type { PackageRepoEntry } from "../packages/release-train/src/sync/types";
+import { squeezerNight } from "./squeezer-baseline";
 
 const RPM = 155;
 const DEB = 21;
@@ -70,8 +73,34 @@ export async function main(args: string[]): Promise<void> {
     process.stdout.write(`no-op night (concurrency ${concurrency}): requests by kind\n`);
     for (const [kind, n] of [...byKind].sort((a, b) => b[1] - a[1])) process.stdout.write(`  ${String(n).padStart(4)}  ${kind}\n`);
     const requestsPerRepo = Math.round((requests / entries.length) * 100) / 100;
+
+    emu.requestLog.length = 0;
+    t = performance.now();
+    await squeezerNight(
+      client,
+      entries,
+      {
+        remote: (e) => `${e.name}-remote`,
+        repository: (e) => e.name,
+        distribution: (e) => `${e.distribution_name}20261125T200000`,
+      },
+      concurrency,
+    );
+    const baselineWallSeconds = Math.round(((performance.now() - t) / 1000) * 10) / 10;
+    const baselineRequests = emu.requestLog.length;
+    const baselineRequestsPerRepo = Math.round((baselineRequests / entries.length) * 100) / 100;
+    process.stdout.write(`Ansible-style baseline, same emulator and repositories: ${baselineRequests} requests, ${baselineWallSeconds} s\n`);
     process.stdout.write(
-      `${JSON.stringify({ repos: entries.length, requests, requestsPerRepo, wallSeconds: Math.round(wallSeconds * 10) / 10 })}\n`,
+      `${JSON.stringify({
+        repos: entries.length,
+        requests,
+        requestsPerRepo,
+        wallSeconds: Math.round(wallSeconds * 10) / 10,
+        baselineRequests,
+        baselineRequestsPerRepo,
+        baselineWallSeconds,
+        requestRatio: Math.round((baselineRequests / requests) * 10) / 10,
+      })}\n`,
     );
   } finally {
     await client.close();

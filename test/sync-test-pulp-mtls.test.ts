@@ -97,7 +97,7 @@ describe("test Pulp mirrors Ark's x509-guarded snapshots through nginx with a Va
   }
 
   /** A fresh test Pulp synced from Ark's nginx front with the given remote certificate. */
-  async function testSync(cert: string, key: string) {
+  async function testSync(cert: string, key: string, caCert: string | undefined = files.ca) {
     const test = await startEmulator({ username: "admin", password: PASSWORD });
     started.push(test);
     const run = await cli([
@@ -115,8 +115,7 @@ describe("test Pulp mirrors Ark's x509-guarded snapshots through nginx with a Va
       cert,
       "--remote-client-key",
       key,
-      "--remote-ca-cert",
-      files.ca,
+      ...(caCert ? ["--remote-ca-cert", caCert] : []),
     ]);
     return { test, run };
   }
@@ -255,8 +254,8 @@ describe("test Pulp mirrors Ark's x509-guarded snapshots through nginx with a Va
         // First request: the test Pulp downloaded it from Ark's guarded distribution via nginx, and
         // Ark's guard let it through (it refuses requests without a verified certificate, above).
         const arkPath = `/pulp/content/${c.repo}/${ARK_VERSION}/${path}`;
-        // (Ark logs a response once it is flushed, which may be after the test Pulp has answered.)
-        await vi.waitFor(() => expect(ark.requestLog.filter((e) => e.path === arkPath).map((e) => `${e.method} ${e.status}`)).toEqual(["GET 200"]), { timeout: 5000 }).catch((e) => { console.log("DEBUG", JSON.stringify(ark.requestLog), proxy.logs().access.slice(accessBefore)); throw e; });
+        // (Ark logs a response when it ends, which may be just after the test Pulp has answered.)
+        await vi.waitFor(() => expect(ark.requestLog.filter((e) => e.path === arkPath).map((e) => `${e.method} ${e.status}`)).toEqual(["GET 200"]));
         const access = proxy.logs().access.slice(accessBefore);
         expect(access).toMatch(new RegExp(`"GET ${arkPath.replace(/[.+]/g, "\\$&")} HTTP/1\\.1" 200 `));
         // Now stored in the test Pulp: a second request does not go to Ark.
@@ -269,14 +268,36 @@ describe("test Pulp mirrors Ark's x509-guarded snapshots through nginx with a Va
 
   it("with a client (release-only) certificate: every repository fails with Ark's 403 reason and the run exits 1", async () => {
     ark.requestLog.length = 0;
-    const { run } = await testSync(files.clientCert, files.clientKey);
+    const { test, run } = await testSync(files.clientCert, files.clientKey);
     expect(run.code).toBe(1);
     expect(run.result.failed.map((r) => r.shortName).sort()).toEqual(["rocky", "ubuntu"]);
     for (const failure of run.result.failed) expect(failure.error, failure.shortName).toContain(NOT_SIGNED);
     expect(run.result.versions).toEqual({});
     expect(run.stdout).toMatch(/2 repositories failed: (rocky, ubuntu|ubuntu, rocky)/);
     expect(run.stdout).toContain(NOT_SIGNED);
-    // The refusals came from Ark's guard, behind nginx.
-    expect(ark.requestLog.some((e) => e.path.startsWith("/pulp/content/") && e.status === 403)).toBe(true);
+    for (const failure of run.result.failed) expect(failure.error).toContain("HTTP 403");
+    // The refusals came from Ark's guard, behind nginx: each repository's first metadata file.
+    const refused = (path: string) => ark.requestLog.some((e) => e.path === path && e.status === 403);
+    await vi.waitFor(() => {
+      expect(refused(`/pulp/content/rocky/${ARK_VERSION}/repodata/repomd.xml`)).toBe(true);
+      expect(refused(`/pulp/content/ubuntu/${ARK_VERSION}/dists/${DEB_DIST}/Release`)).toBe(true);
+    });
+    expect(proxy.logs().access).toContain(`"GET /pulp/content/rocky/${ARK_VERSION}/repodata/repomd.xml HTTP/1.1" 403 `);
+    // Nothing was published from a failed sync.
+    const testClient = new PulpClient({ baseUrl: test.url, username: "admin", password: PASSWORD });
+    try {
+      expect([...(await testClient.distributions.rpm.listAll()), ...(await testClient.distributions.deb.listAll())]).toEqual([]);
+    } finally {
+      await testClient.close();
+    }
+  }, 120_000);
+
+  it("without the release CA as the remote's ca_cert, the test Pulp does not trust Ark's nginx and every sync fails", async () => {
+    const { run, test } = await testSync(files.buildCert, files.buildKey, undefined);
+    const tc = new PulpClient({ baseUrl: test.url, username: "admin", password: PASSWORD });
+    console.log("DEBUG", run.stdout, JSON.stringify(await tc.remotes.rpm.listAll()));
+    expect(run.code).toBe(1);
+    expect(run.result.failed.map((r) => r.shortName).sort()).toEqual(["rocky", "ubuntu"]);
+    for (const failure of run.result.failed) expect(failure.error, failure.shortName).toMatch(/certificate/i);
   }, 120_000);
 });

@@ -86,7 +86,8 @@ async function replaySegment(files: RecordingFile[], options: ReplayOptions): Pr
 
 /** A failure for something in a recording that cannot be replayed at all. */
 function unusable(where: string, method: string, path: string, reason: string): InteractionResult {
-  return { where, method, path, endpoint: endpointOf(method, path), releaseTrain: false, ok: false, reasons: [reason], notes: [], specErrors: [] };
+  const endpoint = method && path ? endpointOf(method, path) : "(not replayable)";
+  return { where, method, path, endpoint, releaseTrain: false, ok: false, reasons: [reason], notes: [], specErrors: [] };
 }
 
 export async function replayInteraction(ctx: SeedContext, where: string, it: Interaction): Promise<InteractionResult> {
