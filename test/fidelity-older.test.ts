@@ -13,7 +13,7 @@ import { Api } from "./recordings/api";
 import { compareResponse } from "./recordings/compare";
 import { loadStartEmulator } from "./recordings/emulator";
 import { HrefMap } from "./recordings/href-map";
-import { groupModules, loadRecordings } from "./recordings/recordings";
+import { groupModules, loadRecordings, segments } from "./recordings/recordings";
 import { type InteractionResult, replayModule, type StartEmulator } from "./recordings/replay";
 import { Upstreams } from "./recordings/upstreams";
 
@@ -264,6 +264,23 @@ describe("fidelity: recordings from an older Pulp and broken recording files", (
       "unexpected interaction shape: no absolute path, no numeric status",
       "ok",
     ]);
+  });
+
+  it("without _index.json, steps of one module recorded months apart are replayed separately", async () => {
+    const mixed = await mkdtemp(join(tmpdir(), "fidelity-runs-"));
+    try {
+      const status = (at: string) => [
+        { method: "GET", path: `${V3}/status/`, requestBody: null, status: 200, responseBody: { online_workers: [{ last_heartbeat: at }] } },
+      ];
+      await writeFile(join(mixed, "m-0.json"), JSON.stringify(status("2021-07-22T17:20:43.498810Z")));
+      await writeFile(join(mixed, "m-1.json"), JSON.stringify(status("2024-01-11T15:06:32.691000Z")));
+      await writeFile(join(mixed, "m-2.json"), JSON.stringify(status("2024-01-11T15:09:02.100000Z")));
+      await writeFile(join(mixed, "m-3.json"), JSON.stringify([{ method: "DELETE", path: `${V3}/x/`, requestBody: null, status: 204, responseBody: null }]));
+      const [module] = groupModules(loadRecordings(mixed));
+      expect(segments(module!).map((s) => s.map((f) => f.name))).toEqual([["m-0"], ["m-1", "m-2", "m-3"]]);
+    } finally {
+      await rm(mixed, { recursive: true, force: true });
+    }
   });
 
   it("replays the legacy calls as Pulp 3.24 answers them and reports the differences", async () => {

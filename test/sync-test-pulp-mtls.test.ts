@@ -97,7 +97,7 @@ describe("test Pulp mirrors Ark's x509-guarded snapshots through nginx with a Va
   }
 
   /** A fresh test Pulp synced from Ark's nginx front with the given remote certificate. */
-  async function testSync(cert: string, key: string, caCert: string | undefined = files.ca) {
+  async function testSync(cert: string, key: string, caCert: string | null = files.ca) {
     const test = await startEmulator({ username: "admin", password: PASSWORD });
     started.push(test);
     const run = await cli([
@@ -293,11 +293,9 @@ describe("test Pulp mirrors Ark's x509-guarded snapshots through nginx with a Va
   }, 120_000);
 
   it("without the release CA as the remote's ca_cert, the test Pulp does not trust Ark's nginx and every sync fails", async () => {
-    const { run, test } = await testSync(files.buildCert, files.buildKey, undefined);
-    const tc = new PulpClient({ baseUrl: test.url, username: "admin", password: PASSWORD });
-    console.log("DEBUG", run.stdout, JSON.stringify(await tc.remotes.rpm.listAll()));
+    const { run } = await testSync(files.buildCert, files.buildKey, null);
     expect(run.code).toBe(1);
     expect(run.result.failed.map((r) => r.shortName).sort()).toEqual(["rocky", "ubuntu"]);
-    for (const failure of run.result.failed) expect(failure.error, failure.shortName).toMatch(/certificate/i);
+    for (const failure of run.result.failed) expect(failure.error, failure.shortName).toContain("unable to get local issuer certificate");
   }, 120_000);
 });

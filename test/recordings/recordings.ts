@@ -28,7 +28,12 @@ export interface RecordingFile {
   run?: string;
   /** Why the file could not be read as a list of interactions (it then has none). */
   unreadable?: string;
+  /** The latest timestamp (ms) in its recorded responses: tells runs apart without `_index.json`. */
+  latest?: number;
 }
+
+/** Steps of one recording run are minutes apart, different runs months: a day tells them apart. */
+const RUN_GAP_MS = 24 * 3600 * 1000;
 
 export interface RecordingModule {
   module: string;
@@ -48,6 +53,7 @@ export function loadRecordings(dir: string): RecordingFile[] {
     const m = /^(.*)-(\d+)$/.exec(name);
     const run = runs.get(name);
     const { interactions, unreadable } = readInteractions(join(dir, file));
+    const latest = latestTimestamp(interactions);
     files.push({
       name,
       module: m ? m[1]! : name,
@@ -55,6 +61,7 @@ export function loadRecordings(dir: string): RecordingFile[] {
       interactions,
       ...(run ? { run } : {}),
       ...(unreadable ? { unreadable } : {}),
+      ...(latest !== undefined ? { latest } : {}),
     });
   }
   return files.sort((a, b) => a.module.localeCompare(b.module) || a.step - b.step);
@@ -76,12 +83,37 @@ export function groupModules(files: RecordingFile[]): RecordingModule[] {
  */
 export function segments(module: RecordingModule): RecordingFile[][] {
   const out: RecordingFile[][] = [];
+  let latest: number | undefined; // of the current segment
   for (const f of module.files) {
     const last = out.at(-1);
-    if (last && last[0]!.run === f.run) last.push(f);
-    else out.push([f]);
+    const prev = last?.at(-1);
+    // Without run ids (no `_index.json`, or a file it does not list) the timestamps decide.
+    const sameRun =
+      prev !== undefined &&
+      (prev.run && f.run
+        ? prev.run === f.run
+        : latest === undefined || f.latest === undefined || Math.abs(f.latest - latest) <= RUN_GAP_MS);
+    if (last && sameRun) last.push(f);
+    else {
+      out.push([f]);
+      latest = undefined;
+    }
+    if (f.latest !== undefined) latest = f.latest;
   }
   return out;
+}
+
+/** The latest ISO timestamp (`pulp_created`, task times…) in a file's recorded responses. */
+function latestTimestamp(interactions: Interaction[]): number | undefined {
+  let latest: number | undefined;
+  for (const it of interactions) {
+    if (it.responseBody === null || typeof it.responseBody !== "object") continue;
+    for (const m of JSON.stringify(it.responseBody).matchAll(/"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z?)"/g)) {
+      const t = Date.parse(m[1]!.endsWith("Z") ? m[1]! : `${m[1]}Z`);
+      if (!Number.isNaN(t) && (latest === undefined || t > latest)) latest = t;
+    }
+  }
+  return latest;
 }
 
 /**
