@@ -97236,7 +97236,39 @@ async function proposeKayobeUpdate(options) {
     return result;
 }
 
+;// CONCATENATED MODULE: ../../packages/release-train/src/kayobe/from-checkout.ts
+// Write new versions into a kayobe-config checkout and, with a token, propose them as a pull
+// request against the checked-out branch of the checkout's own GitHub repository (as
+// actions/checkout leaves it) — what the action's `kayobe-config` / `github-token` inputs do.
+
+
+
+/** `owner/name` of a GitHub remote URL (https, ssh or scp-like; `.git` optional). */
+function githubRepositoryOf(url) {
+    const m = /^(?:https?:\/\/(?:[^@/]+@)?[^/]+\/|ssh:\/\/git@[^/]+\/|git@[^:]+:)([^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(url);
+    if (!m?.[1])
+        throw new Error(`kayobe-config: cannot tell the GitHub repository of remote ${JSON.stringify(url)}`);
+    return m[1];
+}
+async function proposeFromCheckout(checkoutDir, versions, options) {
+    if (!options.token)
+        return { ...(await updateKayobeConfig(checkoutDir, versions)) };
+    const [remote, base] = await Promise.all([
+        git(checkoutDir, ["remote", "get-url", "origin"]),
+        git(checkoutDir, ["rev-parse", "--abbrev-ref", "HEAD"]),
+    ]);
+    if (base === "HEAD")
+        throw new Error(`kayobe-config: ${checkoutDir} is not on a branch; check out the branch to update`);
+    return proposeKayobeUpdate({
+        checkoutDir,
+        versions,
+        branch: `release-train/pulp-repo-versions-${options.version}`,
+        pullRequest: { token: options.token, repository: githubRepositoryOf(remote), base, apiUrl: options.apiUrl },
+    });
+}
+
 ;// CONCATENATED MODULE: ../../packages/release-train/src/kayobe/index.ts
+
 
 
 
@@ -97377,39 +97409,9 @@ function readInputs(getInput) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/kayobe.ts
-// The `kayobe-config` / `github-token` inputs: write the new versions into a kayobe-config
-// checkout and, with a token, propose them as a pull request against the checked-out branch of
-// the checkout's own GitHub repository (as actions/checkout leaves it).
-
-/** `owner/name` of a GitHub remote URL (https, ssh or scp-like; `.git` optional). */
-function githubRepositoryOf(url) {
-    const m = /^(?:https?:\/\/(?:[^@/]+@)?[^/]+\/|ssh:\/\/git@[^/]+\/|git@[^:]+:)([^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(url);
-    if (!m?.[1])
-        throw new Error(`kayobe-config: cannot tell the GitHub repository of remote ${JSON.stringify(url)}`);
-    return m[1];
-}
-async function proposeKayobeVersions(checkoutDir, versions, options) {
-    if (!options.token)
-        return { ...(await updateKayobeConfig(checkoutDir, versions)) };
-    const [remote, base] = await Promise.all([
-        git(checkoutDir, ["remote", "get-url", "origin"]),
-        git(checkoutDir, ["rev-parse", "--abbrev-ref", "HEAD"]),
-    ]);
-    if (base === "HEAD")
-        throw new Error(`kayobe-config: ${checkoutDir} is not on a branch; check out the branch to update`);
-    return proposeKayobeUpdate({
-        checkoutDir,
-        versions,
-        branch: `release-train/pulp-repo-versions-${options.version}`,
-        pullRequest: { token: options.token, repository: githubRepositoryOf(remote), base, apiUrl: process.env["GITHUB_API_URL"] },
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
 // The action is a thin shell: inputs → library → outputs. Everything else lives in
 // @release-train/release-train, shared with the `release-train` CLI.
-
 
 
 
@@ -97439,9 +97441,10 @@ async function main_run() {
         lib_core.setOutput("failed", JSON.stringify(result.failed.map((r) => r.shortName)));
         lib_core.setOutput("tasks", JSON.stringify(tasks));
         if (inputs.kayobeConfig && !result.dryRun) {
-            const kayobe = await proposeKayobeVersions(inputs.kayobeConfig, result.versions, {
+            const kayobe = await proposeFromCheckout(inputs.kayobeConfig, result.versions, {
                 version: result.version,
                 token: inputs.githubToken,
+                apiUrl: process.env["GITHUB_API_URL"],
             });
             lib_core.info(kayobe.changed ? `updated ${kayobe.file}` : `${kayobe.file} already up to date`);
             if (kayobe.pullRequest)
