@@ -252,6 +252,21 @@ describe("loadConfig", () => {
     expect(config.rpm.map((r) => r.short_name)).toEqual(["grafana", "grafana_old"]);
   });
 
+  it("reports a duplicate together with the other problems of an invalid entry", async () => {
+    const rpm = `${RPM}  - name: Grafana again
+    url: 12
+    base_path: grafana/oss/rpm/
+    short_name: grafana_again
+    sync_group: grafana
+    distribution_name: grafana-again-
+`;
+    const problems = await problemsOf({ "rpm-package-repos": rpm, "deb-package-repos": DEB });
+    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      "rpm_package_repos[1].url: must be a string, got number 12",
+      'rpm_package_repos[1].base_path: duplicate base_path "grafana/oss/rpm/" (also at rpm-package-repos:5:16 rpm_package_repos[0].base_path)',
+    ]);
+  });
+
   it("reports missing lists and lists that are not lists", async () => {
     const missing = await problemsOf({ "rpm-package-repos": RPM });
     expect(missing).toEqual([

@@ -12,8 +12,17 @@ import { formatYamlPath, locate, type PathSegment } from "./yaml-path";
 
 const LISTS = { rpm: "rpm_package_repos", deb: "deb_package_repos" } as const;
 
-/** Where each validated entry came from, to point at its fields later. */
-const origins = new WeakMap<PackageRepo, { file: VarsFile; path: PathSegment[] }>();
+/** Where an entry came from, to point at its fields later. */
+interface Origin {
+  file: VarsFile;
+  path: PathSegment[];
+}
+
+/** Every entry that is a mapping, valid or not, so duplicates are reported with the other problems. */
+interface Candidate {
+  fields: Record<string, unknown>;
+  origin: Origin;
+}
 
 function problemAt(
   file: VarsFile,
@@ -68,6 +77,7 @@ function validateList<K extends "rpm" | "deb">(
   variables: Record<string, unknown>,
   problems: ConfigProblem[],
   unreadable: boolean,
+  candidates: Candidate[],
 ): (K extends "rpm" ? RpmPackageRepo : DebPackageRepo)[] {
   const listName = LISTS[kind];
   const file = owners[listName];
@@ -85,6 +95,9 @@ function validateList<K extends "rpm" | "deb">(
   const schema = kind === "rpm" ? rpmRepoSchema : debRepoSchema;
   const repos: PackageRepo[] = [];
   value.forEach((entry, index) => {
+    if (entry !== null && typeof entry === "object" && !Array.isArray(entry)) {
+      candidates.push({ fields: entry as Record<string, unknown>, origin: { file, path: [listName, index] } });
+    }
     const result = schema.safeParse(entry, { reportInput: true });
     if (!result.success) {
       for (const issue of result.error.issues) {
@@ -96,9 +109,7 @@ function validateList<K extends "rpm" | "deb">(
     }
     const { line, column } = locate(file.doc, file.lineCounter, [listName, index]);
     const source = { file: file.file, path: formatYamlPath([listName, index]), line, column };
-    const repo = { kind, ...result.data, source } as PackageRepo;
-    origins.set(repo, { file, path: [listName, index] });
-    repos.push(repo);
+    repos.push({ kind, ...result.data, source } as PackageRepo);
   });
   return repos as (K extends "rpm" ? RpmPackageRepo : DebPackageRepo)[];
 }
@@ -106,23 +117,22 @@ function validateList<K extends "rpm" | "deb">(
 /** Fields whose values name one Pulp object each, so two entries must not share them. */
 const UNIQUE_FIELDS = ["short_name", "base_path", "name", "distribution_name"] as const;
 
-function checkDuplicates(repos: PackageRepo[], problems: ConfigProblem[]): void {
+function checkDuplicates(candidates: Candidate[], problems: ConfigProblem[]): void {
   for (const field of UNIQUE_FIELDS) {
-    const seen = new Map<string, PackageRepo>();
-    for (const repo of repos) {
+    const seen = new Map<string, Origin>();
+    for (const { fields, origin } of candidates) {
       // Unpublished entries create no distribution, so their distribution_name is unused.
-      if (field === "distribution_name" && !repo.publish) continue;
-      const value = repo[field];
+      if (field === "distribution_name" && fields["publish"] === false) continue;
+      const value = fields[field];
+      if (typeof value !== "string") continue;
       const first = seen.get(value);
       if (!first) {
-        seen.set(value, repo);
+        seen.set(value, origin);
         continue;
       }
-      const here = origins.get(repo)!;
-      const there = origins.get(first)!;
-      const firstAt = problemAt(there.file, [...there.path, field], "");
+      const firstAt = problemAt(first.file, [...first.path, field], "");
       const firstPlace = `${firstAt.file}:${firstAt.line}:${firstAt.column} ${firstAt.path}`;
-      problems.push(problemAt(here.file, [...here.path, field], `duplicate ${field} "${value}" (also at ${firstPlace})`));
+      problems.push(problemAt(origin.file, [...origin.path, field], `duplicate ${field} "${value}" (also at ${firstPlace})`));
     }
   }
 }
@@ -140,9 +150,10 @@ export async function loadConfig(dir: string): Promise<ReleaseTrainConfig> {
   const { files, problems } = await readVarsFiles(dir);
   const unreadable = problems.length > 0;
   const { variables, variableSources, owners } = collectVariables(files, problems);
-  const rpm = validateList("rpm", owners, variables, problems, unreadable);
-  const deb = validateList("deb", owners, variables, problems, unreadable);
-  checkDuplicates([...rpm, ...deb], problems);
+  const candidates: Candidate[] = [];
+  const rpm = validateList("rpm", owners, variables, problems, unreadable, candidates);
+  const deb = validateList("deb", owners, variables, problems, unreadable, candidates);
+  checkDuplicates(candidates, problems);
   if (problems.length > 0) throw new ConfigError(dir, sortProblems(problems));
   return { dir: resolve(dir), rpm, deb, variables, variableSources };
 }
