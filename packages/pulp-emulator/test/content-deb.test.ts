@@ -15,7 +15,7 @@ import {
   syncDeb,
 } from "../src/content";
 import { field, parseDeb822 } from "../src/content/deb822";
-import { run } from "../src/fixtures/run";
+import { run } from "../src/run-tool";
 import { buildDebRepo, buildFlatDebRepo, type DebRepoSpec, type ServedDirectory, serveDirectory } from "../src/fixtures";
 
 const work = mkdtempSync(join(tmpdir(), "content-deb-test-"));

@@ -19,7 +19,7 @@ import {
 import { decompressByName } from "../src/content/compression";
 import { parsePrimaryPackage, parseRepomd, pkgidOf, splitPackages } from "../src/content/rpm-metadata";
 import { buildRpmRepo, type ServedDirectory, serveDirectory, writeRpmMetadata } from "../src/fixtures";
-import { run } from "../src/fixtures/run";
+import { run } from "../src/run-tool";
 
 const work = mkdtempSync(join(tmpdir(), "content-rpm-test-"));
 const upstreamDir = join(work, "upstream");

@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import type { RegistryClient } from "./registry-client";
 import { createRegistryClient } from "./registry-client";
 import type { ArtifactStore, RemoteConfig } from "./types";
+import pLimit from "p-limit";
 
 export const MEDIA_TYPES = {
   manifestV2: "application/vnd.docker.distribution.manifest.v2+json",
@@ -110,21 +111,6 @@ interface ManifestDoc {
   manifests?: { digest: string; mediaType?: string }[];
 }
 
-function limiter(max: number) {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
-    try {
-      return await task();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
-}
-
 export async function syncContainer(remote: ContainerRemoteConfig, options: ContainerSyncOptions): Promise<ContainerSyncResult> {
   const client = options.client ?? createRegistryClient(remote);
   const { signal, artifacts } = options;
@@ -132,7 +118,7 @@ export async function syncContainer(remote: ContainerRemoteConfig, options: Cont
   const name = remote.upstream_name;
   // Pulp joins `/v2/…` to the remote URL as an absolute path (the URL's own path is dropped).
   const endpoint = (path: string) => new URL(`/v2/${name}/${path}`, remote.url).toString();
-  const limit = limiter(Math.max(1, remote.download_concurrency ?? 10));
+  const limit = pLimit(Math.max(1, remote.download_concurrency ?? 10));
 
   try {
     // 1. Tag list, page by page.

@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { Agent, type Dispatcher, interceptors, ProxyAgent, request } from "undici";
 import { type RemoteConfig, UpstreamHttpError } from "./types";
+import pLimit from "p-limit";
 
 /** HTTP access to an upstream repository with the remote's TLS, auth, proxy and header settings. */
 export interface Upstream {
@@ -72,9 +73,7 @@ function buildHeaders(remote: RemoteConfig): Record<string, string> {
 export function createUpstream(remote: RemoteConfig): Upstream {
   const dispatcher = buildDispatcher(remote);
   const headers = buildHeaders(remote);
-  const max = Math.max(1, remote.download_concurrency ?? DEFAULT_CONCURRENCY);
-  let active = 0;
-  const waiting: (() => void)[] = [];
+  const limit = pLimit(Math.max(1, remote.download_concurrency ?? DEFAULT_CONCURRENCY));
 
   const open = async (url: string, signal: AbortSignal | undefined, allow404: boolean) => {
     const res = await request(url, { dispatcher, headers, signal, method: "GET" });
@@ -102,16 +101,7 @@ export function createUpstream(remote: RemoteConfig): Upstream {
     async getStream(url, signal) {
       return Readable.from((await open(url, signal, false))!);
     },
-    async limit(task) {
-      if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
-      active++;
-      try {
-        return await task();
-      } finally {
-        active--;
-        waiting.shift()?.();
-      }
-    },
+    limit: (task) => limit(task),
     close: () => dispatcher.close(),
   };
 }
