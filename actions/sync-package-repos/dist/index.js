@@ -93576,8 +93576,6 @@ function locate(doc, lineCounter, path, at = "value") {
 
 
 const LISTS = { rpm: "rpm_package_repos", deb: "deb_package_repos" };
-/** Where each validated entry came from, to point at its fields later. */
-const origins = new WeakMap();
 function problemAt(file, path, message, at = "value") {
     const { line, column } = locate(file.doc, file.lineCounter, path, at);
     return { file: file.file, path: formatYamlPath(path), line, column, message };
@@ -93619,7 +93617,7 @@ function collectVariables(files, problems) {
     }
     return { variables, variableSources, owners };
 }
-function validateList(kind, owners, variables, problems, unreadable) {
+function validateList(kind, owners, variables, problems, unreadable, candidates) {
     const listName = LISTS[kind];
     const file = owners[listName];
     const value = variables[listName];
@@ -93637,6 +93635,9 @@ function validateList(kind, owners, variables, problems, unreadable) {
     const schema = kind === "rpm" ? rpmRepoSchema : debRepoSchema;
     const repos = [];
     value.forEach((entry, index) => {
+        if (entry !== null && typeof entry === "object" && !Array.isArray(entry)) {
+            candidates.push({ fields: entry, origin: { file, path: [listName, index] } });
+        }
         const result = schema.safeParse(entry, { reportInput: true });
         if (!result.success) {
             for (const issue of result.error.issues) {
@@ -93648,32 +93649,30 @@ function validateList(kind, owners, variables, problems, unreadable) {
         }
         const { line, column } = locate(file.doc, file.lineCounter, [listName, index]);
         const source = { file: file.file, path: formatYamlPath([listName, index]), line, column };
-        const repo = { kind, ...result.data, source };
-        origins.set(repo, { file, path: [listName, index] });
-        repos.push(repo);
+        repos.push({ kind, ...result.data, source });
     });
     return repos;
 }
 /** Fields whose values name one Pulp object each, so two entries must not share them. */
 const UNIQUE_FIELDS = ["short_name", "base_path", "name", "distribution_name"];
-function checkDuplicates(repos, problems) {
+function checkDuplicates(candidates, problems) {
     for (const field of UNIQUE_FIELDS) {
         const seen = new Map();
-        for (const repo of repos) {
+        for (const { fields, origin } of candidates) {
             // Unpublished entries create no distribution, so their distribution_name is unused.
-            if (field === "distribution_name" && !repo.publish)
+            if (field === "distribution_name" && fields["publish"] === false)
                 continue;
-            const value = repo[field];
+            const value = fields[field];
+            if (typeof value !== "string")
+                continue;
             const first = seen.get(value);
             if (!first) {
-                seen.set(value, repo);
+                seen.set(value, origin);
                 continue;
             }
-            const here = origins.get(repo);
-            const there = origins.get(first);
-            const firstAt = problemAt(there.file, [...there.path, field], "");
+            const firstAt = problemAt(first.file, [...first.path, field], "");
             const firstPlace = `${firstAt.file}:${firstAt.line}:${firstAt.column} ${firstAt.path}`;
-            problems.push(problemAt(here.file, [...here.path, field], `duplicate ${field} "${value}" (also at ${firstPlace})`));
+            problems.push(problemAt(origin.file, [...origin.path, field], `duplicate ${field} "${value}" (also at ${firstPlace})`));
         }
     }
 }
@@ -93690,9 +93689,10 @@ async function loadConfig(dir) {
     const { files, problems } = await readVarsFiles(dir);
     const unreadable = problems.length > 0;
     const { variables, variableSources, owners } = collectVariables(files, problems);
-    const rpm = validateList("rpm", owners, variables, problems, unreadable);
-    const deb = validateList("deb", owners, variables, problems, unreadable);
-    checkDuplicates([...rpm, ...deb], problems);
+    const candidates = [];
+    const rpm = validateList("rpm", owners, variables, problems, unreadable, candidates);
+    const deb = validateList("deb", owners, variables, problems, unreadable, candidates);
+    checkDuplicates(candidates, problems);
     if (problems.length > 0)
         throw new errors_ConfigError(dir, sortProblems(problems));
     return { dir: (0,external_node_path_.resolve)(dir), rpm, deb, variables, variableSources };
