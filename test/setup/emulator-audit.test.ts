@@ -37,7 +37,7 @@ describeWithShared("emulator response audit (vitest setup file)", () => {
       const broken = byFile.get("test/setup/fixtures/spec-breaking.fixture.ts");
       expect(broken?.status).toBe("failed");
       expect(broken?.message).toContain(
-        "test/setup/fixtures/spec-breaking.fixture.ts: 1 emulator API response(s) break the OpenAPI spec:\n" +
+        "test/setup/fixtures/spec-breaking.fixture.ts: 1 emulator API response(s) or client request(s) break the OpenAPI spec:\n" +
           "  GET /pulp/api/v3/users/?username=admin → 200\n" +
           '      users_list 200 /results/0/email: must match format "email"',
       );

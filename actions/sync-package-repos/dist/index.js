@@ -94430,6 +94430,8 @@ var undici = __nccwpck_require__(9559);
 
 
 
+/** Sent with every request, so servers (and the emulator's test audit) can tell this client's calls apart. */
+const USER_AGENT = "release-train-pulp-client";
 /** Arrays become comma-joined values (DRF `__in` filters); null/undefined are dropped. */
 function encodeQuery(query) {
     const params = new URLSearchParams();
@@ -94542,7 +94544,7 @@ class HttpTransport {
         const timeout = AbortSignal.timeout(this.timeoutMs);
         const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
         const u = new URL(url);
-        const headers = { accept: "application/json" };
+        const headers = { accept: "application/json", "user-agent": USER_AGENT };
         if (this.authorization)
             headers["authorization"] = this.authorization;
         if (payload !== undefined)

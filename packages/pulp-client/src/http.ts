@@ -14,6 +14,9 @@ import {
   sleep,
 } from "./retry";
 
+/** Sent with every request, so servers (and the emulator's test audit) can tell this client's calls apart. */
+export const USER_AGENT = "release-train-pulp-client";
+
 export interface RequestEvent {
   method: string;
   /** Redacted URL (no userinfo). */
@@ -182,7 +185,7 @@ export class HttpTransport {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     const u = new URL(url);
-    const headers: Record<string, string> = { accept: "application/json" };
+    const headers: Record<string, string> = { accept: "application/json", "user-agent": USER_AGENT };
     if (this.authorization) headers["authorization"] = this.authorization;
     if (payload !== undefined) headers["content-type"] = "application/json";
     const event = (extra: Partial<RequestEvent>) => {

@@ -11,7 +11,7 @@ export {
 } from "./errors";
 export { type FieldErrors, formatFieldErrors, NON_FIELD, parseFieldErrors } from "./field-errors";
 export * from "./hrefs";
-export { encodeQuery, type HttpOptions, HttpTransport, type Query, type QueryValue, type RequestEvent } from "./http";
+export { encodeQuery, type HttpOptions, HttpTransport, type Query, type QueryValue, type RequestEvent, USER_AGENT } from "./http";
 export type { ListOptions } from "./pagination";
 export { REDACTED, redact, redactString, redactUrl } from "./redact";
 export { DOWNLOADER_ROLE } from "./resources/content-guards";

@@ -102,6 +102,7 @@ export { createKnobs } from "./knobs";
 export type { RequestLogEntry } from "./server";
 export {
   addResponseObserver,
+  type ObservedRequest,
   type ObservedResponse,
   type ResponseObserver,
   removeResponseObserver,

@@ -13,6 +13,14 @@ export interface ObservedResponse {
   status: number;
   /** The JSON body as sent (parsed back from the written text); undefined when there is none. */
   body: unknown;
+  /** What the request carried: its User-Agent and, when the handler read one, its parsed body. */
+  request: ObservedRequest;
+}
+
+export interface ObservedRequest {
+  userAgent?: string | undefined;
+  contentType?: string | undefined;
+  body?: unknown;
 }
 
 export type ResponseObserver = (response: ObservedResponse) => void;
@@ -31,7 +39,13 @@ export function removeResponseObserver(fn: ResponseObserver): void {
 }
 
 /** Called by the API with the text it wrote; parses only when someone is listening. */
-export function notifyResponse(method: string, url: URL, status: number, text: string | undefined): void {
+export function notifyResponse(
+  method: string,
+  url: URL,
+  status: number,
+  text: string | undefined,
+  request: ObservedRequest = {},
+): void {
   if (observers.size === 0) return;
   let body: unknown = text;
   if (text === undefined || text === "") body = undefined;
@@ -42,7 +56,7 @@ export function notifyResponse(method: string, url: URL, status: number, text: s
       // not JSON: observers get the text
     }
   }
-  const response: ObservedResponse = { method, path: url.pathname, query: url.search, status, body };
+  const response: ObservedResponse = { method, path: url.pathname, query: url.search, status, body, request };
   for (const fn of observers) {
     try {
       fn(response);

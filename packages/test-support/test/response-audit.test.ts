@@ -1,3 +1,4 @@
+import { PulpClient } from "@release-train/pulp-client";
 import { type Emulator, startEmulator } from "@release-train/pulp-emulator";
 import { afterEach, expect, it } from "vitest";
 import { formatViolations, type ResponseAudit, type ResponseViolation, startResponseAudit } from "../src/response-audit";
@@ -69,6 +70,33 @@ describeWithShared("response audit", () => {
     }
   });
 
+  it("checks the request bodies the project's Pulp client sends, and only those", async () => {
+    emu = await startEmulator({ vault: false });
+    const checked: string[] = [];
+    audit = startResponseAudit(
+      () => [],
+      (method, path, body) => {
+        checked.push(`${method} ${path} ${JSON.stringify(body)}`);
+        return ["flagged"];
+      },
+    )!;
+    const client = new PulpClient({ baseUrl: emu.url, username: "admin", password: "password" });
+    try {
+      await client.remotes.rpm.create({ name: "audited", url: "https://example.org/repo/", policy: "on_demand" });
+      await client.remotes.rpm.findOne({ name: "audited" }); // no body: nothing to check
+    } finally {
+      await client.close();
+    }
+    // Bodies from other HTTP clients (deliberate error tests) are not the client's: not checked.
+    await call("POST", "/pulp/api/v3/remotes/rpm/rpm/", { name: "x", url: "https://e/", download_concurrency: "many" });
+    expect(audit.violations()).toEqual([
+      { kind: "request", method: "POST", path: "/pulp/api/v3/remotes/rpm/rpm/", status: 201, errors: ["flagged"] },
+    ]);
+    expect(checked).toEqual([
+      'POST /pulp/api/v3/remotes/rpm/rpm/ {"name":"audited","url":"https://example.org/repo/","policy":"on_demand"}',
+    ]);
+  });
+
   it("reports what the validator finds, with method, path and query, and status", async () => {
     emu = await startEmulator({ vault: false });
     const seen: string[] = [];
@@ -82,6 +110,7 @@ describeWithShared("response audit", () => {
     expect(audit.violations()).toEqual([
       {
         method: "GET",
+        kind: "response",
         path: "/pulp/api/v3/users/?username=admin",
         status: 200,
         errors: ["users_list 200 /results/0/email: an example error"],
@@ -93,6 +122,7 @@ describeWithShared("response audit", () => {
 
 it("formats the first 20 violations with file, method, path, status and errors", () => {
   const violations: ResponseViolation[] = Array.from({ length: 23 }, (_, i) => ({
+    kind: "response" as const,
     method: "GET",
     path: `/pulp/api/v3/tasks/${i}/`,
     status: 200,
@@ -101,7 +131,7 @@ it("formats the first 20 violations with file, method, path, status and errors",
   expect(formatViolations("test/x.test.ts", [])).toBeUndefined();
   const text = formatViolations("test/x.test.ts", violations)!;
   const lines = text.split("\n");
-  expect(lines[0]).toBe("test/x.test.ts: 23 emulator API response(s) break the OpenAPI spec:");
+  expect(lines[0]).toBe("test/x.test.ts: 23 emulator API response(s) or client request(s) break the OpenAPI spec:");
   expect(lines.slice(1, 4)).toEqual([
     "  GET /pulp/api/v3/tasks/0/ → 200",
     "      tasks_read 200 /error: must be object (0)",

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { basicAuth } from "../content-app/auth";
-import { notifyResponse } from "../response-observers";
+import { notifyResponse, type ObservedRequest } from "../response-observers";
 import { API_ROOT, uuid } from "../store/ids";
 import { parseBody, readRaw } from "./body";
 import type { ApiContext } from "./context";
@@ -23,8 +23,9 @@ export function allRoutes(): Route[] {
 /** Dispatch one API request; always answers (DRF-shaped errors), never throws. */
 export async function handleApi(ctx: ApiContext, routes: Route[], req: IncomingMessage, res: ServerResponse, url: URL): Promise<number> {
   let reply: ApiResponse;
+  const request: ObservedRequest = { userAgent: req.headers["user-agent"], contentType: req.headers["content-type"] };
   try {
-    reply = await route(ctx, routes, req, url);
+    reply = await route(ctx, routes, req, url, request);
   } catch (err) {
     if (err instanceof HttpError) reply = { status: err.status, body: err.body, headers: err.headers };
     else {
@@ -41,17 +42,17 @@ export async function handleApi(ctx: ApiContext, routes: Route[], req: IncomingM
   if (reply.body === undefined) {
     res.writeHead(reply.status, headers);
     res.end();
-    notifyResponse(req.method ?? "GET", url, reply.status, undefined);
+    notifyResponse(req.method ?? "GET", url, reply.status, undefined, request);
   } else {
     const text = typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);
     res.writeHead(reply.status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text), ...headers });
     res.end(req.method === "HEAD" ? undefined : text);
-    notifyResponse(req.method ?? "GET", url, reply.status, req.method === "HEAD" ? undefined : text);
+    notifyResponse(req.method ?? "GET", url, reply.status, req.method === "HEAD" ? undefined : text, request);
   }
   return reply.status;
 }
 
-async function route(ctx: ApiContext, routes: Route[], req: IncomingMessage, url: URL): Promise<ApiResponse> {
+async function route(ctx: ApiContext, routes: Route[], req: IncomingMessage, url: URL, seen: ObservedRequest): Promise<ApiResponse> {
   const method = req.method === "HEAD" ? "GET" : (req.method ?? "GET");
   const path = url.pathname;
   const matching = routes.map((r) => ({ r, m: r.pattern.exec(path) })).filter((x) => x.m !== null);
@@ -85,6 +86,7 @@ async function route(ctx: ApiContext, routes: Route[], req: IncomingMessage, url
     ctx,
     body: async () => {
       parsed ??= parseBody(await readRaw(req), req.headers["content-type"]);
+      seen.body = parsed.value;
       return parsed;
     },
   });
