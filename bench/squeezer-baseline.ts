@@ -6,9 +6,9 @@
 // baseline `noop-sync` measures itself against in the same run.
 import type { PulpClient } from "@release-train/pulp-client";
 import pLimit from "p-limit";
+import { FINAL_STATES } from "../packages/release-train/src/sync/task-watcher";
 import type { PackageRepoEntry } from "../packages/release-train/src/sync/types";
 
-const FINAL = new Set(["completed", "failed", "canceled", "skipped"]);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function squeezerNight(
@@ -36,7 +36,7 @@ export async function squeezerNight(
             : await client.repositories.deb.sync(repo.pulp_href as never, { remote: remote.pulp_href, mirror: true } as never);
         for (;;) {
           await sleep(1000);
-          if (FINAL.has((await client.tasks.get(task.href)).state)) break;
+          if (FINAL_STATES.has((await client.tasks.get(task.href)).state)) break;
         }
         // pulp_publication role: repository, then the publication of its latest version.
         const again = await repos.findOne({ name: names.repository(e) });

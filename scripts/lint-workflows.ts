@@ -45,7 +45,7 @@ export async function lintWorkflows(root: string): Promise<Problem[]> {
   const problems: Problem[] = [];
   const workflows = listFiles(root, ".github/workflows", /\.ya?ml$/);
   const actions = listDirs(root, "actions")
-    .map((dir) => ["action.yml", "action.yaml"].map((f) => `actions/${dir}/${f}`).find((f) => existsSync(join(root, f))))
+    .map((dir) => actionMetadataFile(root, `actions/${dir}`))
     .filter((f): f is string => f !== undefined);
 
   const parsed = new Map<string, Parsed | undefined>();
@@ -179,7 +179,7 @@ function usesProblems(root: string, wf: Parsed, parse: (file: string) => Parsed 
       const uses = step.get("uses", true);
       if (!isScalar(uses) || typeof uses.value !== "string" || !uses.value.startsWith("./actions/")) continue;
       const dir = uses.value.slice(2).replace(/\/+$/, "");
-      const metadata = ["action.yml", "action.yaml"].map((f) => `${dir}/${f}`).find((f) => existsSync(join(root, f)));
+      const metadata = actionMetadataFile(root, dir);
       if (!metadata) {
         problems.push({ file: wf.file, ...positionOf(wf, uses), message: `action ${uses.value} has no action.yml [uses]` });
         continue;
@@ -287,6 +287,11 @@ function runsProblems(root: string, action: Parsed): Problem[] {
     return [{ file: action.file, ...positionOf(action, main), message: `runs.main ${main.value} does not exist (run \`pnpm build\`) [runs]` }];
   }
   return [];
+}
+
+/** `<dir>/action.yml` or `<dir>/action.yaml`, whichever exists (relative to `root`). */
+function actionMetadataFile(root: string, dir: string): string | undefined {
+  return ["action.yml", "action.yaml"].map((f) => `${dir}/${f}`).find((f) => existsSync(join(root, f)));
 }
 
 function listFiles(root: string, dir: string, pattern: RegExp): string[] {

@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PulpClient } from "@release-train/pulp-client";
 import { type Emulator, startEmulator } from "@release-train/pulp-emulator";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { buildProgram } from "../packages/release-train/src/cli/main";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startUpstreams, type Upstreams, writeConfigDir } from "../packages/release-train/src/demo/upstreams";
+import { runCliInProcess } from "./cli-in-process";
 
 const PASSWORD = "Pulp-s3cret-9f2c";
 
@@ -18,33 +18,9 @@ describe("release-train sync-package-repos (CLI)", () => {
   let config: string;
 
   /** Runs the CLI in-process (a fresh commander program each time), capturing output and exit code. */
-  async function cli(args: string[], env: Record<string, string> = {}) {
-    const argv = ["node", "release-train", "sync-package-repos", "--config", config, "--pulp-url", emu.url, "--username", "admin", ...args];
-    vi.stubEnv("GITHUB_ACTIONS", "");
-    vi.stubEnv("GITHUB_STEP_SUMMARY", "");
-    vi.stubEnv("PULP_PASSWORD", PASSWORD);
-    for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
-    let stdout = "";
-    let stderr = "";
-    const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-      stdout += String(chunk);
-      return true;
-    });
-    const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-      stderr += String(chunk);
-      return true;
-    });
-    process.exitCode = 0;
-    try {
-      await buildProgram().exitOverride().parseAsync(argv);
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-      vi.unstubAllEnvs();
-    }
-    const code = Number(process.exitCode ?? 0);
-    process.exitCode = 0;
-    return { code, stdout, stderr };
+  function cli(args: string[], env: Record<string, string> = {}) {
+    const argv = ["sync-package-repos", "--config", config, "--pulp-url", emu.url, "--username", "admin", ...args];
+    return runCliInProcess(argv, { GITHUB_ACTIONS: "", GITHUB_STEP_SUMMARY: "", PULP_PASSWORD: PASSWORD, ...env });
   }
 
   beforeAll(async () => {
@@ -112,6 +88,18 @@ describe("release-train sync-package-repos (CLI)", () => {
     const res = await cli(["--version", "20261131T000000"]);
     expect(res.code).toBe(1);
     expect(res.stderr).toContain("not a real date and time");
+    expect(emu.requestLog).toEqual([]);
+  }, 60_000);
+
+  it("rejects a pinned --versions entry that is not a snapshot version (an empty one was taken as now)", async () => {
+    emu.requestLog.length = 0;
+    const target = ["--target", "test", "--ark-content-url", `${emu.contentUrl}/`];
+    const empty = await cli([...target, "--versions", '{"el9": ""}']);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain('invalid version ""');
+    const notJson = await cli([...target, "--versions", '{"el9": 20261125T200000']);
+    expect(notJson.code).toBe(1);
+    expect(notJson.stderr).toContain("--versions: cannot parse");
     expect(emu.requestLog).toEqual([]);
   }, 60_000);
 });

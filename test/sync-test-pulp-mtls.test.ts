@@ -10,19 +10,16 @@ import { PulpClient, VaultClient } from "@release-train/pulp-client";
 import { type Emulator, startEmulator } from "@release-train/pulp-emulator";
 import { issueServerCertificate, type NginxProxy, startNginxProxy } from "@release-train/pulp-emulator/proxy";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { buildProgram } from "../packages/release-train/src/cli/main";
 import { startUpstreams, type Upstreams, writeConfigDir } from "../packages/release-train/src/demo/upstreams";
 import type { SyncRunResult } from "../packages/release-train/src/sync/run";
+import { type CliOutput, runCliInProcess } from "./cli-in-process";
 
 const PASSWORD = "Ark-s3cret-41d7";
 const ARK_VERSION = "20261125T200000";
 const DEB_DIST = "jammy";
 const NOT_SIGNED = "Client certificate is not signed by the stored 'ca_certificate'.";
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
+interface CliRun extends CliOutput {
   result: SyncRunResult;
 }
 
@@ -65,31 +62,13 @@ describe("test Pulp mirrors Ark's x509-guarded snapshots through nginx with a Va
   /** Runs `release-train sync-package-repos` in-process through the real commander program. */
   async function cli(args: string[]): Promise<CliRun> {
     const output = join(dir, `result-${Date.now()}-${Math.random().toString(16).slice(2)}.json`);
-    const argv = ["node", "release-train", "sync-package-repos", "--config", config, "--username", "admin", "--output", output, ...args];
-    vi.stubEnv("GITHUB_ACTIONS", "");
-    vi.stubEnv("GITHUB_STEP_SUMMARY", join(dir, "summary.md"));
-    vi.stubEnv("PULP_PASSWORD", PASSWORD);
-    vi.stubEnv("ARK_PASSWORD", PASSWORD);
-    let stdout = "";
-    let stderr = "";
-    const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-      stdout += String(chunk);
-      return true;
+    const argv = ["sync-package-repos", "--config", config, "--username", "admin", "--output", output, ...args];
+    const { code, stdout, stderr } = await runCliInProcess(argv, {
+      GITHUB_ACTIONS: "",
+      GITHUB_STEP_SUMMARY: join(dir, "summary.md"),
+      PULP_PASSWORD: PASSWORD,
+      ARK_PASSWORD: PASSWORD,
     });
-    const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-      stderr += String(chunk);
-      return true;
-    });
-    process.exitCode = 0;
-    try {
-      await buildProgram().exitOverride().parseAsync(argv);
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-      vi.unstubAllEnvs();
-    }
-    const code = Number(process.exitCode ?? 0);
-    process.exitCode = 0;
     const written = await readFile(output, "utf8").catch(() => undefined);
     if (written === undefined) throw new Error(`sync-package-repos wrote no result (exit ${code}):\n${stdout}\n${stderr}`);
     const result = JSON.parse(written) as SyncRunResult;

@@ -53,6 +53,19 @@ describe("sync-package-repos action against the Pulp emulator", () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  /** The test Pulp synced from Ark's content app, as the same Ark user. */
+  const testInputs = () => ({
+    config,
+    target: "test",
+    "pulp-url": test.url,
+    "pulp-username": ADMIN.username,
+    "pulp-password": ADMIN.password,
+    "ark-content-url": ark.contentUrl,
+    "ark-username": ADMIN.username,
+    "ark-password": ADMIN.password,
+    "sync-group": "group_alpha",
+  });
+
   const arkInputs = () => ({
     config,
     "pulp-url": ark.url,
@@ -99,15 +112,7 @@ describe("sync-package-repos action against the Pulp emulator", () => {
     await mkdir(join(kayobe, "etc", "kayobe"), { recursive: true });
     await writeFile(join(kayobe, "etc", "kayobe", "pulp-repo-versions.yml"), "---\nstackhpc_pulp_repo_alpha_version: 20200101T000000\n");
     const run = await runAction("sync-package-repos", {
-      config,
-      target: "test",
-      "pulp-url": test.url,
-      "pulp-username": ADMIN.username,
-      "pulp-password": ADMIN.password,
-      "ark-content-url": ark.contentUrl,
-      "ark-username": ADMIN.username,
-      "ark-password": ADMIN.password,
-      "sync-group": "group_alpha",
+      ...testInputs(),
       "pinned-versions": JSON.stringify({ alpha: VERSION }),
       "kayobe-config": kayobe,
     });
@@ -154,15 +159,7 @@ describe("sync-package-repos action against the Pulp emulator", () => {
       const run = await runAction(
         "sync-package-repos",
         {
-          config,
-          target: "test",
-          "pulp-url": test.url,
-          "pulp-username": ADMIN.username,
-          "pulp-password": ADMIN.password,
-          "ark-content-url": ark.contentUrl,
-          "ark-username": ADMIN.username,
-          "ark-password": ADMIN.password,
-          "sync-group": "group_alpha",
+          ...testInputs(),
           version: "20261126T000000",
           "pinned-versions": JSON.stringify({ alpha: VERSION }),
           "kayobe-config": checkout,

@@ -1,5 +1,5 @@
 /** Minimal HTTP access to the emulator's API for the replay (fetch, basic auth, task waits). */
-import { FINAL_STATES } from "./compare";
+import { FINAL_TASK_STATES } from "@release-train/pulp-client";
 
 export interface ApiResponse {
   status: number;
@@ -37,17 +37,7 @@ export class Api {
       ...(payload !== undefined ? { body: payload } : {}),
       signal: AbortSignal.timeout(60_000),
     });
-    const text = await res.text();
-    let parsed: unknown = text;
-    if (text === "") parsed = null;
-    else {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // keep the text: error pages, content
-      }
-    }
-    return { status: res.status, body: parsed };
+    return { status: res.status, body: parseBody(await res.text()) };
   }
 
   /** POST a multipart/form-data body: text fields plus one uploaded file (`file`), as pulp-cli uploads. */
@@ -61,14 +51,7 @@ export class Api {
       body: form,
       signal: AbortSignal.timeout(60_000),
     });
-    const text = await res.text();
-    let parsed: unknown = text === "" ? null : text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // keep the text
-    }
-    return { status: res.status, body: parsed };
+    return { status: res.status, body: parseBody(await res.text()) };
   }
 
   /** GET a task until it is in a final state (or the timeout passes); the last response. */
@@ -77,7 +60,7 @@ export class Api {
     for (;;) {
       const res = await this.request("GET", path);
       const state = (res.body as { state?: unknown } | null)?.state;
-      if (res.status !== 200 || FINAL_STATES.has(String(state)) || Date.now() > deadline) return res;
+      if (res.status !== 200 || FINAL_TASK_STATES.has(String(state)) || Date.now() > deadline) return res;
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -91,6 +74,16 @@ export class Api {
     const body = done.body as { state?: string; created_resources?: (string | null)[]; error?: unknown };
     if (body.state !== "completed") throw new Error(`${what}: task ${body.state}: ${brief(body.error)}`);
     return (body.created_resources ?? []).filter((h): h is string => typeof h === "string");
+  }
+}
+
+/** JSON when it parses; otherwise the text (error pages, content), null when empty. */
+function parseBody(text: string): unknown {
+  if (text === "") return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }
 

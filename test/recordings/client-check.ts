@@ -2,6 +2,7 @@
  * Client line: every recorded response the client models must parse with the zod schema the
  * client uses for it (`schemaForResponse` from @release-train/pulp-client).
  */
+import { schemaForResponse } from "@release-train/pulp-client";
 import { OMITTED_SPEC, type RecordingFile } from "./recordings";
 
 interface SafeParser {
@@ -24,18 +25,9 @@ export interface ClientReport {
   failures: ClientFailure[];
 }
 
-/**
- * `schemaForResponse` from the client package, or undefined while it does not exist yet (the
- * specifier is a variable so this file compiles either way).
- */
-export async function loadSchemaForResponse(): Promise<SchemaForResponse | undefined> {
-  const specifier = "@release-train/pulp-client";
-  try {
-    const mod = (await import(specifier)) as { schemaForResponse?: SchemaForResponse };
-    return typeof mod.schemaForResponse === "function" ? mod.schemaForResponse : undefined;
-  } catch {
-    return undefined;
-  }
+/** The client's `schemaForResponse`. */
+export async function loadSchemaForResponse(): Promise<SchemaForResponse> {
+  return schemaForResponse;
 }
 
 export function checkClient(files: RecordingFile[], schemaFor: SchemaForResponse): ClientReport {

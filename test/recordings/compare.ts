@@ -4,6 +4,8 @@
  * only where they are stable across servers (names, URLs, paths, states, settings, hrefs through
  * the learned mapping) — never uuids, timestamps, workers or progress.
  */
+import { isDeepStrictEqual } from "node:util";
+import { FINAL_TASK_STATES } from "@release-train/pulp-client";
 import { type HrefMap, isHref, isPlainObject } from "./href-map";
 
 /** Fields whose value is an href identifying another object: compared through the mapping. */
@@ -72,9 +74,6 @@ const VOLATILE_FIELDS = new Set([
   "content_settings",
 ]);
 
-/** Task states after which a task does not change. */
-export const FINAL_STATES = new Set(["completed", "failed", "canceled", "skipped"]);
-
 export interface CompareContext {
   hrefs: HrefMap;
   /** Recorded upstream URL → URL the replay used instead (local fixture servers). */
@@ -117,7 +116,7 @@ function compareValue(
       return;
     }
     // An intermediate task state (running, canceling): state and results are not comparable.
-    if ("state" in rec && "created_resources" in rec && !FINAL_STATES.has(String(rec["state"]))) {
+    if ("state" in rec && "created_resources" in rec && !FINAL_TASK_STATES.has(String(rec["state"]))) {
       ctx = { ...ctx, transientTask: true };
     }
     const href = rec["pulp_href"];
@@ -212,7 +211,7 @@ function compareField(
   }
   if (STABLE_FIELDS.has(key)) {
     const expected = key === "url" && typeof rec === "string" ? (ctx.urls.get(rec) ?? rec) : rec;
-    if (!deepEqual(expected, act)) diffs.push(`${at}: ${short(act)} instead of ${short(expected)}`);
+    if (!isDeepStrictEqual(expected, act)) diffs.push(`${at}: ${short(act)} instead of ${short(expected)}`);
     return;
   }
   // Anything else: only that the recorded structure is there.
@@ -232,18 +231,6 @@ function sameKind(a: string, b: string): boolean {
 
 function stripHost(u: string): string {
   return u.replace(/^[a-z]+:\/\/[^/]*/i, "");
-}
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-  }
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
-  }
-  return false;
 }
 
 function short(v: unknown): string {

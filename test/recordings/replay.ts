@@ -2,9 +2,10 @@
  * Emulator line: replay each module's recorded steps against a fresh emulator and compare every
  * response with the recorded one (see compare.ts for the rules, seed.ts for preconditions).
  */
+import { FINAL_TASK_STATES } from "@release-train/pulp-client";
 import { responseFields, validateRequest, validateResponse } from "@release-train/test-support/openapi";
 import { Api } from "./api";
-import { compareResponse, FINAL_STATES } from "./compare";
+import { compareResponse } from "./compare";
 import { HrefMap, isHref, isPlainObject } from "./href-map";
 import { type Interaction, OMITTED_SPEC, type RecordingFile, type RecordingModule, segments } from "./recordings";
 import { type Knobs, type SeedContext, seedFor } from "./seed";
@@ -115,7 +116,7 @@ export async function replayInteraction(ctx: SeedContext, where: string, it: Int
 
     const recordedState = isPlainObject(it.responseBody) ? it.responseBody["state"] : undefined;
     const isTaskGet = it.method === "GET" && TASK_PATH.test(it.path.split("?")[0]!);
-    const finalPoll = isTaskGet && FINAL_STATES.has(String(recordedState));
+    const finalPoll = isTaskGet && FINAL_TASK_STATES.has(String(recordedState));
     const upload = recordedUpload(ctx, it);
     if (upload) result.notes.push("uploaded the recorded artifact's bytes (multipart bodies are not recorded)");
     const actual = finalPoll

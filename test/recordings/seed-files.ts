@@ -121,7 +121,7 @@ async function ensureArtifact(ctx: SeedContext, recordedHref: unknown, recordedS
   if (isHref(recordedHref) && ctx.hrefs.has(recordedHref)) return ctx.hrefs.translate(recordedHref);
   if (typeof recordedSha256 !== "string") throw new Error("the recorded artifact has no sha256");
   const data = payloadFor(ctx, recordedSha256);
-  const sha256 = createHash("sha256").update(data).digest("hex");
+  const sha256 = sha256Hex(data);
   const found = await ctx.api.request("GET", `/pulp/api/v3/artifacts/?sha256=${sha256}`);
   const existing = isPlainObject(found.body) && Array.isArray(found.body["results"]) ? found.body["results"][0] : undefined;
   let href = isPlainObject(existing) && isHref(existing["pulp_href"]) ? existing["pulp_href"] : undefined;
@@ -149,9 +149,13 @@ async function seedFileContent(ctx: SeedContext, obj: Record<string, unknown>): 
 
 /** The recorded bytes when known; otherwise stand-in bytes, remembered by checksum. */
 function payloadFor(ctx: SeedContext, recordedSha256: string): Buffer {
-  const known = KNOWN_PAYLOADS.find((b) => createHash("sha256").update(b).digest("hex") === recordedSha256);
+  const known = KNOWN_PAYLOADS.find((b) => sha256Hex(b) === recordedSha256);
   if (known) return known;
   const data = Buffer.from(`fidelity stand-in for sha256 ${recordedSha256}\n`);
-  fileSeeds(ctx).checksums.set(recordedSha256, createHash("sha256").update(data).digest("hex"));
+  fileSeeds(ctx).checksums.set(recordedSha256, sha256Hex(data));
   return data;
+}
+
+function sha256Hex(data: Buffer): string {
+  return createHash("sha256").update(data).digest("hex");
 }

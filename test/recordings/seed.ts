@@ -11,9 +11,9 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { FINAL_TASK_STATES } from "@release-train/pulp-client";
 import { requestFields } from "@release-train/test-support/openapi";
 import { type Api, brief } from "./api";
-import { FINAL_STATES } from "./compare";
 import { type HrefMap, isHref, isPlainObject } from "./href-map";
 import type { Interaction } from "./recordings";
 import { type FileSeeds, reconstructVersion, seedFileObject, trackSeededFileVersion } from "./seed-files";
@@ -111,9 +111,7 @@ async function seedObject(ctx: SeedContext, obj: Record<string, unknown>): Promi
   if (got.status === 200) {
     if (number > 0 && isPlainObject(got.body) && isHref(got.body["latest_version_href"])) {
       trackSeededFileVersion(ctx, latest as string, got.body["latest_version_href"]);
-    }
-    if (number > 0 && pluginOf(collection) && isPlainObject(got.body) && isHref(got.body["latest_version_href"])) {
-      ctx.hrefs.set(latest as string, got.body["latest_version_href"]);
+      if (pluginOf(collection)) ctx.hrefs.set(latest as string, got.body["latest_version_href"]);
     }
     ctx.hrefs.learn(obj, got.body);
   }
@@ -156,7 +154,7 @@ async function giveContent(ctx: SeedContext, repo: string, collection: string): 
  * the recording saw it running, slow syncs down so it is still running when polled/canceled.
  */
 async function seedTask(ctx: SeedContext, obj: Record<string, unknown>): Promise<void> {
-  const running = !FINAL_STATES.has(String(obj["state"]));
+  const running = !FINAL_TASK_STATES.has(String(obj["state"]));
   const upstream = await ctx.upstreams.get("rpm");
   const n = ++seedCounter;
   const remote = await create(ctx.api, "/pulp/api/v3/remotes/rpm/rpm/", { name: `fidelity-seed-${n}`, url: upstream.url });

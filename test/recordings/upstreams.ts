@@ -16,7 +16,7 @@ import {
   type ServedDirectory,
   serveDirectory,
   startRegistry,
-} from "../../packages/pulp-emulator/src/fixtures";
+} from "@release-train/pulp-emulator/fixtures";
 
 export type UpstreamKind = "rpm" | "deb" | "container" | "file";
 

@@ -77753,7 +77753,7 @@ __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
-__webpack_unused_export__ = publicApi.parse;
+exports.qg = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
@@ -83731,9 +83731,22 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+core@1.11.1/node_modules/@actions/core/lib/core.js
 var lib_core = __nccwpck_require__(4442);
+;// CONCATENATED MODULE: ../../packages/release-train/src/github/workflow-commands.ts
+// Escaping for GitHub workflow commands (`::error file=…::message`), as @actions/core does it
+// (toCommandValue / escapeProperty in actions/toolkit core/src/command.ts).
+/** A command's message. */
+function escapeData(s) {
+    return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+/** A command's property value (`file=`, `title=`). */
+function escapeProperty(s) {
+    return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
 ;// CONCATENATED MODULE: ../../packages/release-train/src/config/errors.ts
 // Configuration problems are collected, never thrown one by one: a user fixing their config wants
 // the whole list at once, each pointing at a file, a YAML path and a line:column.
+
 
 class errors_ConfigError extends Error {
     dir;
@@ -83766,9 +83779,6 @@ function errors_formatProblems(error, base) {
     })
         .join("\n");
 }
-// Workflow command escaping, as @actions/core does it (toCommandValue / escapeProperty).
-const escapeData = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-const escapeProperty = (s) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 /**
  * `::error file=…,line=…,col=…::msg` lines; GitHub shows them on the file when the path is
  * relative to the workspace (`GITHUB_WORKSPACE`, else the cwd).
@@ -93670,9 +93680,8 @@ function checkDuplicates(candidates, problems) {
                 seen.set(value, origin);
                 continue;
             }
-            const firstAt = problemAt(first.file, [...first.path, field], "");
-            const firstPlace = `${firstAt.file}:${firstAt.line}:${firstAt.column} ${firstAt.path}`;
-            problems.push(problemAt(origin.file, [...origin.path, field], `duplicate ${field} "${value}" (also at ${firstPlace})`));
+            const firstAt = where(problemAt(first.file, [...first.path, field], ""));
+            problems.push(problemAt(origin.file, [...origin.path, field], `duplicate ${field} "${value}" (also at ${firstAt})`));
         }
     }
 }
@@ -93823,19 +93832,23 @@ class PulpHttpError extends Error {
         this.detail = detail;
     }
 }
-/** A task that ended `failed` or `canceled`; `description` is Pulp's `error.description`. */
+/**
+ * A task that ended `failed` or `canceled`; `description` is Pulp's `error.description`.
+ * `description` and `task` are redacted: a failed sync's error quotes the remote URL, credentials included.
+ */
 class PulpTaskError extends Error {
     taskHref;
     state;
+    name = "PulpTaskError";
     description;
     task;
-    name = "PulpTaskError";
     constructor(taskHref, state, description, task) {
-        super(`Task ${taskHref} ${state}${description ? `: ${redactString(description)}` : ""}`);
+        const safeDescription = description === undefined ? undefined : redactString(description);
+        super(`Task ${taskHref} ${state}${safeDescription ? `: ${safeDescription}` : ""}`);
         this.taskHref = taskHref;
         this.state = state;
-        this.description = description;
-        this.task = task;
+        this.description = safeDescription;
+        this.task = redact(task);
     }
 }
 /** A request or a task wait that exceeded its time budget. */
@@ -94170,15 +94183,10 @@ class ApiContext {
         return new TaskHandle(href, (opts) => this.waitTask(href, opts));
     }
     waitTask(href, opts) {
-        return waitForTask((signal) => this.getTask(href, signal), href, opts);
-    }
-    getTask(href, signal) {
-        return this.get(taskSchema, href, undefined, { signal });
+        return waitForTask((signal) => this.get(taskSchema, href, undefined, { signal }), href, opts);
     }
 }
 
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
 ;// CONCATENATED MODULE: ../../node_modules/.pnpm/yocto-queue@1.2.2/node_modules/yocto-queue/index.js
 /*
 How it works:
@@ -94421,10 +94429,26 @@ function validateConcurrency(concurrency) {
 	}
 }
 
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
 // EXTERNAL MODULE: ../../node_modules/.pnpm/undici@7.30.2/node_modules/undici/index.js
 var undici = __nccwpck_require__(9559);
-;// CONCATENATED MODULE: ../../packages/pulp-client/src/http.ts
+;// CONCATENATED MODULE: ../../packages/pulp-client/src/tls-agent.ts
 
+
+/** An undici Agent for these TLS options; `ca` keeps the system roots (Node would replace them). */
+function tls_agent_tlsAgent(options) {
+    return new undici/* Agent */.g6({
+        connect: {
+            rejectUnauthorized: options.tlsVerify ?? true,
+            ...(options.caCert ? { ca: [...external_node_tls_.rootCertificates, options.caCert] } : {}),
+            ...(options.clientCert ? { cert: options.clientCert } : {}),
+            ...(options.clientKey ? { key: options.clientKey } : {}),
+        },
+    });
+}
+
+;// CONCATENATED MODULE: ../../packages/pulp-client/src/http.ts
 
 
 
@@ -94475,14 +94499,7 @@ class HttpTransport {
             this.ownsDispatcher = false;
         }
         else {
-            this.dispatcher = new undici/* Agent */.g6({
-                connect: {
-                    rejectUnauthorized: options.tlsVerify ?? true,
-                    ...(options.caCert ? { ca: [...external_node_tls_.rootCertificates, options.caCert] } : {}),
-                    ...(options.clientCert ? { cert: options.clientCert } : {}),
-                    ...(options.clientKey ? { key: options.clientKey } : {}),
-                },
-            });
+            this.dispatcher = tls_agent_tlsAgent(options);
             this.ownsDispatcher = true;
         }
     }
@@ -95298,11 +95315,6 @@ class PulpClient {
     status(opts) {
         return this.ctx.get(status_statusSchema, "status/", undefined, opts);
     }
-    /** Component → version (e.g. `{core: "3.24.1", rpm: "3.20.0"}`) from the status endpoint. */
-    async versions(opts) {
-        const status = await this.status(opts);
-        return Object.fromEntries(status.versions.map((v) => [v.component, v.version]));
-    }
     /** Release pooled connections. */
     close() {
         return this.http.close();
@@ -95518,17 +95530,9 @@ class VaultClient {
         this.url = options.url.replace(/\/+$/, "");
         this.#token = options.token;
         this.#timeoutMs = options.requestTimeoutMs ?? 30_000;
+        // Without TLS options the global dispatcher will do.
         const tls = options.caCert !== undefined || options.tlsVerify === false;
-        this.#dispatcher =
-            options.dispatcher ??
-                (tls
-                    ? new Agent({
-                        connect: {
-                            rejectUnauthorized: options.tlsVerify !== false,
-                            ...(options.caCert !== undefined && { ca: [...rootCertificates, options.caCert] }),
-                        },
-                    })
-                    : undefined);
+        this.#dispatcher = options.dispatcher ?? (tls ? tlsAgent(options) : undefined);
     }
     /** True once a token is set (given, or obtained by a login). */
     get authenticated() {
@@ -95633,7 +95637,6 @@ class VaultClient {
 
 
 ;// CONCATENATED MODULE: ../../packages/pulp-client/src/index.ts
-
 
 
 
@@ -95943,7 +95946,6 @@ function pulpPort(client) {
         createRemote: (kind, body) => client.remotes[kind].create(body),
         updateRemote: async (href, patch) => (await client.remotes.rpm.update(asHref(href), patch)).href,
         createRepository: (kind, body) => client.repositories[kind].create(body),
-        updateRepository: async (href, patch) => (await client.repositories.rpm.update(asHref(href), patch)).href,
         sync: async (href, body) => (await client.repositories.rpm.sync(asHref(href), body)).href,
         createPublication: async (kind, body) => (await publications(kind).create(body)).href,
         deletePublication: (href) => client.publications.rpm.delete(asHref(href)),
@@ -95954,6 +95956,9 @@ function pulpPort(client) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/release-train/src/sync/reporter.ts
+// Log output of a run: in GitHub Actions one `::group::` per repository (lines are buffered per
+// repository so concurrent repositories never interleave); on a terminal one progress line each.
+
 function consoleReporter(options) {
     const write = options.write ?? ((text) => process.stdout.write(text));
     return {
@@ -95972,7 +95977,7 @@ function consoleReporter(options) {
                     write(`${line}\n`);
                 write("::endgroup::\n");
                 if (result.error)
-                    write(`::error title=${reporter_escapeProperty(result.shortName)}::${reporter_escapeData(result.error)}\n`);
+                    write(`::error title=${escapeProperty(result.shortName)}::${escapeData(result.error)}\n`);
             }
             else {
                 const width = String(progress.total).length;
@@ -95989,13 +95994,6 @@ function statusOf(result) {
     if (!result.changed)
         return `unchanged${result.version ? ` (snapshot ${result.version})` : ""}`;
     return `changed${result.version ? ` → snapshot ${result.version}` : ""}`;
-}
-// Workflow command escaping (actions/toolkit core/src/command.ts).
-function reporter_escapeData(s) {
-    return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-function reporter_escapeProperty(s) {
-    return reporter_escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
 ;// CONCATENATED MODULE: ../../packages/release-train/src/sync/state-file.ts
@@ -96080,15 +96078,7 @@ const PUBLICATION_HREF = /\/publications\//;
 async function applyRepoPlan(plan, ctx, log) {
     const { spec } = plan;
     const started = Date.now();
-    const result = {
-        shortName: spec.shortName,
-        repositoryName: spec.repositoryName,
-        kind: spec.kind,
-        changed: false,
-        durationMs: 0,
-        actions: [],
-        tasks: [],
-    };
+    const result = emptyResult(spec.shortName, spec.repositoryName, spec.kind);
     const key = StateFile.key(spec.version, spec.shortName);
     const did = (action) => {
         result.changed = true;
@@ -96108,7 +96098,7 @@ async function applyRepoPlan(plan, ctx, log) {
             await ctx.state.record(key, ctx.target, step, href);
         }
         result.tasks.push(href);
-        return ctx.watcher.wait(href, initialDelayMs === undefined ? {} : { initialDelayMs });
+        return ctx.watcher.wait(href, { initialDelayMs });
     };
     try {
         if (plan.problems.length)
@@ -96152,7 +96142,7 @@ async function applyRepoPlan(plan, ctx, log) {
         if (plan.sync && remoteHref) {
             const body = { remote: remoteHref, ...plan.sync };
             const task = await runTask("sync", () => ctx.pulp.sync(repoHref, body), ctx.syncPollDelayMs);
-            const created = (task.created_resources ?? []).filter((h) => typeof h === "string");
+            const created = createdHrefs(task);
             const version = created.find((h) => VERSION_HREF.test(h));
             createdPublications = created.filter((h) => PUBLICATION_HREF.test(h));
             if (version) {
@@ -96172,7 +96162,7 @@ async function applyRepoPlan(plan, ctx, log) {
                 const version = latest;
                 const body = { repository_version: version, ...spec.publish.body };
                 const task = await runTask("publish", () => ctx.pulp.createPublication(spec.publish.kind, body));
-                publication = (task.created_resources ?? []).find((h) => typeof h === "string" && PUBLICATION_HREF.test(h));
+                publication = createdHrefs(task).find((h) => PUBLICATION_HREF.test(h));
                 if (!publication)
                     throw new Error(`publish task ${task.pulp_href} created no publication`);
                 did(`published ${version}`);
@@ -96189,7 +96179,7 @@ async function applyRepoPlan(plan, ctx, log) {
                 const basePath = step.action === "create" ? step.body.base_path : step.distribution.base_path;
                 if (step.action === "create") {
                     const task = await runTask("distribute", () => ctx.pulp.createDistribution(spec.kind, step.body));
-                    const href = (task.created_resources ?? []).find((h) => typeof h === "string");
+                    const href = createdHrefs(task)[0];
                     // Pulp's CONTENT_ORIGIN may differ from the API URL: read it once from a real base_url.
                     if (!ctx.content.root && href) {
                         const created = await ctx.pulp.getDistribution(href);
@@ -96213,9 +96203,17 @@ async function applyRepoPlan(plan, ctx, log) {
     result.durationMs = Date.now() - started;
     return result;
 }
+/** A repository's result before anything happened to it. */
+function emptyResult(shortName, repositoryName, kind) {
+    return { shortName, repositoryName, kind, changed: false, durationMs: 0, actions: [], tasks: [] };
+}
 /** Pulp's own error text: the client's HTTP errors carry the response's detail or field errors. */
 function errorText(error) {
     return error instanceof Error ? error.message : String(error);
+}
+/** Hrefs a finished task created (null entries skipped). */
+function createdHrefs(task) {
+    return (task.created_resources ?? []).filter((h) => typeof h === "string");
 }
 function urlFor(root, basePath) {
     return root ? `${root.endsWith("/") ? root : `${root}/`}${basePath}/` : undefined;
@@ -96586,7 +96584,7 @@ async function syncPackageRepos(options) {
             specs.push(buildRepoSpec(entry, options));
         }
         catch (error) {
-            specErrors.push(run_failure(entry, errorText(error)));
+            specErrors.push({ ...emptyResult(entry.short_name, entry.name, entry.kind), error: errorText(error) });
         }
     }
     const kinds = new Set(specs.map((s) => s.kind));
@@ -96603,16 +96601,16 @@ async function syncPackageRepos(options) {
     const state = await StateFile.open(options.stateFile);
     const watcher = new TaskWatcher({
         listTasks: (hrefs) => options.pulp.listTasks(hrefs),
-        ...(options.polling?.initialDelayMs === undefined ? {} : { initialDelayMs: options.polling.initialDelayMs }),
-        ...(options.polling?.maxDelayMs === undefined ? {} : { maxDelayMs: options.polling.maxDelayMs }),
-        ...(options.polling?.timeoutMs === undefined ? {} : { timeoutMs: options.polling.timeoutMs }),
+        initialDelayMs: options.polling?.initialDelayMs,
+        maxDelayMs: options.polling?.maxDelayMs,
+        timeoutMs: options.polling?.timeoutMs,
     });
     try {
         const running = await runningTasks(state, watcher, specs, options.target);
         const limit = pLimit(options.concurrency ?? 8);
         const total = plans.length;
         let done = 0;
-        const content = { root: index.contentRoot() ?? options.contentRoot };
+        const content = { root: index.contentRoot() };
         const results = await Promise.all(plans.map((plan) => limit(async () => {
             options.reporter?.start?.(plan.spec.shortName);
             const lines = [];
@@ -96667,29 +96665,13 @@ function dryRunResult(plan) {
     if (plan.expect.distribute)
         actions.push("distribute");
     const result = {
-        shortName: plan.spec.shortName,
-        repositoryName: plan.spec.repositoryName,
-        kind: plan.spec.kind,
+        ...emptyResult(plan.spec.shortName, plan.spec.repositoryName, plan.spec.kind),
         changed: actions.some((a) => a !== "sync"),
-        durationMs: 0,
         actions,
-        tasks: [],
     };
     if (plan.problems.length)
         result.error = plan.problems.join("; ");
     return result;
-}
-function run_failure(entry, error) {
-    return {
-        shortName: entry.short_name,
-        repositoryName: entry.name,
-        kind: entry.kind,
-        changed: false,
-        durationMs: 0,
-        actions: [],
-        tasks: [],
-        error,
-    };
 }
 
 ;// CONCATENATED MODULE: ../../packages/release-train/src/version.ts
@@ -96748,7 +96730,7 @@ function resolveVersion(given, now = () => new Date()) {
 // running in Actions), other known errors as one line, exit code 1.
 
 /** Errors whose message is meant for the user (no stack trace needed). */
-class UsageError extends (/* unused pure expression or super */ null && (Error)) {
+class UsageError extends Error {
     name = "UsageError";
 }
 function reportError(error, stderr = process.stderr) {
@@ -96798,8 +96780,35 @@ const options_configOption = () => new Option("--config <dir>", "release train c
     .makeOptionMandatory();
 const options_filterOption = () => new Option("--filter <regexes>", "whitespace-separated regular expressions searched in short_name (OR)").default("");
 
+;// CONCATENATED MODULE: ../../packages/release-train/src/cli/versions.ts
+// `--versions` of kayobe-update and sync-package-repos: `{short_name: version}` given inline or as
+// a file (e.g. the `versions` output of the Ark run).
+
+
+
+/** `{short_name: version}` from inline JSON or a JSON/YAML file. */
+async function readVersions(value) {
+    const text = value.trim().startsWith("{") ? value : await (0,promises_.readFile)(value, "utf8");
+    let parsed;
+    try {
+        parsed = (0,dist/* parse */.qg)(text);
+    }
+    catch (error) {
+        throw new UsageError(`--versions: cannot parse ${JSON.stringify(value)}: ${error.message}`);
+    }
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+        throw new UsageError("--versions must be a mapping of short_name to version");
+    }
+    const entries = Object.entries(parsed);
+    const bad = entries.filter(([, v]) => typeof v !== "string").map(([k]) => k);
+    if (bad.length > 0)
+        throw new UsageError(`--versions: versions must be strings (${bad.join(", ")})`);
+    return Object.fromEntries(entries);
+}
+
 ;// CONCATENATED MODULE: ../../packages/release-train/src/cli/sync-package-repos.ts
 // `release-train sync-package-repos`: nightly package snapshots into Ark, or from Ark into test Pulp.
+
 
 
 
@@ -96934,18 +96943,13 @@ async function remoteOptionsFrom(opts, env) {
         fields.tls_validation = false;
     return Object.keys(fields).length ? fields : undefined;
 }
-/** `--versions` is inline JSON or a JSON file (e.g. the `versions` output of the Ark run). */
+/** Pinned `--versions`, each checked as a snapshot version. */
 async function pinnedVersions(value) {
     if (!value)
         return {};
-    const text = value.trim().startsWith("{") ? value : await (0,promises_.readFile)(value, "utf8");
-    const parsed = JSON.parse(text);
-    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
-        throw new Error("--versions must be a JSON object {short_name: version}");
-    const versions = {};
-    for (const [name, version] of Object.entries(parsed)) {
-        versions[name] = resolveVersion(String(version));
-    }
+    const versions = await readVersions(value);
+    for (const version of Object.values(versions))
+        parseVersion(version);
     return versions;
 }
 function positiveInt(value) {
@@ -97186,28 +97190,28 @@ async function updateKayobeConfig(checkoutDir, versions) {
 
 
 
+
 const PULL_REQUEST_TITLE = "Update Pulp package repository versions";
+/** Each variable the update changes, old → new (as reviewers and the commit log read it). */
+function changes(update) {
+    return [
+        ...update.updated.map((u) => ({ variable: versionVariable(u.shortName), from: u.from || "(empty)", to: u.to })),
+        ...update.added.map((a) => ({ variable: versionVariable(a.shortName), from: "(new)", to: a.version })),
+    ];
+}
 /** Markdown body listing each change, so reviewers see what promotion will pick up. */
 function describeUpdate(update) {
-    const rows = [
-        ...update.updated.map((u) => `| \`${versionVariable(u.shortName)}\` | ${u.from || "(empty)"} | ${u.to} |`),
-        ...update.added.map((a) => `| \`${versionVariable(a.shortName)}\` | (new) | ${a.version} |`),
-    ];
+    const rows = changes(update).map((c) => [`\`${c.variable}\``, c.from, c.to]);
     return [
         `Updates \`${PULP_REPO_VERSIONS_FILE}\` with new package repository snapshots.`,
         "",
-        "| Variable | Old | New |",
-        "| --- | --- | --- |",
-        ...rows,
+        table(["Variable", "Old", "New"], rows),
         "",
         "Proposed by release-train.",
     ].join("\n");
 }
 function commitMessage(update) {
-    const lines = [
-        ...update.updated.map((u) => `${versionVariable(u.shortName)}: ${u.from || "(empty)"} -> ${u.to}`),
-        ...update.added.map((a) => `${versionVariable(a.shortName)}: (new) -> ${a.version}`),
-    ];
+    const lines = changes(update).map((c) => `${c.variable}: ${c.from} -> ${c.to}`);
     return `${PULL_REQUEST_TITLE}\n\n${lines.join("\n")}\n`;
 }
 async function proposeKayobeUpdate(options) {

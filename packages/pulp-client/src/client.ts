@@ -59,12 +59,6 @@ export class PulpClient {
     return this.ctx.get(statusSchema, "status/", undefined, opts);
   }
 
-  /** Component → version (e.g. `{core: "3.24.1", rpm: "3.20.0"}`) from the status endpoint. */
-  async versions(opts?: CallOptions): Promise<Record<string, string>> {
-    const status = await this.status(opts);
-    return Object.fromEntries(status.versions.map((v) => [v.component, v.version]));
-  }
-
   /** Release pooled connections. */
   close(): Promise<void> {
     return this.http.close();

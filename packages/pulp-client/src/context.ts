@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { PulpResponseError } from "./errors";
-import type { AnyHref, TaskHref } from "./hrefs";
+import type { TaskHref } from "./hrefs";
 import type { HttpTransport, Query } from "./http";
 import { asyncResponse } from "./schemas/common";
 import { type Task, taskSchema } from "./schemas/tasks";
@@ -56,10 +56,6 @@ export class ApiContext {
   }
 
   waitTask(href: TaskHref, opts?: WaitOptions): Promise<Task> {
-    return waitForTask((signal) => this.getTask(href, signal), href, opts);
-  }
-
-  private getTask(href: AnyHref, signal: AbortSignal | undefined): Promise<Task> {
-    return this.get(taskSchema, href, undefined, { signal });
+    return waitForTask((signal) => this.get(taskSchema, href, undefined, { signal }), href, opts);
   }
 }

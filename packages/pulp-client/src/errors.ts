@@ -29,16 +29,24 @@ export class PulpHttpError extends Error {
   }
 }
 
-/** A task that ended `failed` or `canceled`; `description` is Pulp's `error.description`. */
+/**
+ * A task that ended `failed` or `canceled`; `description` is Pulp's `error.description`.
+ * `description` and `task` are redacted: a failed sync's error quotes the remote URL, credentials included.
+ */
 export class PulpTaskError extends Error {
   override readonly name = "PulpTaskError";
+  readonly description: string | undefined;
+  readonly task: unknown;
   constructor(
     readonly taskHref: string,
     readonly state: string,
-    readonly description: string | undefined,
-    readonly task: unknown,
+    description: string | undefined,
+    task: unknown,
   ) {
-    super(`Task ${taskHref} ${state}${description ? `: ${redactString(description)}` : ""}`);
+    const safeDescription = description === undefined ? undefined : redactString(description);
+    super(`Task ${taskHref} ${state}${safeDescription ? `: ${safeDescription}` : ""}`);
+    this.description = safeDescription;
+    this.task = redact(task);
   }
 }
 

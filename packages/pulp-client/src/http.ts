@@ -1,6 +1,5 @@
-import { rootCertificates } from "node:tls";
 import pLimit, { type LimitFunction } from "p-limit";
-import { Agent, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import { PulpConnectionError, PulpHttpError, PulpTimeoutError } from "./errors";
 import { redactUrl } from "./redact";
 import {
@@ -13,6 +12,7 @@ import {
   type RetryOptions,
   sleep,
 } from "./retry";
+import { tlsAgent } from "./tls-agent";
 
 /** Sent with every request, so servers (and the emulator's test audit) can tell this client's calls apart. */
 export const USER_AGENT = "release-train-pulp-client";
@@ -113,14 +113,7 @@ export class HttpTransport {
       this.dispatcher = options.dispatcher;
       this.ownsDispatcher = false;
     } else {
-      this.dispatcher = new Agent({
-        connect: {
-          rejectUnauthorized: options.tlsVerify ?? true,
-          ...(options.caCert ? { ca: [...rootCertificates, options.caCert] } : {}),
-          ...(options.clientCert ? { cert: options.clientCert } : {}),
-          ...(options.clientKey ? { key: options.clientKey } : {}),
-        },
-      });
+      this.dispatcher = tlsAgent(options);
       this.ownsDispatcher = true;
     }
   }

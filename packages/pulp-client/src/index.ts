@@ -1,6 +1,5 @@
 export { PulpClient, type PulpClientOptions, type OrphanCleanupBody } from "./client";
 export type { CallOptions } from "./context";
-export { parseWith } from "./context";
 export {
   PulpConnectionError,
   PulpHttpError,

@@ -82,6 +82,21 @@ describe("task waiting", () => {
     });
   });
 
+  it("redacts credentials Pulp quotes in a failed task's error", async () => {
+    const description = "Cannot connect to https://mirror:s3cret@upstream.example/rpm/repodata/repomd.xml";
+    server = await startServer((_req, res) =>
+      json(res, 200, task("leak", "failed", { error: { description, traceback: `raise ... ${description}` } })),
+    );
+    client = new PulpClient({ baseUrl: server.url });
+    const err = await client.tasks.wait(asHref<TaskHref>("/pulp/api/v3/tasks/leak/")).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PulpTaskError);
+    const failed = err as PulpTaskError;
+    expect(failed.description).toBe("Cannot connect to https://<redacted>@upstream.example/rpm/repodata/repomd.xml");
+    expect(failed.message).toContain(failed.description);
+    expect(JSON.stringify(failed.task)).toContain("https://<redacted>@upstream.example/");
+    expect(JSON.stringify([failed.message, failed.description, failed.task])).not.toContain("s3cret");
+  });
+
   it("times out with PulpTimeoutError naming the last state", async () => {
     server = await taskServer();
     client = new PulpClient({ baseUrl: server.url });

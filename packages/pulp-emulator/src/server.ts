@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readRaw } from "./api/body";
 import type { ApiContext } from "./api/context";
 import type { Route } from "./api/request";
 import { handleApi } from "./api/router";
@@ -110,11 +111,9 @@ async function controlEndpoint(parts: ServerParts, req: IncomingMessage, res: Se
   const { random: _random, ...knobs } = parts.knobs;
   if (path === "/__emulator__/knobs" && req.method === "GET") return json(200, knobs);
   if (path === "/__emulator__/knobs" && req.method === "PATCH") {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
     let patch: unknown;
     try {
-      patch = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      patch = JSON.parse((await readRaw(req)).toString("utf8"));
     } catch {
       return json(400, { detail: "invalid JSON" });
     }

@@ -29,7 +29,7 @@ export function compileFilter(filter: string | undefined): RegExp[] {
 }
 
 /** A predicate over names: true when no expressions are given or any of them is found. */
-export function nameMatcher(filter: string | undefined): (name: string) => boolean {
+function nameMatcher(filter: string | undefined): (name: string) => boolean {
   const patterns = compileFilter(filter);
   return (name) => patterns.length === 0 || patterns.some((re) => re.test(name));
 }

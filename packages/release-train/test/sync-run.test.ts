@@ -95,10 +95,6 @@ class MemoryPulp implements SyncPulp {
     this.repos.push(repo);
     return { pulp_href: href, name: repo.name, latest_version_href: repo.latest_version_href };
   }
-  async updateRepository(href: string) {
-    this.write(`update repository ${href}`);
-    return this.task(() => ({}));
-  }
   async sync(href: string, body: Record<string, unknown>) {
     this.write(`sync ${href}`);
     return this.task(() => {

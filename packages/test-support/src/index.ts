@@ -2,8 +2,6 @@ export {
   describeWithShared,
   openapiSpecPath,
   recordingsDir,
-  repoRoot,
-  sharedAbsentMessage,
   sharedDir,
 } from "./shared";
 export {
@@ -12,7 +10,6 @@ export {
   type RequestOptions,
   requestFields,
   responseFields,
-  useSpec,
   validateRequest,
   validateResponse,
 } from "./openapi";

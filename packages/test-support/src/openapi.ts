@@ -46,21 +46,14 @@ interface Loaded {
 }
 
 let loaded: Loaded | undefined;
-let loadedFrom: string | undefined;
 
 const METHODS = ["get", "put", "post", "patch", "delete", "head", "options"];
 const REQUEST_DOC = "pulp-request.json";
 const RESPONSE_DOC = "pulp-response.json";
 
-/** Use another spec file (e.g. an older Pulp's); resets the cached validators. */
-export function useSpec(path: string): void {
-  loadedFrom = path;
-  loaded = undefined;
-}
-
 function load(): Loaded {
   if (loaded) return loaded;
-  const path = loadedFrom ?? openapiSpecPath();
+  const path = openapiSpecPath();
   if (!path) throw new Error("OpenAPI spec not found: ../shared is absent (set PULP_OPENAPI_SPEC)");
   const spec = JSON.parse(readFileSync(path, "utf8")) as JsonObject;
   const components = ((spec["components"] as JsonObject | undefined)?.["schemas"] ?? {}) as JsonObject;

@@ -95,12 +95,12 @@ export function samePath(recorded: string, received: string, ignoreParams: reado
 }
 
 /** Bodies are equivalent when they are deep-equal JSON values (key order irrelevant; null ≡ no body). */
-export function sameBody(recorded: unknown, received: unknown): boolean {
+function sameBody(recorded: unknown, received: unknown): boolean {
   const norm = (v: unknown) => (v === undefined || v === "" ? null : v);
   return isDeepStrictEqual(norm(recorded), norm(received));
 }
 
-export function compareRequest(recorded: Interaction, received: ReceivedRequest, opts: ReplayOptions = {}): string[] {
+function compareRequest(recorded: Interaction, received: ReceivedRequest, opts: ReplayOptions = {}): string[] {
   const diffs: string[] = [];
   if (recorded.method !== received.method) diffs.push(`method: recorded ${recorded.method}, got ${received.method}`);
   if (!samePath(recorded.path, received.path, opts.ignoreParams))
@@ -113,7 +113,7 @@ export function compareRequest(recorded: Interaction, received: ReceivedRequest,
 }
 
 /** Replace the origin of absolute `next`/`previous` links with the replay server's. */
-export function rewriteLinks(body: unknown, origin: string): unknown {
+function rewriteLinks(body: unknown, origin: string): unknown {
   if (Array.isArray(body)) return body.map((v) => rewriteLinks(v, origin));
   if (body !== null && typeof body === "object") {
     const out: Record<string, unknown> = {};

@@ -16,14 +16,20 @@ export function sharedDir(): string | undefined {
   return existsSync(dir) ? dir : undefined;
 }
 
-/** `$PULP_RECORDINGS_DIR` or `<shared>/pulp/recordings`, if it exists. */
-export function recordingsDir(): string | undefined {
-  const fromEnv = process.env["PULP_RECORDINGS_DIR"];
+/** `$<envVar>` when set (undefined unless it exists), else what `find` locates under `<shared>`. */
+function fromEnvOrShared(envVar: string, find: (shared: string) => string | undefined): string | undefined {
+  const fromEnv = process.env[envVar];
   if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
   const shared = sharedDir();
-  if (!shared) return undefined;
-  const dir = join(shared, "pulp", "recordings");
-  return existsSync(dir) ? dir : undefined;
+  return shared ? find(shared) : undefined;
+}
+
+/** `$PULP_RECORDINGS_DIR` or `<shared>/pulp/recordings`, if it exists. */
+export function recordingsDir(): string | undefined {
+  return fromEnvOrShared("PULP_RECORDINGS_DIR", (shared) => {
+    const dir = join(shared, "pulp", "recordings");
+    return existsSync(dir) ? dir : undefined;
+  });
 }
 
 /**
@@ -31,21 +37,19 @@ export function recordingsDir(): string | undefined {
  * The newest core version wins if several are present.
  */
 export function openapiSpecPath(): string | undefined {
-  const fromEnv = process.env["PULP_OPENAPI_SPEC"];
-  if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
-  const shared = sharedDir();
-  if (!shared) return undefined;
-  const dir = join(shared, "pulp", "openapi");
-  if (!existsSync(dir)) return undefined;
-  const specs = readdirSync(dir)
-    .filter((f) => /^api-core[\d.]+.*\.json$/.test(f))
-    .sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
-  const newest = specs.at(-1);
-  return newest ? join(dir, newest) : undefined;
+  return fromEnvOrShared("PULP_OPENAPI_SPEC", (shared) => {
+    const dir = join(shared, "pulp", "openapi");
+    if (!existsSync(dir)) return undefined;
+    const specs = readdirSync(dir)
+      .filter((f) => /^api-core[\d.]+.*\.json$/.test(f))
+      .sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+    const newest = specs.at(-1);
+    return newest ? join(dir, newest) : undefined;
+  });
 }
 
 /** Message used when `../shared` is missing, so every skip reads the same. */
-export function sharedAbsentMessage(what: string): string {
+function sharedAbsentMessage(what: string): string {
   return `../shared is absent: skipping ${what} (set RELEASE_TRAIN_SHARED to its location)`;
 }
 

@@ -1,7 +1,7 @@
 // Minimal Vault client for the release train: token / AppRole login and PKI certificate issuance.
-import { rootCertificates } from "node:tls";
-import { Agent, type Dispatcher, request } from "undici";
+import { type Dispatcher, request } from "undici";
 import type { z } from "zod";
+import { tlsAgent } from "../tls-agent";
 import { VaultError } from "./errors";
 import {
   vaultAuthResponseSchema,
@@ -80,17 +80,9 @@ export class VaultClient {
     this.url = options.url.replace(/\/+$/, "");
     this.#token = options.token;
     this.#timeoutMs = options.requestTimeoutMs ?? 30_000;
+    // Without TLS options the global dispatcher will do.
     const tls = options.caCert !== undefined || options.tlsVerify === false;
-    this.#dispatcher =
-      options.dispatcher ??
-      (tls
-        ? new Agent({
-            connect: {
-              rejectUnauthorized: options.tlsVerify !== false,
-              ...(options.caCert !== undefined && { ca: [...rootCertificates, options.caCert] }),
-            },
-          })
-        : undefined);
+    this.#dispatcher = options.dispatcher ?? (tls ? tlsAgent(options) : undefined);
   }
 
   /** True once a token is set (given, or obtained by a login). */

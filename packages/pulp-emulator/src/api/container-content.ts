@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
-import type { ContainerSyncResult } from "../content/container-sync";
+import { type ContainerSyncResult, MEDIA_TYPES } from "../content/container-sync";
 import type { ContainerUnit, Resource, RepositoryVersion } from "../store/state";
 import type { ApiContext } from "./context";
 
-export const MANIFEST_V2 = "application/vnd.docker.distribution.manifest.v2+json";
 
 export interface ImageSpec {
   tag: string;
@@ -17,13 +16,13 @@ export interface ImageSpec {
 const sha = (text: string) => `sha256:${createHash("sha256").update(text).digest("hex")}`;
 
 /** Content hrefs of a tag → manifest → blobs image, stored once per natural key. */
-export function storeImage(ctx: ApiContext, image: ImageSpec): { tag: string; manifest: string; blobs: string[] } {
+function storeImage(ctx: ApiContext, image: ImageSpec): { tag: string; manifest: string; blobs: string[] } {
   const layers = image.layers ?? [sha(`layer:${image.tag}`)];
   const blobs = layers.map((digest) => ctx.storeUnit({ pulp_type: "container.blob", natural_key: digest, digest }, null));
   const config = ctx.storeUnit({ pulp_type: "container.blob", natural_key: sha(`config:${layers.join()}`), digest: sha(`config:${layers.join()}`) }, null);
   const digest = image.digest ?? sha(`manifest:${layers.join()}`);
   const manifest = ctx.storeUnit(
-    { pulp_type: "container.manifest", natural_key: digest, digest, media_type: image.mediaType ?? MANIFEST_V2, blobs, config_blob: config, listed_manifests: [] },
+    { pulp_type: "container.manifest", natural_key: digest, digest, media_type: image.mediaType ?? MEDIA_TYPES.manifestV2, blobs, config_blob: config, listed_manifests: [] },
     null,
   );
   const tag = tagUnit(ctx, image.tag, manifest);

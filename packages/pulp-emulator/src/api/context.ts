@@ -254,7 +254,7 @@ export class ApiContext {
 
   /** Register an artifact for the `/artifacts/` API (idempotent per sha256). */
   recordArtifact(sha256: string, size: number, data?: Buffer): string {
-    const existing = [...this.state.artifactRecords.values()].find((a) => a.sha256 === sha256);
+    const existing = this.state.artifactBySha256(sha256);
     if (existing) return existing.href;
     const id = uuid();
     const checksums: Record<string, string> = { sha256 };

@@ -10,10 +10,8 @@ export class HttpError extends Error {
 }
 
 export const notFound = (): HttpError => new HttpError(404, { detail: "Not found." });
-export const methodNotAllowed = (method: string): HttpError =>
-  new HttpError(405, { detail: `Method "${method}" not allowed.` });
-/** A field-keyed 400: `{"field": ["msg"]}`. */
-export const fieldError = (field: string, message: string): HttpError => new HttpError(400, { [field]: [message] });
+export const methodNotAllowed = (method: string, headers?: Record<string, string>): HttpError =>
+  new HttpError(405, { detail: `Method "${method}" not allowed.` }, headers);
 export const nonFieldError = (message: string): HttpError => new HttpError(400, { non_field_errors: [message] });
 /** A ValidationError raised in a DRF view: a bare list. */
 export const viewError = (message: string): HttpError => new HttpError(400, [message]);

@@ -1,24 +1,41 @@
 import { normalizeHref } from "../store/ids";
-import type { Resource } from "../store/state";
+import type { RepositoryVersion, Resource } from "../store/state";
 import type { ApiContext } from "./context";
 import { HttpError } from "./errors";
 import { type Filter, type FilterSet, labelSelect, rangeFilters, textFilters } from "./listing";
 
 /** Href filters: the value must resolve, else core's "URI couldn't be resolved" 400. */
-export function hrefValue(ctx: ApiContext, name: string, value: string): string {
-  const href = normalizeHref(value);
-  if (ctx.resolve(href) === undefined) throw new HttpError(400, { [name]: [`URI couldn't be resolved: ${value}`] });
-  return href;
+function assertResolvable(ctx: ApiContext, name: string, value: string): void {
+  if (ctx.resolve(normalizeHref(value)) === undefined) throw new HttpError(400, { [name]: [`URI couldn't be resolved: ${value}`] });
 }
 
-/** A filter whose (comma-separated) value must be resolvable hrefs. */
-export function hrefFilter<T>(ctx: ApiContext, name: string, pred: (item: T, value: string) => boolean, list = false): Filter<T> {
-  const f: Filter<T> = (item, value) => pred(item, value);
+/**
+ * A filter whose (comma-separated when `list`) value must be resolvable hrefs: validated once in
+ * `prepare`, then `pred` sees the normalized hrefs.
+ */
+export function hrefFilter<T>(ctx: ApiContext, name: string, pred: (item: T, hrefs: string[]) => boolean, list = false): Filter<T> {
+  const values = (value: string) => (list ? value.split(",") : [value]);
+  const f: Filter<T> = (item, value) => pred(item, values(value).map(normalizeHref));
   f.prepare = (value) => {
-    for (const v of list ? value.split(",") : [value]) hrefValue(ctx, name, v);
+    for (const v of values(value)) assertResolvable(ctx, name, v);
   };
   return f;
 }
+
+/** A filter on a repository version href; one that names no version is core's "URI couldn't be resolved" 400. */
+export function versionFilter<T>(ctx: ApiContext, name: string, pred: (item: T, version: RepositoryVersion) => boolean): Filter<T> {
+  const versionOf = (value: string): RepositoryVersion => {
+    const v = ctx.state.versions.get(normalizeHref(value));
+    if (!v) throw new HttpError(400, { [name]: [`URI couldn't be resolved: ${value}`] });
+    return v;
+  };
+  const f: Filter<T> = (item, value) => pred(item, versionOf(value));
+  f.prepare = (value) => void versionOf(value);
+  return f;
+}
+
+/** `field=<href>`: the item's `field` is that href. */
+const sameHref = (ctx: ApiContext, field: string): Filter<Resource> => hrefFilter(ctx, field, (r: Resource, [h]) => r.data[field] === h);
 
 const common = (): FilterSet<Resource> => ({
   pulp_href__in: (r, v) => v.split(",").map(normalizeHref).includes(r.href),
@@ -45,7 +62,7 @@ export function repositoryFilters(ctx: ApiContext): FilterSet<Resource> {
     ...labels(),
     ...textFilters<Resource>("name", (r) => r.data["name"]),
     ...rangeFilters<Resource>("retain_repo_versions", (r) => r.data["retain_repo_versions"], true),
-    remote: hrefFilter(ctx, "remote", (r: Resource, v) => r.data["remote"] === hrefValue(ctx, "remote", v)),
+    remote: sameHref(ctx, "remote"),
   };
 }
 
@@ -53,15 +70,10 @@ export function publicationFilters(ctx: ApiContext): FilterSet<Resource> {
   const versionOf = (r: Resource) => ctx.state.versions.get(String(r.data["repository_version"]));
   return {
     ...common(),
-    repository_version: hrefFilter(ctx, "repository_version", (r: Resource, v) => r.data["repository_version"] === hrefValue(ctx, "repository_version", v)),
-    repository: hrefFilter(ctx, "repository", (r: Resource, v) => r.data["repository"] === hrefValue(ctx, "repository", v)),
-    content: hrefFilter(ctx, "content", (r: Resource, v) => versionOf(r)?.content.has(hrefValue(ctx, "content", v)) ?? false),
-    content__in: hrefFilter(
-      ctx,
-      "content__in",
-      (r: Resource, v) => v.split(",").some((c) => versionOf(r)?.content.has(hrefValue(ctx, "content__in", c)) ?? false),
-      true,
-    ),
+    repository_version: sameHref(ctx, "repository_version"),
+    repository: sameHref(ctx, "repository"),
+    content: hrefFilter(ctx, "content", (r: Resource, hrefs) => hrefs.some((c) => versionOf(r)?.content.has(c) ?? false)),
+    content__in: hrefFilter(ctx, "content__in", (r: Resource, hrefs) => hrefs.some((c) => versionOf(r)?.content.has(c) ?? false), true),
   };
 }
 
@@ -71,15 +83,9 @@ export function distributionFilters(ctx: ApiContext, container: boolean): Filter
     ...labels(),
     ...textFilters<Resource>("name", (r) => r.data["name"]),
     ...textFilters<Resource>("base_path", (r) => r.data["base_path"], ["", "in", "contains", "icontains"]),
-    repository: hrefFilter(ctx, "repository", (r: Resource, v) => r.data["repository"] === hrefValue(ctx, "repository", v)),
-    repository__in: hrefFilter(
-      ctx,
-      "repository__in",
-      (r: Resource, v) => v.split(",").map((x) => hrefValue(ctx, "repository__in", x)).includes(String(r.data["repository"])),
-      true,
-    ),
-    with_content: (r, v) => {
-      const c = hrefValue(ctx, "with_content", v);
+    repository: sameHref(ctx, "repository"),
+    repository__in: hrefFilter(ctx, "repository__in", (r: Resource, hrefs) => hrefs.includes(String(r.data["repository"])), true),
+    with_content: hrefFilter(ctx, "with_content", (r: Resource, [c = ""]) => {
       const pub = r.data["publication"] ? ctx.state.resources.get(String(r.data["publication"])) : undefined;
       const versions = [
         pub ? String(pub.data["repository_version"]) : null,
@@ -87,7 +93,7 @@ export function distributionFilters(ctx: ApiContext, container: boolean): Filter
         r.data["repository"] ? ctx.latestVersion(String(r.data["repository"])).href : null,
       ];
       return versions.some((h) => (h ? ctx.state.versions.get(h)?.content.has(c) : false));
-    },
+    }),
   };
   if (container) f["namespace__name"] = (r, v) => String(r.data["base_path"]).split("/")[0] === v;
   return f;

@@ -3,7 +3,7 @@ import { HttpError } from "./errors";
 /** Query parameters every list accepts without filtering (core `BaseFilterSet`). */
 const IGNORED = new Set(["limit", "offset", "ordering", "fields", "exclude_fields", "minimal", "page_size"]);
 
-export const PAGE_SIZE = 100;
+const PAGE_SIZE = 100;
 
 /** A filter: keep the item when it returns true for the (raw, possibly repeated) query value(s). */
 export type Filter<T> = ((item: T, value: string, all: string[]) => boolean) & {

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { basicAuth } from "../content-app/auth";
+import { AUTH_FAILURE_DETAIL, basicAuth, isAdmin, PERMISSION_DENIED_DETAIL } from "../content-app/auth";
 import { notifyResponse, type ObservedRequest } from "../response-observers";
 import { API_ROOT, uuid } from "../store/ids";
 import { parseBody, readRaw } from "./body";
 import type { ApiContext } from "./context";
-import { HttpError } from "./errors";
+import { HttpError, methodNotAllowed, notFound } from "./errors";
 import type { ApiResponse, Route } from "./request";
 import { accessRoutes } from "./routes/access";
 import { containerRoutes } from "./routes/container";
@@ -56,21 +56,20 @@ async function route(ctx: ApiContext, routes: Route[], req: IncomingMessage, url
   const method = req.method === "HEAD" ? "GET" : (req.method ?? "GET");
   const path = url.pathname;
   const matching = routes.map((r) => ({ r, m: r.pattern.exec(path) })).filter((x) => x.m !== null);
-  if (matching.length === 0) throw new HttpError(404, { detail: "Not found." });
+  if (matching.length === 0) throw notFound();
   const hit = matching.find((x) => x.r.method === method);
   if (!hit?.m) {
     const allow = [...new Set(matching.map((x) => x.r.method))].join(", ");
-    throw new HttpError(405, { detail: `Method "${req.method}" not allowed.` }, { Allow: allow });
+    throw methodNotAllowed(req.method ?? method, { Allow: allow });
   }
   let user = [...ctx.state.users.values()][0];
   if (!PUBLIC.includes(path) || req.headers.authorization) {
     const auth = basicAuth(ctx.state, req.headers);
     if ("error" in auth) {
-      const detail = auth.error === "missing" ? "Authentication credentials were not provided." : "Invalid username/password.";
-      throw new HttpError(401, { detail }, { "WWW-Authenticate": 'Basic realm="api"' });
+      throw new HttpError(401, { detail: AUTH_FAILURE_DETAIL[auth.error] }, { "WWW-Authenticate": 'Basic realm="api"' });
     }
     user = auth.user;
-    if (!user.is_staff && user.id !== 1) throw new HttpError(403, { detail: "You do not have permission to perform this action." });
+    if (!isAdmin(user)) throw new HttpError(403, { detail: PERMISSION_DENIED_DETAIL });
   }
   if (!user) throw new HttpError(500, { detail: "No users." });
   const params: Record<string, string> = {};

@@ -6,7 +6,7 @@ const str = (extra: Partial<Field> = {}): Field => ({ type: "string", ...extra }
 const nstr = (extra: Partial<Field> = {}): Field => ({ type: "string", nullable: true, ...extra });
 const href = (refs: string[], extra: Partial<Field> = {}): Field => ({ type: "href", refs, ...extra });
 
-export const REMOTE_BASE: Schema = {
+const REMOTE_BASE: Schema = {
   name: str({ required: true }),
   url: str({ required: true }),
   ca_cert: nstr({ default: null }),

@@ -139,6 +139,16 @@ export function serializeGroup(g: Group): Record<string, unknown> {
 
 const artifactHref = (sha256: string | undefined): string | null => (sha256 ? `${API_ROOT}artifacts/${sha256.slice(0, 32)}/` : null);
 
+/** A package's checksum fields: the upstream's, with the stored file's sha256 once known. */
+const unitChecksums = (a: ArtifactUnit): Record<string, string | null> => ({
+  md5: a.checksums["md5"] ?? null,
+  sha1: a.checksums["sha1"] ?? null,
+  sha224: a.checksums["sha224"] ?? null,
+  sha256: a.sha256 ?? a.checksums["sha256"] ?? null,
+  sha384: a.checksums["sha384"] ?? null,
+  sha512: a.checksums["sha512"] ?? null,
+});
+
 export function serializeContent(ctx: ApiContext, rec: ContentRecord): Record<string, unknown> {
   const head = { pulp_href: rec.href, pulp_created: rec.created };
   const u = rec.unit;
@@ -148,12 +158,7 @@ export function serializeContent(ctx: ApiContext, rec: ContentRecord): Record<st
       const p = a.rpm;
       return {
         ...head,
-        md5: a.checksums["md5"] ?? null,
-        sha1: a.checksums["sha1"] ?? null,
-        sha224: a.checksums["sha224"] ?? null,
-        sha256: a.sha256 ?? a.checksums["sha256"] ?? null,
-        sha384: a.checksums["sha384"] ?? null,
-        sha512: a.checksums["sha512"] ?? null,
+        ...unitChecksums(a),
         artifact: a.downloaded ? artifactHref(a.sha256) : null,
         name: p.name,
         epoch: p.epoch,
@@ -203,12 +208,7 @@ export function serializeContent(ctx: ApiContext, rec: ContentRecord): Record<st
         ...head,
         artifact: d.downloaded ? artifactHref(d.sha256) : null,
         relative_path: d.relative_path,
-        md5: d.checksums["md5"] ?? null,
-        sha1: d.checksums["sha1"] ?? null,
-        sha224: d.checksums["sha224"] ?? null,
-        sha256: d.sha256 ?? d.checksums["sha256"] ?? null,
-        sha384: d.checksums["sha384"] ?? null,
-        sha512: d.checksums["sha512"] ?? null,
+        ...unitChecksums(d),
         package: d.package,
         source: field("Source"),
         version: d.version,
@@ -242,7 +242,7 @@ export function serializeContent(ctx: ApiContext, rec: ContentRecord): Record<st
     }
     case "file.file": {
       const f = u as FileUnit;
-      const artifact = [...ctx.state.artifactRecords.values()].find((a) => a.sha256 === f.sha256);
+      const artifact = ctx.state.artifactBySha256(f.sha256);
       return {
         ...head,
         artifact: artifact?.href ?? null,

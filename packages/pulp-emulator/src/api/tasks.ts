@@ -225,6 +225,9 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** Pulp's `reserved_resources_record`: exclusive hrefs as they are, shared ones prefixed `shared:`. */
+export const reservedResourcesRecord = (t: Task): string[] => [...t.exclusive, ...t.shared.map((s) => `shared:${s}`)];
+
 export function serializeTask(t: Task): Record<string, unknown> {
   return {
     pulp_href: t.href,
@@ -241,6 +244,6 @@ export function serializeTask(t: Task): Record<string, unknown> {
     task_group: null,
     progress_reports: t.progress,
     created_resources: t.state === "completed" ? t.createdResources : [],
-    reserved_resources_record: [...t.exclusive, ...t.shared.map((s) => `shared:${s}`)],
+    reserved_resources_record: reservedResourcesRecord(t),
   };
 }

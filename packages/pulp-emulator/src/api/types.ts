@@ -18,53 +18,25 @@ export interface TypeDef {
   canDelete: boolean;
 }
 
-const remote = (typePath: string, pulpType: string, schema: Schema): TypeDef => ({
-  collection: "remotes",
-  typePath,
-  pulpType,
-  schema,
-  filters: remoteFilters,
-  canCreate: true,
-  canDelete: true,
-});
-const repository = (typePath: string, pulpType: string, schema: Schema, push = false): TypeDef => ({
-  collection: "repositories",
-  typePath,
-  pulpType,
-  schema,
-  filters: repositoryFilters,
-  ordering: "name",
-  canCreate: !push,
-  canDelete: !push,
-});
-const publication = (typePath: string, pulpType: string, schema: Schema): TypeDef => ({
-  collection: "publications",
-  typePath,
-  pulpType,
-  schema,
-  filters: publicationFilters,
-  ordering: "-pulp_created",
-  canCreate: true,
-  canDelete: true,
-});
-const distribution = (typePath: string, pulpType: string, schema: Schema): TypeDef => ({
-  collection: "distributions",
-  typePath,
-  pulpType,
-  schema,
-  filters: (ctx) => distributionFilters(ctx, typePath.startsWith("container")),
-  canCreate: true,
-  canDelete: true,
-});
-const guard = (typePath: string, pulpType: string, schema: Schema): TypeDef => ({
-  collection: "contentguards",
-  typePath,
-  pulpType,
-  schema,
-  filters: () => guardFilters(false),
-  canCreate: true,
-  canDelete: true,
-});
+/** Factory for one collection's endpoint families; `push` families are read-only (created by pushes). */
+const family =
+  (collection: Collection, filters: (ctx: ApiContext, typePath: string) => FilterSet<Resource>, ordering?: string) =>
+  (typePath: string, pulpType: string, schema: Schema, push = false): TypeDef => ({
+    collection,
+    typePath,
+    pulpType,
+    schema,
+    filters: (ctx) => filters(ctx, typePath),
+    ...(ordering ? { ordering } : {}),
+    canCreate: !push,
+    canDelete: !push,
+  });
+
+const remote = family("remotes", () => remoteFilters());
+const repository = family("repositories", (ctx) => repositoryFilters(ctx), "name");
+const publication = family("publications", (ctx) => publicationFilters(ctx), "-pulp_created");
+const distribution = family("distributions", (ctx, typePath) => distributionFilters(ctx, typePath.startsWith("container")));
+const guard = family("contentguards", () => guardFilters(false));
 
 export const TYPES: TypeDef[] = [
   remote("rpm/rpm", "rpm.rpm", S.RPM_REMOTE),

@@ -4,13 +4,14 @@ import { rolesOn } from "../api/serialize";
 import type { ArtifactUnit, PublishedFile } from "../content/types";
 import { checkX509, X509_HEADER } from "../guards/x509";
 import type { Resource } from "../store/state";
-import { basicAuth } from "./auth";
+import { AUTH_FAILURE_DETAIL, basicAuth, isAdmin, PERMISSION_DENIED_DETAIL } from "./auth";
 import { listingHtml } from "./listing";
 
 export const CONTENT_PREFIX = "/pulp/content/";
 const NOT_POINTING = "Distribution is not pointing to a publication, repository, repository version, or remote.";
 
 type Reply = { status: number; text: string; reason?: string };
+const NOT_FOUND: Reply = { status: 404, text: "404: Not Found" };
 
 /** Serve `/pulp/content/<base_path>/<path>` as Pulp's content app does (guide §9, §14). */
 export async function handleContent(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
@@ -20,7 +21,7 @@ export async function handleContent(ctx: ApiContext, req: IncomingMessage, res: 
     try {
       rel = decodeURIComponent(pathname.slice(CONTENT_PREFIX.length));
     } catch {
-      return send(res, { status: 404, text: "404: Not Found" });
+      return send(res, NOT_FOUND);
     }
     const dist = matchDistribution(ctx, rel);
     if (!dist) {
@@ -29,7 +30,7 @@ export async function handleContent(ctx: ApiContext, req: IncomingMessage, res: 
         const names = childBasePaths(ctx, rel);
         if (rel === "" || names.length > 0) return sendHtml(res, req, listingHtml(`${CONTENT_PREFIX}${rel}`, names));
       }
-      return send(res, { status: 404, text: "404: Not Found" });
+      return send(res, NOT_FOUND);
     }
     const denied = checkGuard(ctx, dist, req);
     if (denied) return send(res, { status: 403, text: `403: ${denied}`, reason: denied });
@@ -39,28 +40,30 @@ export async function handleContent(ctx: ApiContext, req: IncomingMessage, res: 
     if (!pointsAtSomething) return send(res, { status: 404, text: `404: ${NOT_POINTING}`, reason: NOT_POINTING });
     // A repository without any publication yet resolves nothing (core: PathNotResolved).
     const pub = servedPublication(ctx, dist);
-    if (!pub) return send(res, { status: 404, text: "404: Not Found" });
+    if (!pub) return send(res, NOT_FOUND);
     const files = ctx.state.publications.get(pub.href)?.files ?? [];
     const file = files.find((f) => f.relative_path === inner);
     if (file) return await sendFile(ctx, req, res, file, inner);
-    const dirPrefix = inner === "" || inner.endsWith("/") ? inner : null;
-    if (dirPrefix !== null) {
-      const entries = directoryEntries(files, dirPrefix);
+    if (inner === "" || inner.endsWith("/")) {
+      const entries = directoryEntries(files, inner);
       if (entries.length > 0 || inner === "") return sendHtml(res, req, listingHtml(`${CONTENT_PREFIX}${basePath}/${inner}`, entries));
     }
-    return send(res, { status: 404, text: "404: Not Found" });
+    return send(res, NOT_FOUND);
   } catch (err) {
     if (!res.headersSent) send(res, { status: 502, text: `502: ${(err as Error).message}` });
     else res.destroy();
   }
 }
 
+/** Distributions the content app serves (container ones are served by the registry). */
+const servedDistributions = (ctx: ApiContext): Resource[] =>
+  ctx.state.list("distributions").filter((d) => !d.typePath.startsWith("container"));
+
 /** Longest base_path that is the path or a path prefix of it (core `_match_distribution`). */
-export function matchDistribution(ctx: ApiContext, rel: string): Resource | undefined {
+function matchDistribution(ctx: ApiContext, rel: string): Resource | undefined {
   const path = rel.replace(/\/+$/, "");
   let best: Resource | undefined;
-  for (const d of ctx.state.list("distributions")) {
-    if (d.typePath.startsWith("container")) continue;
+  for (const d of servedDistributions(ctx)) {
     const bp = String(d.data["base_path"]);
     if ((path === bp || path.startsWith(`${bp}/`)) && bp.length > String(best?.data["base_path"] ?? "").length) best = d;
   }
@@ -69,8 +72,7 @@ export function matchDistribution(ctx: ApiContext, rel: string): Resource | unde
 
 function childBasePaths(ctx: ApiContext, prefix: string): string[] {
   const names = new Set<string>();
-  for (const d of ctx.state.list("distributions")) {
-    if (d.typePath.startsWith("container")) continue;
+  for (const d of servedDistributions(ctx)) {
     const bp = String(d.data["base_path"]);
     if (!bp.startsWith(prefix)) continue;
     const rest = bp.slice(prefix.length);
@@ -102,21 +104,21 @@ function checkGuard(ctx: ApiContext, dist: Resource, req: IncomingMessage): stri
   }
   if (guard.pulpType === "core.rbac") {
     const auth = basicAuth(ctx.state, req.headers);
-    if ("error" in auth) return auth.error === "missing" ? "Authentication credentials were not provided." : "Invalid username/password.";
+    if ("error" in auth) return AUTH_FAILURE_DETAIL[auth.error];
     const user = auth.user;
-    if (user.is_staff || user.id === 1) return null;
+    if (isAdmin(user)) return null;
     const holders = rolesOn(ctx, guard.href, "core.rbaccontentguard_downloader");
     if (holders.users.has(user.username)) return null;
     for (const g of ctx.state.groups.values()) if (g.users.has(user.id) && holders.groups.has(g.name)) return null;
-    return "You do not have permission to perform this action.";
+    return PERMISSION_DENIED_DETAIL;
   }
   return null;
 }
 
 /** publication → it; repository → newest publication of the newest version that has one. */
-export function servedPublication(ctx: ApiContext, dist: Resource): Resource | undefined {
-  const pubs = ctx.state.list("publications").filter((p) => ctx.state.publications.has(p.href));
+function servedPublication(ctx: ApiContext, dist: Resource): Resource | undefined {
   if (typeof dist.data["publication"] === "string") return ctx.state.resources.get(dist.data["publication"]);
+  const pubs = ctx.state.list("publications").filter((p) => ctx.state.publications.has(p.href));
   const newest = (candidates: Resource[]) =>
     candidates.sort((a, b) => {
       const va = ctx.state.versions.get(String(a.data["repository_version"]))?.number ?? -1;
@@ -145,7 +147,7 @@ const TYPES: [RegExp, string][] = [
 async function sendFile(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, file: PublishedFile, path: string): Promise<void> {
   let sha = file.sha256;
   if (!sha && file.unit) sha = await fetchUnit(ctx, file.unit);
-  if (!sha || !ctx.artifacts.has(sha)) return send(res, { status: 404, text: "404: Not Found" });
+  if (!sha || !ctx.artifacts.has(sha)) return send(res, NOT_FOUND);
   const headers: Record<string, string | number> = {
     "Content-Type": TYPES.find(([re]) => re.test(path))?.[1] ?? "application/octet-stream",
     "Content-Length": ctx.artifacts.size(sha),
@@ -164,8 +166,7 @@ async function sendFile(ctx: ApiContext, req: IncomingMessage, res: ServerRespon
 /** On-demand unit: download through its remote on first request, then serve from the store. */
 async function fetchUnit(ctx: ApiContext, unit: ArtifactUnit): Promise<string | undefined> {
   if (unit.sha256 && ctx.artifacts.has(unit.sha256)) return unit.sha256;
-  const href = ctx.state.contentByKey.get(`${unit.pulp_type}|${unit.natural_key}`);
-  const rec = href ? ctx.state.content.get(href) : undefined;
+  const rec = ctx.state.findContent(unit);
   const remote = rec?.remote ? ctx.state.resources.get(rec.remote) : undefined;
   if (!remote) return undefined;
   const sha = await ctx.requireEngine().fetchOnDemand(unit, ctx.remoteConfig(remote), ctx.artifacts);

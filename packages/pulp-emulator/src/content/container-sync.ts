@@ -7,10 +7,9 @@
  * downloaded"); blobs become units either way. Every download is verified against its digest.
  */
 import { createHash } from "node:crypto";
-import type { RegistryClient } from "./registry-client";
-import { createRegistryClient } from "./registry-client";
+import { createRegistryClient, type RegistryClient } from "./registry-client";
+import { downloadLimit } from "./upstream";
 import type { ArtifactStore, RemoteConfig } from "./types";
-import pLimit from "p-limit";
 
 export const MEDIA_TYPES = {
   manifestV2: "application/vnd.docker.distribution.manifest.v2+json",
@@ -118,7 +117,7 @@ export async function syncContainer(remote: ContainerRemoteConfig, options: Cont
   const name = remote.upstream_name;
   // Pulp joins `/v2/…` to the remote URL as an absolute path (the URL's own path is dropped).
   const endpoint = (path: string) => new URL(`/v2/${name}/${path}`, remote.url).toString();
-  const limit = pLimit(Math.max(1, remote.download_concurrency ?? 10));
+  const limit = downloadLimit(remote);
 
   try {
     // 1. Tag list, page by page.

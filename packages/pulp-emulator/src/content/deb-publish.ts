@@ -1,14 +1,15 @@
 import { digest } from "./checksum";
 import { gzip } from "./compression";
 import { field, parseDeb822, renderParagraph, setField } from "./deb822";
-import type {
-  ArtifactStore,
-  ContentUnit,
-  DebPackageReleaseComponentUnit,
-  DebPackageUnit,
-  PublishDebOptions,
-  PublishedFile,
-  UpstreamMetadata,
+import {
+  type ArtifactStore,
+  type ContentUnit,
+  type DebPackageReleaseComponentUnit,
+  type DebPackageUnit,
+  type PublishDebOptions,
+  type PublishedFile,
+  publishedPackage,
+  type UpstreamMetadata,
 } from "./types";
 
 /** Pool path Pulp gives a package in an apt publication: `pool/<component>/<initial>/<source>/<file>`. */
@@ -75,7 +76,7 @@ export async function publishDebApt(units: ContentUnit[], options: PublishDebOpt
           if (unit.architecture !== arch && unit.architecture !== "all") continue;
           const pool = debPoolPath(unit, component);
           if (!files.has(pool)) {
-            files.set(pool, unit.downloaded && unit.sha256 ? { relative_path: pool, sha256: unit.sha256 } : { relative_path: pool, unit });
+            files.set(pool, publishedPackage(pool, unit));
           }
           stanzas.push(renderParagraph(setField(parseDeb822(unit.control)[0] ?? [], "Filename", pool)));
         }
@@ -118,10 +119,7 @@ export function publishDebVerbatim(metadata: UpstreamMetadata, units: ContentUni
   const files = new Map(metadata.files.map((f) => [f.relative_path, f]));
   for (const unit of units) {
     if (unit.pulp_type !== "deb.package" || files.has(unit.relative_path)) continue;
-    files.set(
-      unit.relative_path,
-      unit.downloaded && unit.sha256 ? { relative_path: unit.relative_path, sha256: unit.sha256 } : { relative_path: unit.relative_path, unit },
-    );
+    files.set(unit.relative_path, publishedPackage(unit.relative_path, unit));
   }
   return [...files.values()].sort((a, b) => a.relative_path.localeCompare(b.relative_path));
 }

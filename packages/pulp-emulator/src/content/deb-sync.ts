@@ -12,7 +12,7 @@ import {
   type SyncResult,
 } from "./types";
 import { createUpstream, type Upstream } from "./upstream";
-import { downloadUnit } from "./verify";
+import { downloadUnits } from "./verify";
 
 /** Index variants in the order we parse them (all listed ones are kept for verbatim publishing). */
 const INDEX_VARIANTS = ["Packages.gz", "Packages.xz", "Packages", "Packages.bz2"];
@@ -30,14 +30,14 @@ interface IndexRef {
 }
 
 /** The signed text of a clearsigned InRelease (signature not checked: no keyring here). */
-export function clearsignedBody(data: Buffer): Buffer {
+function clearsignedBody(data: Buffer): Buffer {
   const text = data.toString("utf8");
   const m = /-----BEGIN PGP SIGNED MESSAGE-----\r?\n(?:[^\n]+\r?\n)*?\r?\n([\s\S]*?)\r?\n-----BEGIN PGP SIGNATURE-----/.exec(text);
   if (!m) return data;
   return Buffer.from(m[1]!.replace(/^- /gm, ""), "utf8");
 }
 
-export function debPackageUnit(paragraph: Paragraph, sourceUrl: (path: string) => string): DebPackageUnit {
+function debPackageUnit(paragraph: Paragraph, sourceUrl: (path: string) => string): DebPackageUnit {
   const filename = field(paragraph, "Filename");
   const sha256 = field(paragraph, "SHA256")?.toLowerCase();
   if (!filename || !sha256) throw new Error(`Packages entry ${field(paragraph, "Package") ?? "?"} lacks Filename or SHA256`);
@@ -119,7 +119,7 @@ async function syncWith(upstream: Upstream, remote: RemoteConfig, ctx: SyncConte
             throw new Error(`No suitable package index files found in '${dir}Release' for component '${component}' and architecture '${arch}'.`);
           }
           const archRelease = `${component}/binary-${arch}/Release`;
-          const archReleaseData = listed(archRelease) ? await fetchVerified(upstream, dir, archRelease, sha256s, ctx, true) : undefined;
+          const archReleaseData = listed(archRelease) ? await fetchVerified(upstream, dir, archRelease, sha256s, ctx) : undefined;
           if (archReleaseData) await keep(`${dir}${archRelease}`, archReleaseData);
         }
       }
@@ -129,7 +129,7 @@ async function syncWith(upstream: Upstream, remote: RemoteConfig, ctx: SyncConte
       let parsed = false;
       for (const variant of ref.variants) {
         // Archives list variants they do not serve (Ubuntu's uncompressed Packages): skip 404s.
-        const data = await fetchVerified(upstream, dir, variant, sha256s, ctx, true);
+        const data = await fetchVerified(upstream, dir, variant, sha256s, ctx);
         if (!data) continue;
         await keep(`${dir}${variant}`, data);
         if (parsed) continue;
@@ -157,18 +157,7 @@ async function syncWith(upstream: Upstream, remote: RemoteConfig, ctx: SyncConte
   }
 
   const units = [...packages.values()];
-  if (ctx.download) {
-    let done = 0;
-    await Promise.all(
-      units.map(async (unit) => {
-        await downloadUnit(unit, upstream, ctx.artifacts, ctx.signal);
-        unit.downloaded = true;
-        ctx.onProgress?.({ code: "sync.downloading.artifacts", message: "Downloading Artifacts", done: ++done, total: units.length });
-      }),
-    );
-  } else {
-    for (const unit of units) if (unit.sha256 && ctx.artifacts.has(unit.sha256)) unit.downloaded = true;
-  }
+  await downloadUnits(units, upstream, ctx);
 
   const published: PublishedFile[] = [...files.entries()]
     .map(([relative_path, sha256]) => ({ relative_path, sha256 }))
@@ -177,16 +166,16 @@ async function syncWith(upstream: Upstream, remote: RemoteConfig, ctx: SyncConte
   return { units: all, metadata: { revision: digest("sha256", releaseDigests.join("\n")), files: published } };
 }
 
+/** A file the Release lists, checked against its SHA256 there; undefined when upstream answers 404. */
 async function fetchVerified(
   upstream: Upstream,
   dir: string,
   path: string,
   sha256s: Map<string, { checksum: string; size: number }>,
   ctx: SyncContext,
-  optional: boolean,
 ): Promise<Buffer | undefined> {
   const url = upstream.url(`${dir}${path}`);
-  const data = await upstream.limit(() => (optional ? upstream.getOptional(url, ctx.signal) : upstream.getBuffer(url, ctx.signal)));
+  const data = await upstream.limit(() => upstream.getOptional(url, ctx.signal));
   if (!data) return undefined;
   const expected = sha256s.get(path)?.checksum;
   const actual = digest("sha256", data);

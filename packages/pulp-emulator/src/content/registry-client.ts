@@ -7,7 +7,7 @@
 import type { Readable } from "node:stream";
 import { type Dispatcher, request } from "undici";
 import { type RemoteConfig, UpstreamHttpError } from "./types";
-import { buildDispatcher, redactUrl } from "./upstream";
+import { basicAuthorization, buildDispatcher, redactUrl, remoteHeaders } from "./upstream";
 
 export interface RegistryResponse {
   status: number;
@@ -44,10 +44,8 @@ function flatHeaders(headers: Record<string, string | string[] | undefined>): Re
 
 export function createRegistryClient(remote: RemoteConfig): RegistryClient {
   const dispatcher: Dispatcher = buildDispatcher(remote);
-  const base: Record<string, string> = { "user-agent": "pulp-emulator" };
-  for (const entry of remote.headers ?? []) Object.assign(base, entry);
-  const basic =
-    remote.username != null ? `Basic ${Buffer.from(`${remote.username}:${remote.password ?? ""}`).toString("base64")}` : undefined;
+  const base = remoteHeaders(remote);
+  const basic = basicAuthorization(remote);
   /** Authorization to send per challenge key (realm+service+scope), learned from 401s. */
   const tokens = new Map<string, Promise<string>>();
   let lastAuth: string | undefined;

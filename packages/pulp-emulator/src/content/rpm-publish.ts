@@ -11,24 +11,19 @@ import {
   repointPkgid,
   wrapDocument,
 } from "./rpm-metadata";
-import type {
-  ContentUnit,
-  PublishedFile,
-  PublishRpmOptions,
-  RpmPackageUnit,
-  UpstreamMetadata,
+import {
+  type ContentUnit,
+  type PublishedFile,
+  type PublishRpmOptions,
+  publishedPackage,
+  type RpmPackageUnit,
+  type UpstreamMetadata,
 } from "./types";
 
 /** Where a package lives in a publication (rpm `tasks/publishing.py`, layout nested_alphabetically / flat). */
 export function rpmPackagePath(unit: RpmPackageUnit, layout: PublishRpmOptions["layout"] = "nested_alphabetically"): string {
   const file = posix.basename(unit.rpm.location_href);
   return layout === "flat" ? `Packages/${file}` : `Packages/${file[0]!.toLowerCase()}/${file}`;
-}
-
-/** A published package file: the stored artifact if we have it, else the unit (on-demand). */
-export function packageFile(relative_path: string, unit: RpmPackageUnit | ContentUnit): PublishedFile {
-  if (!("relative_path" in unit)) throw new Error("not an artifact unit");
-  return unit.downloaded && unit.sha256 ? { relative_path, sha256: unit.sha256 } : { relative_path, unit };
 }
 
 const rpmUnits = (units: ContentUnit[]): RpmPackageUnit[] =>
@@ -55,7 +50,7 @@ export async function publishRpm(units: ContentUnit[], options: PublishRpmOption
     const path = rpmPackagePath(unit, options.layout);
     if (seen.has(path)) continue; // two units with one file name: first wins, as in a filesystem
     seen.add(path);
-    files.push(packageFile(path, unit));
+    files.push(publishedPackage(path, unit));
     // Re-key on sha256 when we know it, so pkgid matches the package checksum type Pulp publishes.
     const sha = unit.sha256;
     const rekey = sha && unit.rpm.pkgId !== sha;
@@ -101,7 +96,7 @@ export function publishRpmMirror(metadata: UpstreamMetadata, units: ContentUnit[
   for (const unit of rpmUnits(units)) {
     if (seen.has(unit.relative_path)) continue;
     seen.add(unit.relative_path);
-    files.push(packageFile(unit.relative_path, unit));
+    files.push(publishedPackage(unit.relative_path, unit));
   }
   return files;
 }

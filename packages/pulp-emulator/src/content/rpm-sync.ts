@@ -1,4 +1,4 @@
-import { digest } from "./checksum";
+import { digest, normalizeAlgorithm } from "./checksum";
 import { decompressByName } from "./compression";
 import {
   parsePrimaryPackage,
@@ -17,7 +17,7 @@ import {
   MIRROR_INCOMPATIBLE_MESSAGE,
 } from "./types";
 import { createUpstream, resolveUrl, type Upstream } from "./upstream";
-import { downloadUnit } from "./verify";
+import { downloadUnits } from "./verify";
 
 const byPath = (a: PublishedFile, b: PublishedFile) => a.relative_path.localeCompare(b.relative_path);
 
@@ -37,7 +37,7 @@ async function fetchRecord(upstream: Upstream, record: RepomdRecord, ctx: SyncCo
   return data;
 }
 
-/** Prefer the uncompressed-XML record of a type (e.g. `primary`, not `primary_db`/`primary_zck`). */
+/** The record of exactly `type` (`primary` is the XML one; `primary_db`/`primary_zck` are other types). */
 function recordOf(records: RepomdRecord[], type: string): RepomdRecord | undefined {
   return records.find((r) => r.type === type);
 }
@@ -109,7 +109,7 @@ async function syncWith(upstream: Upstream, ctx: SyncContext): Promise<SyncResul
   for (const fragment of primary) {
     const rpm = parsePrimaryPackage(fragment);
     if (rpm.location_base || isIllegalRelativePath(rpm.location_href)) mirrorIncompatible = MIRROR_INCOMPATIBLE_MESSAGE;
-    const checksumType = rpm.checksum_type === "sha" ? "sha1" : rpm.checksum_type;
+    const checksumType = normalizeAlgorithm(rpm.checksum_type);
     const unit: RpmPackageUnit = {
       pulp_type: "rpm.package",
       natural_key: [rpm.name, rpm.epoch, rpm.version, rpm.release, rpm.arch, checksumType, rpm.pkgId].join("|"),
@@ -126,19 +126,7 @@ async function syncWith(upstream: Upstream, ctx: SyncContext): Promise<SyncResul
   }
   progress("sync.parsing.packages", "Parsed Packages", units.length, units.length);
 
-  if (ctx.download) {
-    let done = 0;
-    progress("sync.downloading.artifacts", "Downloading Artifacts", 0, units.length);
-    await Promise.all(
-      units.map(async (unit) => {
-        unit.sha256 = await downloadUnit(unit, upstream, ctx.artifacts, ctx.signal);
-        unit.downloaded = true;
-        progress("sync.downloading.artifacts", "Downloading Artifacts", ++done, units.length);
-      }),
-    );
-  } else {
-    for (const unit of units) if (unit.sha256 && ctx.artifacts.has(unit.sha256)) unit.downloaded = true;
-  }
+  await downloadUnits(units, upstream, ctx);
   progress("associating.content", "Associating Content", units.length, units.length);
 
   return {

@@ -133,10 +133,6 @@ export interface DebPackageReleaseComponentUnit extends UnitBase {
 export type ArtifactUnit = RpmPackageUnit | DebPackageUnit;
 export type ContentUnit = ArtifactUnit | DebPackageReleaseComponentUnit;
 
-export function isArtifactUnit(unit: ContentUnit): unit is ArtifactUnit {
-  return "relative_path" in unit;
-}
-
 /**
  * A file of a publication. `sha256` names a stored artifact; `unit` means "fetch on demand" (the
  * content app calls `fetchOnDemand(unit, remote, artifacts)` and serves the result).
@@ -145,6 +141,11 @@ export interface PublishedFile {
   relative_path: string;
   sha256?: string;
   unit?: ArtifactUnit;
+}
+
+/** A package in a publication: its stored artifact once downloaded, else the unit (fetched on demand). */
+export function publishedPackage(relative_path: string, unit: ArtifactUnit): PublishedFile {
+  return unit.downloaded && unit.sha256 ? { relative_path, sha256: unit.sha256 } : { relative_path, unit };
 }
 
 /** Upstream metadata kept by a sync (for mirror_complete / verbatim publications). */

@@ -18,6 +18,9 @@ export interface Upstream {
 
 const DEFAULT_CONCURRENCY = 10;
 
+/** A limiter for the remote's `download_concurrency` (Pulp's default 10 when unset). */
+export const downloadLimit = (remote: RemoteConfig) => pLimit(Math.max(1, remote.download_concurrency ?? DEFAULT_CONCURRENCY));
+
 /** Drop credentials from a URL before it reaches logs or error messages. */
 export function redactUrl(url: string): string {
   try {
@@ -60,20 +63,28 @@ export function buildDispatcher(remote: RemoteConfig): Dispatcher {
   return new Agent({ connect: tls }).compose(redirect);
 }
 
-function buildHeaders(remote: RemoteConfig): Record<string, string> {
+/** The remote's extra `headers` over the emulator's user-agent. */
+export function remoteHeaders(remote: RemoteConfig): Record<string, string> {
   const headers: Record<string, string> = { "user-agent": "pulp-emulator" };
   for (const entry of remote.headers ?? []) Object.assign(headers, entry);
-  if (remote.username != null) {
-    headers["authorization"] =
-      `Basic ${Buffer.from(`${remote.username}:${remote.password ?? ""}`).toString("base64")}`;
-  }
   return headers;
+}
+
+/** `Basic …` from the remote's username/password, when it has a username. */
+export function basicAuthorization(remote: RemoteConfig): string | undefined {
+  if (remote.username == null) return undefined;
+  return `Basic ${Buffer.from(`${remote.username}:${remote.password ?? ""}`).toString("base64")}`;
+}
+
+function buildHeaders(remote: RemoteConfig): Record<string, string> {
+  const basic = basicAuthorization(remote);
+  return { ...remoteHeaders(remote), ...(basic ? { authorization: basic } : {}) };
 }
 
 export function createUpstream(remote: RemoteConfig): Upstream {
   const dispatcher = buildDispatcher(remote);
   const headers = buildHeaders(remote);
-  const limit = pLimit(Math.max(1, remote.download_concurrency ?? DEFAULT_CONCURRENCY));
+  const limit = downloadLimit(remote);
 
   const open = async (url: string, signal: AbortSignal | undefined, allow404: boolean) => {
     const res = await request(url, { dispatcher, headers, signal, method: "GET" });

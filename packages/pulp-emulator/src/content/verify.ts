@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { normalizeAlgorithm } from "./checksum";
-import { type ArtifactStore, ChecksumMismatchError, type ArtifactUnit } from "./types";
+import { type ArtifactStore, ChecksumMismatchError, type ArtifactUnit, type SyncContext } from "./types";
 import type { Upstream } from "./upstream";
 
 async function fileDigest(path: string, algorithm: string): Promise<string> {
@@ -36,4 +36,26 @@ export async function downloadUnit(
     }
   }
   return info.sha256;
+}
+
+/**
+ * The artifact step of a sync: policy `immediate` downloads every unit (progress
+ * `sync.downloading.artifacts`); otherwise only units whose file is already stored count as downloaded.
+ */
+export async function downloadUnits(units: ArtifactUnit[], upstream: Upstream, ctx: SyncContext): Promise<void> {
+  if (!ctx.download) {
+    for (const unit of units) if (unit.sha256 && ctx.artifacts.has(unit.sha256)) unit.downloaded = true;
+    return;
+  }
+  let done = 0;
+  const report = () => ctx.onProgress?.({ code: "sync.downloading.artifacts", message: "Downloading Artifacts", done, total: units.length });
+  report();
+  await Promise.all(
+    units.map(async (unit) => {
+      unit.sha256 = await downloadUnit(unit, upstream, ctx.artifacts, ctx.signal);
+      unit.downloaded = true;
+      done++;
+      report();
+    }),
+  );
 }

@@ -117,6 +117,9 @@ export interface RoleAssignment {
   groups: Set<string>;
 }
 
+type UnitIdentity = { pulp_type: string; natural_key: string };
+const unitKey = (unit: UnitIdentity): string => `${unit.pulp_type}|${unit.natural_key}`;
+
 /** All in-memory Pulp objects. Hrefs are the keys everywhere. */
 export class State {
   readonly resources = new Map<string, Resource>();
@@ -125,7 +128,7 @@ export class State {
   readonly publications = new Map<string, PublicationExtra>();
   readonly content = new Map<string, ContentRecord>();
   /** `<pulp_type>|<natural_key>` → content href (dedupe). */
-  readonly contentByKey = new Map<string, string>();
+  private readonly contentByKey = new Map<string, string>();
   readonly users = new Map<string, User>();
   readonly groups = new Map<string, Group>();
   readonly roles: RoleAssignment[] = [];
@@ -149,7 +152,7 @@ export class State {
 
   /** Store a content unit once per natural key; returns its href. */
   addContent(unit: ContentUnit | ContainerUnit | FileUnit, remote: string | null, hrefFor: (id: string) => string, id: string): string {
-    const key = `${unit.pulp_type}|${unit.natural_key}`;
+    const key = unitKey(unit);
     const existing = this.contentByKey.get(key);
     if (existing) {
       const rec = this.content.get(existing);
@@ -164,6 +167,23 @@ export class State {
     this.content.set(href, { href, id, created: nowIso(), seq: nextSeq(), unit, remote });
     this.contentByKey.set(key, href);
     return href;
+  }
+
+  /** The stored record of the unit with this type and natural key. */
+  findContent(unit: UnitIdentity): ContentRecord | undefined {
+    const href = this.contentByKey.get(unitKey(unit));
+    return href ? this.content.get(href) : undefined;
+  }
+
+  removeContent(rec: ContentRecord): void {
+    this.content.delete(rec.href);
+    this.contentByKey.delete(unitKey(rec.unit));
+  }
+
+  /** The `/artifacts/` record of a file, if one was registered. */
+  artifactBySha256(sha256: string): ArtifactRecord | undefined {
+    for (const a of this.artifactRecords.values()) if (a.sha256 === sha256) return a;
+    return undefined;
   }
 
   /** Content hrefs referenced by any repository version. */

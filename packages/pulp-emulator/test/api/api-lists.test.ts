@@ -64,6 +64,16 @@ describe("API lists: pagination, filters, ordering", () => {
     // Validated even when nothing would be listed.
     const noPubs = await api.get(`/pulp/api/v3/publications/rpm/rpm/?repository_version=${encodeURIComponent("/pulp/api/v3/repositories/rpm/rpm/00000000-0000-0000-0000-000000000000/versions/1/")}`);
     expect(noPubs.status).toBe(400);
+    const missingVersion = encodeURIComponent(`${hrefs[0]}versions/9/`);
+    for (const path of [
+      `/pulp/api/v3/distributions/rpm/rpm/?with_content=${encodeURIComponent("/pulp/api/v3/content/rpm/packages/00000000-0000-0000-0000-000000000000/")}`,
+      `/pulp/api/v3/content/rpm/packages/?repository_version_added=${missingVersion}`,
+      `/pulp/api/v3/artifacts/?repository_version=${missingVersion}`,
+    ]) {
+      const empty = await api.get(path);
+      expect(empty.status, path).toBe(400);
+      expect(JSON.stringify(empty.body), path).toMatch(/URI couldn't be resolved/);
+    }
   });
 
   it("restricts fields with fields= and exclude_fields=", async () => {

@@ -69,4 +69,21 @@ describe("pulp_file: PULP_MANIFEST sync, uploads, publications", () => {
     expect(content).toMatchObject({ relative_path: "hello.txt", artifact: artifact.pulp_href, sha256: sha("hello\n") });
     expect((await api.post("/pulp/api/v3/content/file/files/", { relative_path: "x" })).status).toBe(400);
   });
+
+  it("publishes an upload into an autopublish repository in the same task", async () => {
+    const repo = await api.create("/pulp/api/v3/repositories/file/file/", { name: "auto-uploads", autopublish: true });
+    const form = new FormData();
+    form.append("file", new Blob(["auto\n"]), "auto.txt");
+    form.append("relative_path", "auto.txt");
+    form.append("repository", repo.pulp_href);
+    const res = await fetch(`${emu.url}/pulp/api/v3/content/file/files/`, { method: "POST", body: form, headers: { Authorization: ADMIN } });
+    expect(res.status).toBe(202);
+    const task = await api.wait(((await res.json()) as { task: string }).task);
+    const [content, version, publication] = task.created_resources;
+    expect(version).toBe(`${repo.pulp_href}versions/1/`);
+    expect((await api.get(publication)).body).toMatchObject({ repository_version: version, manifest: "PULP_MANIFEST" });
+    await api.create("/pulp/api/v3/distributions/file/file/", { name: "auto-uploads", base_path: "auto-uploads", repository: repo.pulp_href });
+    expect(await (await fetch(`${emu.contentUrl}auto-uploads/auto.txt`)).text()).toBe("auto\n");
+    expect((await api.get(content)).body).toMatchObject({ relative_path: "auto.txt", sha256: sha("auto\n") });
+  });
 });

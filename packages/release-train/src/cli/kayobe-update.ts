@@ -1,12 +1,11 @@
-import { readFile } from "node:fs/promises";
 import { Command, Option } from "commander";
-import { parse } from "yaml";
 import { allPackageRepos, loadConfig } from "../config/load";
 import type { ReleaseTrainConfig } from "../config/types";
 import { proposeKayobeUpdate } from "../kayobe/propose";
 import { versionFromDate } from "../version";
 import { action, printJson, UsageError } from "./errors";
 import { configOption } from "./options";
+import { readVersions } from "./versions";
 
 interface KayobeUpdateOptions {
   config: string;
@@ -18,24 +17,6 @@ interface KayobeUpdateOptions {
   githubToken?: string;
   repository?: string;
   githubApiUrl?: string;
-}
-
-/** `{short_name: version}` from inline JSON or a JSON/YAML file. */
-export async function readVersions(value: string): Promise<Record<string, string>> {
-  const text = value.trim().startsWith("{") ? value : await readFile(value, "utf8");
-  let parsed: unknown;
-  try {
-    parsed = parse(text);
-  } catch (error) {
-    throw new UsageError(`--versions: cannot parse ${JSON.stringify(value)}: ${(error as Error).message}`);
-  }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new UsageError("--versions must be a mapping of short_name to version");
-  }
-  const entries = Object.entries(parsed as Record<string, unknown>);
-  const bad = entries.filter(([, v]) => typeof v !== "string").map(([k]) => k);
-  if (bad.length > 0) throw new UsageError(`--versions: versions must be strings (${bad.join(", ")})`);
-  return Object.fromEntries(entries) as Record<string, string>;
 }
 
 /** Only published repositories have distributions that a version could point at. */

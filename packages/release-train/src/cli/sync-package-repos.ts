@@ -10,9 +10,10 @@ import { pulpPort } from "../sync/client-adapter";
 import { consoleReporter } from "../sync/reporter";
 import { type SyncRunResult, syncPackageRepos } from "../sync/run";
 import type { RemoteFields, SyncTarget } from "../sync/types";
-import { resolveVersion } from "../version";
+import { parseVersion, resolveVersion } from "../version";
 import { action } from "./errors";
 import { configOption, filterOption } from "./options";
+import { readVersions } from "./versions";
 
 export interface SyncPackageReposCliOptions {
   config: string;
@@ -170,16 +171,11 @@ async function remoteOptionsFrom(opts: SyncPackageReposCliOptions, env: NodeJS.P
   return Object.keys(fields).length ? fields : undefined;
 }
 
-/** `--versions` is inline JSON or a JSON file (e.g. the `versions` output of the Ark run). */
+/** Pinned `--versions`, each checked as a snapshot version. */
 async function pinnedVersions(value: string | undefined): Promise<Record<string, string>> {
   if (!value) return {};
-  const text = value.trim().startsWith("{") ? value : await readFile(value, "utf8");
-  const parsed = JSON.parse(text) as unknown;
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("--versions must be a JSON object {short_name: version}");
-  const versions: Record<string, string> = {};
-  for (const [name, version] of Object.entries(parsed)) {
-    versions[name] = resolveVersion(String(version));
-  }
+  const versions = await readVersions(value);
+  for (const version of Object.values(versions)) parseVersion(version);
   return versions;
 }
 

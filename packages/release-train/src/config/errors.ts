@@ -1,6 +1,7 @@
 // Configuration problems are collected, never thrown one by one: a user fixing their config wants
 // the whole list at once, each pointing at a file, a YAML path and a line:column.
 import { isAbsolute, relative, resolve } from "node:path";
+import { escapeData, escapeProperty } from "../github/workflow-commands";
 
 export interface ConfigProblem {
   /** Path relative to the configuration directory. */
@@ -48,12 +49,6 @@ export function formatProblems(error: ConfigError, base?: string): string {
     })
     .join("\n");
 }
-
-// Workflow command escaping, as @actions/core does it (toCommandValue / escapeProperty).
-const escapeData = (s: string): string =>
-  s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-const escapeProperty = (s: string): string =>
-  escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 
 /**
  * `::error file=…,line=…,col=…::msg` lines; GitHub shows them on the file when the path is

@@ -130,9 +130,8 @@ function checkDuplicates(candidates: Candidate[], problems: ConfigProblem[]): vo
         seen.set(value, origin);
         continue;
       }
-      const firstAt = problemAt(first.file, [...first.path, field], "");
-      const firstPlace = `${firstAt.file}:${firstAt.line}:${firstAt.column} ${firstAt.path}`;
-      problems.push(problemAt(origin.file, [...origin.path, field], `duplicate ${field} "${value}" (also at ${firstPlace})`));
+      const firstAt = where(problemAt(first.file, [...first.path, field], ""));
+      problems.push(problemAt(origin.file, [...origin.path, field], `duplicate ${field} "${value}" (also at ${firstAt})`));
     }
   }
 }

@@ -16,7 +16,7 @@ export interface VarsFile {
 }
 
 /** Relative paths of the vars files under `dir`, sorted (Ansible loads them in this order). */
-export async function listVarsFiles(dir: string): Promise<string[]> {
+async function listVarsFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const files: string[] = [];
   for (const entry of entries) {
@@ -30,7 +30,7 @@ export async function listVarsFiles(dir: string): Promise<string[]> {
   return files.sort();
 }
 
-export function parseVarsFile(file: string, source: string): { parsed: VarsFile; problems: ConfigProblem[] } {
+function parseVarsFile(file: string, source: string): { parsed: VarsFile; problems: ConfigProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, {
     version: "1.1",

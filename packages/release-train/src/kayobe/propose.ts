@@ -2,6 +2,7 @@
 // branch, push, and open or refresh a pull request.
 import { commitOnBranch, type GitIdentity, pushBranch } from "../github/git";
 import { openOrUpdatePullRequest, type PullRequestResult } from "../github/pulls";
+import { table } from "../summary/markdown";
 import { PULP_REPO_VERSIONS_FILE, updateKayobeConfig, type VersionsUpdate, versionVariable } from "./pulp-repo-versions";
 
 export interface ProposeOptions {
@@ -24,28 +25,28 @@ export interface ProposeResult extends VersionsUpdate {
 
 export const PULL_REQUEST_TITLE = "Update Pulp package repository versions";
 
+/** Each variable the update changes, old → new (as reviewers and the commit log read it). */
+function changes(update: Pick<VersionsUpdate, "updated" | "added">): { variable: string; from: string; to: string }[] {
+  return [
+    ...update.updated.map((u) => ({ variable: versionVariable(u.shortName), from: u.from || "(empty)", to: u.to })),
+    ...update.added.map((a) => ({ variable: versionVariable(a.shortName), from: "(new)", to: a.version })),
+  ];
+}
+
 /** Markdown body listing each change, so reviewers see what promotion will pick up. */
 export function describeUpdate(update: Pick<VersionsUpdate, "updated" | "added">): string {
-  const rows = [
-    ...update.updated.map((u) => `| \`${versionVariable(u.shortName)}\` | ${u.from || "(empty)"} | ${u.to} |`),
-    ...update.added.map((a) => `| \`${versionVariable(a.shortName)}\` | (new) | ${a.version} |`),
-  ];
+  const rows = changes(update).map((c) => [`\`${c.variable}\``, c.from, c.to]);
   return [
     `Updates \`${PULP_REPO_VERSIONS_FILE}\` with new package repository snapshots.`,
     "",
-    "| Variable | Old | New |",
-    "| --- | --- | --- |",
-    ...rows,
+    table(["Variable", "Old", "New"], rows),
     "",
     "Proposed by release-train.",
   ].join("\n");
 }
 
 function commitMessage(update: Pick<VersionsUpdate, "updated" | "added">): string {
-  const lines = [
-    ...update.updated.map((u) => `${versionVariable(u.shortName)}: ${u.from || "(empty)"} -> ${u.to}`),
-    ...update.added.map((a) => `${versionVariable(a.shortName)}: (new) -> ${a.version}`),
-  ];
+  const lines = changes(update).map((c) => `${c.variable}: ${c.from} -> ${c.to}`);
   return `${PULL_REQUEST_TITLE}\n\n${lines.join("\n")}\n`;
 }
 

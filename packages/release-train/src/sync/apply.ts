@@ -6,7 +6,7 @@ import type { SyncPulp } from "./pulp-port";
 import type { SnapshotIndex } from "./snapshot-index";
 import { StateFile, type TaskStep } from "./state-file";
 import type { TaskWatcher } from "./task-watcher";
-import type { RepoResult, SyncTarget, TaskRecord } from "./types";
+import type { RepoKind, RepoResult, SyncTarget, TaskRecord } from "./types";
 
 export interface ApplyContext {
   pulp: SyncPulp;
@@ -28,15 +28,7 @@ const PUBLICATION_HREF = /\/publications\//;
 export async function applyRepoPlan(plan: RepoPlan, ctx: ApplyContext, log: (line: string) => void): Promise<RepoResult> {
   const { spec } = plan;
   const started = Date.now();
-  const result: RepoResult = {
-    shortName: spec.shortName,
-    repositoryName: spec.repositoryName,
-    kind: spec.kind,
-    changed: false,
-    durationMs: 0,
-    actions: [],
-    tasks: [],
-  };
+  const result = emptyResult(spec.shortName, spec.repositoryName, spec.kind);
   const key = StateFile.key(spec.version, spec.shortName);
   const did = (action: string) => {
     result.changed = true;
@@ -55,7 +47,7 @@ export async function applyRepoPlan(plan: RepoPlan, ctx: ApplyContext, log: (lin
       await ctx.state.record(key, ctx.target, step, href);
     }
     result.tasks.push(href);
-    return ctx.watcher.wait(href, initialDelayMs === undefined ? {} : { initialDelayMs });
+    return ctx.watcher.wait(href, { initialDelayMs });
   };
 
   try {
@@ -97,7 +89,7 @@ export async function applyRepoPlan(plan: RepoPlan, ctx: ApplyContext, log: (lin
     if (plan.sync && remoteHref) {
       const body = { remote: remoteHref, ...plan.sync };
       const task = await runTask("sync", () => ctx.pulp.sync(repoHref, body), ctx.syncPollDelayMs);
-      const created = (task.created_resources ?? []).filter((h): h is string => typeof h === "string");
+      const created = createdHrefs(task);
       const version = created.find((h) => VERSION_HREF.test(h));
       createdPublications = created.filter((h) => PUBLICATION_HREF.test(h));
       if (version) {
@@ -115,7 +107,7 @@ export async function applyRepoPlan(plan: RepoPlan, ctx: ApplyContext, log: (lin
         const version = latest;
         const body = { repository_version: version, ...spec.publish.body };
         const task = await runTask("publish", () => ctx.pulp.createPublication(spec.publish!.kind, body));
-        publication = (task.created_resources ?? []).find((h): h is string => typeof h === "string" && PUBLICATION_HREF.test(h));
+        publication = createdHrefs(task).find((h) => PUBLICATION_HREF.test(h));
         if (!publication) throw new Error(`publish task ${task.pulp_href} created no publication`);
         did(`published ${version}`);
       }
@@ -129,7 +121,7 @@ export async function applyRepoPlan(plan: RepoPlan, ctx: ApplyContext, log: (lin
         const basePath = step.action === "create" ? (step.body.base_path as string) : step.distribution.base_path;
         if (step.action === "create") {
           const task = await runTask("distribute", () => ctx.pulp.createDistribution(spec.kind, step.body));
-          const href = (task.created_resources ?? []).find((h): h is string => typeof h === "string");
+          const href = createdHrefs(task)[0];
           // Pulp's CONTENT_ORIGIN may differ from the API URL: read it once from a real base_url.
           if (!ctx.content.root && href) {
             const created = await ctx.pulp.getDistribution(href);
@@ -151,9 +143,19 @@ export async function applyRepoPlan(plan: RepoPlan, ctx: ApplyContext, log: (lin
   return result;
 }
 
+/** A repository's result before anything happened to it. */
+export function emptyResult(shortName: string, repositoryName: string, kind: RepoKind): RepoResult {
+  return { shortName, repositoryName, kind, changed: false, durationMs: 0, actions: [], tasks: [] };
+}
+
 /** Pulp's own error text: the client's HTTP errors carry the response's detail or field errors. */
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Hrefs a finished task created (null entries skipped). */
+function createdHrefs(task: TaskRecord): string[] {
+  return (task.created_resources ?? []).filter((h): h is string => typeof h === "string");
 }
 
 function urlFor(root: string | undefined, basePath: string): string | undefined {

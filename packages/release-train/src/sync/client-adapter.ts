@@ -25,7 +25,6 @@ export function pulpPort(client: PulpClient): SyncPulp {
     createRemote: (kind, body) => client.remotes[kind as RepoKind].create(body as Body as never),
     updateRemote: async (href, patch) => (await client.remotes.rpm.update(asHref(href), patch as never)).href,
     createRepository: (kind, body) => client.repositories[kind].create(body as never),
-    updateRepository: async (href, patch) => (await client.repositories.rpm.update(asHref(href), patch as never)).href,
     sync: async (href, body) => (await client.repositories.rpm.sync(asHref(href), body as never)).href,
     createPublication: async (kind, body) => (await publications(kind).create(body as never)).href,
     deletePublication: (href) => client.publications.rpm.delete(asHref(href)),

@@ -8,7 +8,7 @@ export function describePlan(plans: RepoPlan[], target: SyncTarget, dryRun: bool
   return lines.join("\n");
 }
 
-export function describeRepo(plan: RepoPlan): string[] {
+function describeRepo(plan: RepoPlan): string[] {
   const { spec } = plan;
   const lines = [`  ${spec.shortName} [${spec.kind}] "${spec.repositoryName}"`];
   if (plan.repository.action === "none" && (!plan.remote || plan.remote.action === "none")) {

@@ -26,7 +26,7 @@ export function targetIncludes(entry: PackageRepoEntry, target: SyncTarget): boo
   return entry.sync !== false && entry.publish !== false;
 }
 
-export function publicationKind(entry: PackageRepoEntry): PublicationKind {
+function publicationKind(entry: PackageRepoEntry): PublicationKind {
   if (entry.kind === "rpm") return "rpm";
   return entry.mode === "verbatim" ? "deb-verbatim" : "deb-apt";
 }

@@ -25,7 +25,6 @@ export interface SyncPulp {
   /** Returns the task href. */
   updateRemote(href: string, patch: Record<string, unknown>): Promise<string>;
   createRepository(kind: RepoKind, body: Record<string, unknown>): Promise<RepositoryRecord>;
-  updateRepository(href: string, patch: Record<string, unknown>): Promise<string>;
   /** Dispatch a sync; returns the task href. */
   sync(repositoryHref: string, body: Record<string, unknown>): Promise<string>;
   createPublication(kind: PublicationKind, body: Record<string, unknown>): Promise<string>;

@@ -1,5 +1,6 @@
 // Log output of a run: in GitHub Actions one `::group::` per repository (lines are buffered per
 // repository so concurrent repositories never interleave); on a terminal one progress line each.
+import { escapeData, escapeProperty } from "../github/workflow-commands";
 import type { SyncReporter } from "./run";
 import type { RepoResult } from "./types";
 
@@ -31,12 +32,4 @@ function statusOf(result: RepoResult): string {
   if (result.error) return "FAILED";
   if (!result.changed) return `unchanged${result.version ? ` (snapshot ${result.version})` : ""}`;
   return `changed${result.version ? ` → snapshot ${result.version}` : ""}`;
-}
-
-// Workflow command escaping (actions/toolkit core/src/command.ts).
-function escapeData(s: string): string {
-  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-function escapeProperty(s: string): string {
-  return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }

@@ -2,7 +2,7 @@
 // the plan, stop there on a dry run, else apply with bounded concurrency. A failing repository
 // never stops the others; the caller fails the run when `failed` is non-empty.
 import pLimit from "p-limit";
-import { applyRepoPlan, errorText } from "./apply";
+import { applyRepoPlan, emptyResult, errorText } from "./apply";
 import { buildRepoSpec, type DesiredOptions, targetIncludes } from "./desired";
 import { describePlan } from "./describe";
 import { planRepo, type RepoPlan } from "./plan";
@@ -31,8 +31,6 @@ export interface SyncRunOptions extends Omit<DesiredOptions, "version"> {
   dryRun?: boolean;
   concurrency?: number;
   stateFile?: string;
-  /** Fallback `<origin>/pulp/content/` when no distribution shows its base_url yet. */
-  contentRoot?: string;
   reporter?: SyncReporter;
   polling?: { initialDelayMs?: number; syncInitialDelayMs?: number; maxDelayMs?: number; timeoutMs?: number };
 }
@@ -56,7 +54,7 @@ export async function syncPackageRepos(options: SyncRunOptions): Promise<SyncRun
     try {
       specs.push(buildRepoSpec(entry, options));
     } catch (error) {
-      specErrors.push(failure(entry, errorText(error)));
+      specErrors.push({ ...emptyResult(entry.short_name, entry.name, entry.kind), error: errorText(error) });
     }
   }
 
@@ -76,16 +74,16 @@ export async function syncPackageRepos(options: SyncRunOptions): Promise<SyncRun
   const state = await StateFile.open(options.stateFile);
   const watcher = new TaskWatcher({
     listTasks: (hrefs) => options.pulp.listTasks(hrefs),
-    ...(options.polling?.initialDelayMs === undefined ? {} : { initialDelayMs: options.polling.initialDelayMs }),
-    ...(options.polling?.maxDelayMs === undefined ? {} : { maxDelayMs: options.polling.maxDelayMs }),
-    ...(options.polling?.timeoutMs === undefined ? {} : { timeoutMs: options.polling.timeoutMs }),
+    initialDelayMs: options.polling?.initialDelayMs,
+    maxDelayMs: options.polling?.maxDelayMs,
+    timeoutMs: options.polling?.timeoutMs,
   });
   try {
     const running = await runningTasks(state, watcher, specs, options.target);
     const limit = pLimit(options.concurrency ?? 8);
     const total = plans.length;
     let done = 0;
-    const content = { root: index.contentRoot() ?? options.contentRoot };
+    const content = { root: index.contentRoot() };
     const results = await Promise.all(
       plans.map((plan) =>
         limit(async () => {
@@ -141,27 +139,10 @@ function dryRunResult(plan: RepoPlan): RepoResult {
   if (plan.expect.publish) actions.push("publish");
   if (plan.expect.distribute) actions.push("distribute");
   const result: RepoResult = {
-    shortName: plan.spec.shortName,
-    repositoryName: plan.spec.repositoryName,
-    kind: plan.spec.kind,
+    ...emptyResult(plan.spec.shortName, plan.spec.repositoryName, plan.spec.kind),
     changed: actions.some((a) => a !== "sync"),
-    durationMs: 0,
     actions,
-    tasks: [],
   };
   if (plan.problems.length) result.error = plan.problems.join("; ");
   return result;
-}
-
-function failure(entry: PackageRepoEntry, error: string): RepoResult {
-  return {
-    shortName: entry.short_name,
-    repositoryName: entry.name,
-    kind: entry.kind,
-    changed: false,
-    durationMs: 0,
-    actions: [],
-    tasks: [],
-    error,
-  };
 }

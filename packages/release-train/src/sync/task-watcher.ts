@@ -18,13 +18,13 @@ export class TaskFailedError extends Error {
 
 export interface TaskWatcherOptions {
   listTasks(hrefs: string[]): Promise<TaskRecord[]>;
-  initialDelayMs?: number;
-  maxDelayMs?: number;
-  backoff?: number;
+  initialDelayMs?: number | undefined;
+  maxDelayMs?: number | undefined;
+  backoff?: number | undefined;
   /** Give up waiting on a task after this long (the task keeps running in Pulp). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Hrefs per list request (keeps URLs short). */
-  batchSize?: number;
+  batchSize?: number | undefined;
 }
 
 interface Pending {
@@ -57,7 +57,7 @@ export class TaskWatcher {
   }
 
   /** Resolves with the finished task; rejects with Pulp's error text if it failed or was canceled. */
-  wait(href: string, options: { initialDelayMs?: number } = {}): Promise<TaskRecord> {
+  wait(href: string, options: { initialDelayMs?: number | undefined } = {}): Promise<TaskRecord> {
     return new Promise<TaskRecord>((resolve, reject) => {
       const now = Date.now();
       const delay = options.initialDelayMs ?? this.initialDelayMs;
@@ -157,7 +157,7 @@ export class TaskWatcher {
 }
 
 /** Pulp's own error text for a failed/canceled task (credentials in URLs redacted). */
-export function taskErrorText(task: TaskRecord): string {
+function taskErrorText(task: TaskRecord): string {
   const raw = task.error?.description ?? task.error?.reason;
   const text = raw === undefined ? undefined : redactString(raw);
   return text ? `task ${task.state}: ${text}` : `task ${task.state}`;

@@ -21,6 +21,8 @@ const groupOf = (req: ApiRequest): Group => {
   if (!g) throw notFound();
   return g;
 };
+const guardOf = (req: ApiRequest) => req.ctx.get(`${API_ROOT}contentguards/core/rbac/${req.params["0"]}/`, "contentguards");
+const USER_READ_ONLY = ["pulp_href", "id", "date_joined", "groups", "hidden_fields"];
 
 /** Users, groups, group users and RBAC content guard roles. */
 export function accessRoutes(): Route[] {
@@ -44,7 +46,7 @@ export function accessRoutes(): Route[] {
       pattern: re("users/"),
       handler: async (req) => {
         const ctx = req.ctx;
-        const data = validate(USER, await req.body(), { partial: false, readOnly: ["pulp_href", "id", "date_joined", "groups", "hidden_fields"], resolve: ctx.resolve });
+        const data = validate(USER, await req.body(), { partial: false, readOnly: USER_READ_ONLY, resolve: ctx.resolve });
         checkEmail(data);
         if (userByName(ctx, String(data["username"]))) throw new HttpError(400, { username: ["A user with that username already exists."] });
         const id = ctx.state.newUserId();
@@ -59,7 +61,7 @@ export function accessRoutes(): Route[] {
       pattern: re("users/(\\d+)/"),
       handler: async (req) => {
         const user = userOf(req);
-        const data = validate(USER, await req.body(), { partial: true, readOnly: ["pulp_href", "id", "date_joined", "groups", "hidden_fields"], resolve: req.ctx.resolve });
+        const data = validate(USER, await req.body(), { partial: true, readOnly: USER_READ_ONLY, resolve: req.ctx.resolve });
         checkEmail(data);
         const clash = data["username"] !== undefined ? userByName(req.ctx, String(data["username"])) : undefined;
         if (clash && clash !== user) throw new HttpError(400, { username: ["A user with that username already exists."] });
@@ -149,7 +151,7 @@ export function accessRoutes(): Route[] {
       method: "GET",
       pattern: new RegExp(`^${GUARD}list_roles/$`),
       handler: (req) => {
-        const guard = req.ctx.get(`${API_ROOT}contentguards/core/rbac/${req.params["0"]}/`, "contentguards");
+        const guard = guardOf(req);
         const roles = RBAC_ROLES.map((role) => ({ role, ...rolesOn(req.ctx, guard.href, role) }))
           .filter((r) => r.users.size > 0 || r.groups.size > 0)
           .map((r) => ({ role: r.role, users: [...r.users], groups: [...r.groups] }));
@@ -162,7 +164,7 @@ export function accessRoutes(): Route[] {
       method: "GET",
       pattern: new RegExp(`^${GUARD}my_permissions/$`),
       handler: (req) => {
-        req.ctx.get(`${API_ROOT}contentguards/core/rbac/${req.params["0"]}/`, "contentguards");
+        guardOf(req);
         return ok({ permissions: ["core.view_rbaccontentguard", "core.change_rbaccontentguard", "core.delete_rbaccontentguard", "core.download_rbaccontentguard", "core.manage_roles_rbaccontentguard"] });
       },
     },
@@ -172,7 +174,7 @@ export function accessRoutes(): Route[] {
 /** `NestedRoleSerializer` rules: users/groups must exist; adding twice / removing absent is a 400. */
 async function changeRole(req: ApiRequest, op: "add" | "remove") {
   const ctx = req.ctx;
-  const guard = ctx.get(`${API_ROOT}contentguards/core/rbac/${req.params["0"]}/`, "contentguards");
+  const guard = guardOf(req);
   const data = validate(NESTED_ROLE, await req.body(), { partial: false, resolve: ctx.resolve });
   const role = String(data["role"]);
   const users = data["users"] as string[];

@@ -1,3 +1,4 @@
+import { MEDIA_TYPES } from "../../content/container-sync";
 import { API_ROOT, normalizeHref } from "../../store/ids";
 import type { RepositoryVersion, Resource } from "../../store/state";
 import { closure, isTagNamed, tagUnit, unitOf } from "../container-content";
@@ -6,13 +7,8 @@ import { type Schema, validate } from "../fields";
 import { type ApiRequest, type ApiResponse, accepted, type Route } from "../request";
 
 const TAG_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const MEDIA_TYPES = [
-  "application/vnd.docker.distribution.manifest.v1+json",
-  "application/vnd.docker.distribution.manifest.v2+json",
-  "application/vnd.docker.distribution.manifest.list.v2+json",
-  "application/vnd.oci.image.manifest.v1+json",
-  "application/vnd.oci.image.index.v1+json",
-];
+/** Media types `copy_manifests` accepts: the ones syncs store, plus Docker schema 1. */
+const COPY_MEDIA_TYPES: string[] = ["application/vnd.docker.distribution.manifest.v1+json", ...Object.values(MEDIA_TYPES)];
 const TAG_IMAGE: Schema = { tag: { type: "string", required: true }, digest: { type: "string", required: true } };
 const UNTAG_IMAGE: Schema = { tag: { type: "string", required: true } };
 const COPY_SOURCE: Schema = {
@@ -107,7 +103,7 @@ async function copy(req: ApiRequest, repo: Resource, what: "tags" | "manifests")
   const hasVersion = data["source_repository_version"] !== undefined;
   if (hasRepo && hasVersion) throw nonFieldError("Either the 'repository' or 'repository_version' need to be specified but not both.");
   if (!hasRepo && !hasVersion) throw nonFieldError("Either the 'repository' or 'repository_version' needs to be specified");
-  const badType = ((data["media_types"] as string[] | undefined) ?? []).find((m) => !MEDIA_TYPES.includes(m));
+  const badType = ((data["media_types"] as string[] | undefined) ?? []).find((m) => !COPY_MEDIA_TYPES.includes(m));
   if (badType) throw new HttpError(400, { media_types: { 0: [`"${badType}" is not a valid choice.`] } });
   const source = hasVersion
     ? ctx.state.versions.get(normalizeHref(String(data["source_repository_version"])))

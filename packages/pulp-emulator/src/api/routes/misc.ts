@@ -7,7 +7,7 @@ import type { ArtifactRecord, ContentRecord, Resource } from "../../store/state"
 import { CONTENT_PATHS } from "../context";
 import { isUpload } from "../body";
 import { HttpError, notFound } from "../errors";
-import { guardFilters } from "../filters";
+import { guardFilters, versionFilter } from "../filters";
 import { type Schema, validate } from "../fields";
 import { type FilterSet, rangeFilters, textFilters } from "../listing";
 import { type ApiRequest, accepted, ok, type Route } from "../request";
@@ -15,8 +15,9 @@ import { listResponse } from "../respond";
 import { FILE_CONTENT, ORPHANS_CLEANUP } from "../schemas";
 import { serializeArtifact, serializeContent, serializeGeneric, serializeResource } from "../serialize";
 import { typeDefOf } from "../types";
+import { commitVersion } from "./publish";
 
-export const APP_VERSIONS = { core: "3.24.1", rpm: "3.20.0", deb: "2.20.2", container: "2.14.5", certguard: "1.6.4" } as const;
+const APP_VERSIONS = { core: "3.24.1", rpm: "3.20.0", deb: "2.20.2", container: "2.14.5", certguard: "1.6.4" } as const;
 const PACKAGES: Record<string, string> = { core: "pulpcore", rpm: "pulp-rpm", deb: "pulp-deb", container: "pulp-container", certguard: "pulp-certguard" };
 
 /** The real spec from `../shared` when present (walk up from this file), else undefined. */
@@ -111,11 +112,9 @@ function fileRoutes(): Route[] {
     ),
     pulp_href__in: (a, v) => v.split(",").map(normalizeHref).includes(a.href),
     pulp_id__in: (a, v) => v.split(",").includes(a.id),
-    repository_version: (a, v) => {
-      const ver = req.ctx.state.versions.get(normalizeHref(v));
-      if (!ver) throw new HttpError(400, { repository_version: [`URI couldn't be resolved: ${v}`] });
-      return [...ver.content].some((h) => (req.ctx.state.content.get(h)?.unit as { sha256?: string } | undefined)?.sha256 === a.sha256);
-    },
+    repository_version: versionFilter(req.ctx, "repository_version", (a: ArtifactRecord, ver) =>
+      [...ver.content].some((h) => (req.ctx.state.content.get(h)?.unit as { sha256?: string } | undefined)?.sha256 === a.sha256),
+    ),
   });
   return [
     {
@@ -137,10 +136,7 @@ function fileRoutes(): Route[] {
       pattern: re("artifacts/"),
       handler: async (req) => {
         const ctx = req.ctx;
-        const body = await req.body();
-        const { file, ...rest } = body.value;
-        const upload = (Array.isArray(file) ? file : [file]).find(isUpload);
-        const fields = validate(ARTIFACT, { kind: body.kind, value: rest }, { partial: false, resolve: ctx.resolve });
+        const { upload, fields } = await uploadBody(req, ARTIFACT);
         if (!upload) throw new HttpError(400, { file: ["No file was submitted."] });
         const sha256 = createHash("sha256").update(upload.data).digest("hex");
         for (const algo of ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"]) {
@@ -149,7 +145,7 @@ function fileRoutes(): Route[] {
             throw new HttpError(400, { [algo]: [`The uploaded artifact's ${algo} checksum does not match the one provided`] });
           }
         }
-        if ([...ctx.state.artifactRecords.values()].some((a) => a.sha256 === sha256)) {
+        if (ctx.state.artifactBySha256(sha256)) {
           throw new HttpError(400, { non_field_errors: [`Artifact with sha256 checksum of '${sha256}' already exists.`] });
         }
         const info = await ctx.artifacts.put(upload.data);
@@ -163,10 +159,7 @@ function fileRoutes(): Route[] {
       pattern: re("content/file/files/"),
       handler: async (req) => {
         const ctx = req.ctx;
-        const body = await req.body();
-        const { file, ...rest } = body.value;
-        const upload = (Array.isArray(file) ? file : [file]).find(isUpload);
-        const data = validate(FILE_CONTENT, { kind: body.kind, value: rest }, { partial: false, resolve: ctx.resolve });
+        const { upload, fields: data } = await uploadBody(req, FILE_CONTENT);
         let artifact = data["artifact"] === undefined ? undefined : ctx.state.artifactRecords.get(String(data["artifact"]));
         if (!artifact && !upload) throw new HttpError(400, { non_field_errors: ["An artifact or a file needs to be specified."] });
         if (artifact && upload) throw new HttpError(400, { non_field_errors: ["Only one of 'file' and 'artifact' may be specified."] });
@@ -187,13 +180,9 @@ function fileRoutes(): Route[] {
                 { pulp_type: "file.file", natural_key: `${relativePath}|${artifact.sha256}`, relative_path: relativePath, sha256: artifact.sha256, size: artifact.size },
                 null,
               );
-              const created = [href];
-              if (repoHref) {
-                const repo = ctx.get(repoHref, "repositories");
-                const v = ctx.addVersion(repo, new Set([...ctx.latestVersion(repo.href).content, href]), null);
-                if (v) created.push(v.href);
-              }
-              return created;
+              if (!repoHref) return [href];
+              const repo = ctx.get(repoHref, "repositories");
+              return [href, ...(await commitVersion(ctx, repo, new Set([...ctx.latestVersion(repo.href).content, href])))];
             },
           },
           req.user.href,
@@ -202,6 +191,14 @@ function fileRoutes(): Route[] {
       },
     },
   ];
+}
+
+/** A multipart body's uploaded `file` (if any) and its other fields validated against `schema`. */
+async function uploadBody(req: ApiRequest, schema: Schema) {
+  const body = await req.body();
+  const { file, ...rest } = body.value;
+  const upload = (Array.isArray(file) ? file : [file]).find(isUpload);
+  return { upload, fields: validate(schema, { kind: body.kind, value: rest }, { partial: false, resolve: req.ctx.resolve }) };
 }
 
 const ARTIFACT: Schema = Object.fromEntries(
@@ -220,8 +217,7 @@ function orphanTask(req: ApiRequest, only: string[] | undefined) {
         let n = 0;
         for (const rec of [...ctx.state.content.values()]) {
           if (used.has(rec.href) || (only && !only.includes(rec.href))) continue;
-          ctx.state.content.delete(rec.href);
-          ctx.state.contentByKey.delete(`${rec.unit.pulp_type}|${rec.unit.natural_key}`);
+          ctx.state.removeContent(rec);
           n++;
         }
         tctx.progress({ message: "Clean up orphan Content", code: "clean-up.content", state: "completed", total: n, done: n });
@@ -287,18 +283,12 @@ function contentRoutes(): Route[] {
 
 function contentFilters(req: ApiRequest, pulpType: string): FilterSet<ContentRecord> {
   const ctx = req.ctx;
-  const version = (name: string, v: string) => {
-    const h = normalizeHref(v);
-    const ver = ctx.state.versions.get(h);
-    if (!ver) throw new HttpError(400, { [name]: [`URI couldn't be resolved: ${v}`] });
-    return ver;
-  };
   const field = (key: string) => (c: ContentRecord) => (c.unit as unknown as Record<string, unknown>)[key];
   const rpm = (key: string) => (c: ContentRecord) => (c.unit as unknown as { rpm?: Record<string, unknown> }).rpm?.[key];
   const f: FilterSet<ContentRecord> = {
-    repository_version: (c, v) => version("repository_version", v).content.has(c.href),
-    repository_version_added: (c, v) => version("repository_version_added", v).added.has(c.href),
-    repository_version_removed: (c, v) => version("repository_version_removed", v).removed.has(c.href),
+    repository_version: versionFilter(ctx, "repository_version", (c: ContentRecord, ver) => ver.content.has(c.href)),
+    repository_version_added: versionFilter(ctx, "repository_version_added", (c: ContentRecord, ver) => ver.added.has(c.href)),
+    repository_version_removed: versionFilter(ctx, "repository_version_removed", (c: ContentRecord, ver) => ver.removed.has(c.href)),
     pulp_href__in: (c, v) => v.split(",").map(normalizeHref).includes(c.href),
     pulp_id__in: (c, v) => v.split(",").includes(c.id),
     ...rangeFilters<ContentRecord>("pulp_created", (c) => c.created, false),

@@ -45,6 +45,18 @@ export async function createPublication(req: ApiRequest, def: TypeDef, body: Par
   return accepted(task.href);
 }
 
+/**
+ * Add a version with `content` (none when unchanged) and, for an `autopublish` repository, publish
+ * it in the same task as Pulp's `on_new_version` does. Returns the created hrefs.
+ */
+export async function commitVersion(ctx: ApiContext, repo: Resource, content: Set<string>, baseVersion: string | null = null): Promise<string[]> {
+  const v = ctx.addVersion(repo, content, baseVersion);
+  if (!v) return [];
+  const created = [v.href];
+  if (repo.data["autopublish"] === true) created.push((await publishVersion(ctx, repo.typePath, v, repo.data)).href);
+  return created;
+}
+
 /** Generate the files for a publication of `version` and register it. */
 export async function publishVersion(
   ctx: ApiContext,

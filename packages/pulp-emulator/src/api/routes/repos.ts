@@ -2,7 +2,7 @@ import { API_ROOT, normalizeHref } from "../../store/ids";
 import type { RepositoryVersion, Resource } from "../../store/state";
 import type { ApiContext } from "../context";
 import { HttpError, methodNotAllowed, notFound, viewError } from "../errors";
-import { hrefValue } from "../filters";
+import { hrefFilter } from "../filters";
 import { validate } from "../fields";
 import { type FilterSet, rangeFilters } from "../listing";
 import { type ApiRequest, type ApiResponse, accepted, ok, type Route } from "../request";
@@ -11,7 +11,7 @@ import { MODIFY, RECURSIVE_MANAGE } from "../schemas";
 import { serializeVersion } from "../serialize";
 import { closure } from "../container-content";
 import { escapeRegExp } from "./crud";
-import { publishVersion } from "./publish";
+import { commitVersion } from "./publish";
 import { syncRepository } from "./sync";
 
 const UUID = "[0-9a-f-]{36}";
@@ -61,8 +61,8 @@ function listVersions(req: ApiRequest, repo: Resource): ApiResponse {
   const filters: FilterSet<RepositoryVersion> = {
     ...rangeFilters<RepositoryVersion>("number", (v) => v.number, true),
     ...rangeFilters<RepositoryVersion>("pulp_created", (v) => v.created, false),
-    content: (v, val) => v.content.has(hrefValue(ctx, "content", val)),
-    content__in: (v, val) => val.split(",").some((c) => v.content.has(hrefValue(ctx, "content__in", c))),
+    content: hrefFilter(ctx, "content", (v: RepositoryVersion, [c = ""]) => v.content.has(c)),
+    content__in: hrefFilter(ctx, "content__in", (v: RepositoryVersion, hrefs) => hrefs.some((c) => v.content.has(c)), true),
     pulp_href__in: (v, val) => val.split(",").map(normalizeHref).includes(v.href),
   };
   return listResponse(req, ctx.versionsOf(repo.href), { filters, serialize: (v) => serializeVersion(ctx, v), ordering: "-number" });
@@ -134,14 +134,6 @@ async function modify(req: ApiRequest, repo: Resource): Promise<ApiResponse> {
     req.user.href,
   );
   return accepted(task.href);
-}
-
-async function commitVersion(ctx: ApiContext, repo: Resource, content: Set<string>, baseVersion: string | null): Promise<string[]> {
-  const v = ctx.addVersion(repo, content, baseVersion);
-  if (!v) return [];
-  const created = [v.href];
-  if (repo.data["autopublish"] === true) created.push((await publishVersion(ctx, repo.typePath, v, repo.data)).href);
-  return created;
 }
 
 /** Container add/remove (`RecursiveManage`): a tag brings its manifest(s) and their blobs. */

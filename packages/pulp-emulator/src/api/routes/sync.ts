@@ -2,14 +2,14 @@ import { syncContainer } from "../../content/container-sync";
 import type { SyncResult } from "../../content/types";
 import type { Resource } from "../../store/state";
 import type { ApiContext } from "../context";
-import { HttpError, nonFieldError, viewError } from "../errors";
+import { HttpError, nonFieldError, notFound, viewError } from "../errors";
 import { type Schema, validate } from "../fields";
 import { type ApiRequest, type ApiResponse, accepted } from "../request";
 import { CONTAINER_SYNC, DEB_SYNC, FILE_SYNC, RPM_SYNC } from "../schemas";
 import { isTagNamed, storeSyncedContainer } from "../container-content";
 import { fetchFileManifest } from "./file-sync";
 import type { TaskContext } from "../tasks";
-import { publishVersion } from "./publish";
+import { commitVersion, publishVersion } from "./publish";
 
 const SCHEMAS: Record<string, Schema> = {
   "rpm/rpm": RPM_SYNC,
@@ -25,24 +25,18 @@ const TASK_NAMES: Record<string, string> = {
   "file/file": "pulp_file.app.tasks.synchronizing.synchronize",
 };
 
-const REMOTE_TYPE: Record<string, string> = {
-  "rpm/rpm": "rpm/rpm",
-  "deb/apt": "deb/apt",
-  "container/container": "container/container",
-  "file/file": "file/file",
-};
-
 /** POST <repo>sync/ with Pulp's validation order: fields, remote, then the rpm sync-policy rules. */
 export async function syncRepository(req: ApiRequest, repo: Resource): Promise<ApiResponse> {
   const ctx = req.ctx;
   const schema = SCHEMAS[repo.typePath];
-  if (!schema) throw new HttpError(404, { detail: "Not found." });
+  if (!schema) throw notFound();
   const body = await req.body();
   const data = validate(schema, body, { partial: false, resolve: ctx.resolve });
   const remoteHref = (data["remote"] as string | undefined) ?? (repo.data["remote"] as string | null) ?? null;
   if (!remoteHref) throw new HttpError(400, { remote: ["This field is required since a remote is not set on the repository."] });
   const remote = ctx.get(remoteHref, "remotes");
-  if (remote.typePath !== REMOTE_TYPE[repo.typePath]) {
+  // Each repository type syncs from the remote type of the same path (rpm/rpm ↔ rpm/rpm, …).
+  if (remote.typePath !== repo.typePath) {
     throw new HttpError(400, { remote: [`Type for Remote '${remote.href}' does not match Repository '${repo.href}'.`] });
   }
   let policy = "additive";
@@ -102,11 +96,7 @@ async function runSync(ctx: ApiContext, tctx: TaskContext, repo: Resource, remot
     const content = policy === "mirror" ? new Set(fresh) : new Set([...kept, ...fresh]);
     tctx.progress({ message: "Associating Content", code: "associating.content", state: "completed", total: null, done: fresh.length });
     if (tctx.signal.aborted) return [];
-    const v = ctx.addVersion(repo, content, null);
-    if (!v) return [];
-    const created = [v.href];
-    if (repo.data["autopublish"] === true) created.push((await publishVersion(ctx, repo.typePath, v, repo.data)).href);
-    return created;
+    return commitVersion(ctx, repo, content);
   }
   const engine = ctx.requireEngine();
   const sync = repo.typePath === "rpm/rpm" ? engine.syncRpm : engine.syncDeb;

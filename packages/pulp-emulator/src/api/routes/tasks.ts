@@ -1,17 +1,17 @@
 import { API_ROOT, normalizeHref } from "../../store/ids";
-import { HttpError } from "../errors";
+import { HttpError, notFound } from "../errors";
 import { validate } from "../fields";
 import { type FilterSet, rangeFilters, textFilters } from "../listing";
 import { type ApiRequest, accepted, ok, type Route } from "../request";
 import { listResponse } from "../respond";
 import { PURGE, TASK_CANCEL } from "../schemas";
-import { FINAL_STATES, serializeTask, type Task } from "../tasks";
+import { FINAL_STATES, reservedResourcesRecord, serializeTask, type Task } from "../tasks";
 
 const TASK = new RegExp(`^${API_ROOT}tasks/([0-9a-f-]{36})/$`);
 
 const taskOf = (req: ApiRequest): Task => {
   const t = req.ctx.tasks.tasks.get(`${API_ROOT}tasks/${req.params["0"]}/`);
-  if (!t) throw new HttpError(404, { detail: "Not found." });
+  if (!t) throw notFound();
   return t;
 };
 
@@ -30,7 +30,7 @@ export function taskRoutes(): Route[] {
           worker: (t, v) => t.worker === normalizeHref(v),
           worker__in: (t, v) => v.split(",").map(normalizeHref).includes(String(t.worker)),
           created_resources: (t, v) => t.state === "completed" && t.createdResources.includes(normalizeHref(v)),
-          reserved_resources_record: (t, _v, all) => all.every((r) => [...t.exclusive, ...t.shared.map((s) => `shared:${s}`)].includes(r)),
+          reserved_resources_record: (t, _v, all) => all.every((r) => reservedResourcesRecord(t).includes(r)),
           reserved_resources: (t, v) => [...t.exclusive, ...t.shared].includes(normalizeHref(v)),
           reserved_resources__in: (t, v) => v.split(",").some((r) => [...t.exclusive, ...t.shared].includes(normalizeHref(r))),
           exclusive_resources: (t, v) => t.exclusive.includes(normalizeHref(v)),
