@@ -18,6 +18,9 @@ export const CONTENT_PATHS: Record<string, string> = {
   "file.file": "file/files",
 };
 
+/** Checksums Pulp stores per artifact besides sha256 (ALLOWED_CONTENT_CHECKSUMS default; md5/sha1 off). */
+const EXTRA_CHECKSUMS = ["sha224", "sha384", "sha512"];
+
 /** Everything request handlers and tasks share. */
 export class ApiContext {
   constructor(
@@ -254,13 +257,30 @@ export class ApiContext {
 
   /** Register an artifact for the `/artifacts/` API (idempotent per sha256). */
   recordArtifact(sha256: string, size: number, data?: Buffer): string {
+    const checksums: Record<string, string> = {};
+    if (data) for (const algo of EXTRA_CHECKSUMS) checksums[algo] = createHash(algo).update(data).digest("hex");
+    return this.addArtifactRecord(sha256, size, checksums);
+  }
+
+  /**
+   * Register a file already in the ArtifactStore (synced or fetched on demand) as Pulp does when it
+   * saves a download: one Artifact row per sha256 with all its checksums. Idempotent.
+   */
+  async recordStoredArtifact(sha256: string): Promise<string> {
+    const existing = this.state.artifactBySha256(sha256);
+    if (existing) return existing.href;
+    const hashes = EXTRA_CHECKSUMS.map((algo) => [algo, createHash(algo)] as const);
+    for await (const chunk of this.artifacts.open(sha256)) for (const [, h] of hashes) h.update(chunk as Buffer);
+    const checksums = Object.fromEntries(hashes.map(([algo, h]) => [algo, h.digest("hex")]));
+    return this.addArtifactRecord(sha256, this.artifacts.size(sha256), checksums);
+  }
+
+  private addArtifactRecord(sha256: string, size: number, checksums: Record<string, string>): string {
     const existing = this.state.artifactBySha256(sha256);
     if (existing) return existing.href;
     const id = uuid();
-    const checksums: Record<string, string> = { sha256 };
-    if (data) for (const algo of ["sha224", "sha384", "sha512"]) checksums[algo] = createHash(algo).update(data).digest("hex");
     const href = `${API_ROOT}artifacts/${id}/`;
-    this.state.artifactRecords.set(href, { href, id, created: nowIso(), sha256, size, checksums });
+    this.state.artifactRecords.set(href, { href, id, created: nowIso(), sha256, size, checksums: { sha256, ...checksums } });
     return href;
   }
 

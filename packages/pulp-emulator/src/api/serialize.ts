@@ -1,5 +1,4 @@
 import type { ArtifactUnit } from "../content/types";
-import { API_ROOT } from "../store/ids";
 import type { ArtifactRecord, ContainerUnit, ContentRecord, FileUnit, Group, Resource, RepositoryVersion, User } from "../store/state";
 import type { ApiContext } from "./context";
 import type { Schema } from "./fields";
@@ -137,7 +136,11 @@ export function serializeGroup(g: Group): Record<string, unknown> {
   return { name: g.name, pulp_href: g.href, id: g.id };
 }
 
-const artifactHref = (sha256: string | undefined): string | null => (sha256 ? `${API_ROOT}artifacts/${sha256.slice(0, 32)}/` : null);
+/**
+ * The unit's Artifact href, or null while its file was never downloaded (on_demand). Looked up by
+ * sha256 like pulpcore's QueryExistingArtifacts stage, so a file already stored links in any sync.
+ */
+const artifactHref = (ctx: ApiContext, a: ArtifactUnit): string | null => (a.sha256 ? (ctx.state.artifactBySha256(a.sha256)?.href ?? null) : null);
 
 /** A package's checksum fields: the upstream's, with the stored file's sha256 once known. */
 const unitChecksums = (a: ArtifactUnit): Record<string, string | null> => ({
@@ -159,7 +162,7 @@ export function serializeContent(ctx: ApiContext, rec: ContentRecord): Record<st
       return {
         ...head,
         ...unitChecksums(a),
-        artifact: a.downloaded ? artifactHref(a.sha256) : null,
+        artifact: artifactHref(ctx, a),
         name: p.name,
         epoch: p.epoch,
         version: p.version,
@@ -206,7 +209,7 @@ export function serializeContent(ctx: ApiContext, rec: ContentRecord): Record<st
       };
       return {
         ...head,
-        artifact: d.downloaded ? artifactHref(d.sha256) : null,
+        artifact: artifactHref(ctx, d),
         relative_path: d.relative_path,
         ...unitChecksums(d),
         package: d.package,

@@ -165,11 +165,15 @@ async function sendFile(ctx: ApiContext, req: IncomingMessage, res: ServerRespon
 
 /** On-demand unit: download through its remote on first request, then serve from the store. */
 async function fetchUnit(ctx: ApiContext, unit: ArtifactUnit): Promise<string | undefined> {
-  if (unit.sha256 && ctx.artifacts.has(unit.sha256)) return unit.sha256;
+  if (unit.sha256 && ctx.artifacts.has(unit.sha256)) {
+    await ctx.recordStoredArtifact(unit.sha256);
+    return unit.sha256;
+  }
   const rec = ctx.state.findContent(unit);
   const remote = rec?.remote ? ctx.state.resources.get(rec.remote) : undefined;
   if (!remote) return undefined;
   const sha = await ctx.requireEngine().fetchOnDemand(unit, ctx.remoteConfig(remote), ctx.artifacts);
+  await ctx.recordStoredArtifact(sha);
   // Record the download so the API shows the artifact from now on.
   for (const u of new Set([unit, rec?.unit])) {
     if (u && "source_url" in u) {

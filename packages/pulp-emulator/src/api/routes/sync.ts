@@ -107,6 +107,8 @@ async function runSync(ctx: ApiContext, tctx: TaskContext, repo: Resource, remot
     onProgress: (p) => tctx.progress({ message: p.message, code: p.code, done: p.done, total: p.total ?? null }),
   });
   if (tctx.signal.aborted) return [];
+  // Every downloaded file becomes an Artifact row, as pulpcore's ArtifactSaver does.
+  for (const u of result.units) if ("downloaded" in u && u.downloaded && u.sha256 && ctx.artifacts.has(u.sha256)) await ctx.recordStoredArtifact(u.sha256);
   const extra = ctx.state.repos.get(repo.href);
   if (!extra || !ctx.state.resources.has(repo.href)) throw new Error("The repository was deleted during the sync.");
   const last = extra.lastSync;
