@@ -5,14 +5,11 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Interaction as RecordedInteraction } from "@release-train/test-support/replay";
 
-export interface Interaction {
-  method: string;
-  path: string;
-  requestBody: unknown;
-  status: number;
-  responseBody: unknown;
-  requestContentType?: string;
+/** One recorded exchange (the replay server's shape), as the loader has checked it. */
+export interface Interaction extends Omit<RecordedInteraction, "requestBodyForm"> {
+  /** Decoded form fields; the loader admits only string values. */
   requestBodyForm?: Record<string, string>;
   /** Why this entry cannot be replayed (not an interaction object, no method/path…). */
   invalid?: string;
