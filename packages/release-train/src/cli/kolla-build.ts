@@ -124,6 +124,7 @@ export async function runKollaBuildCli(opts: Opts, env: NodeJS.ProcessEnv = proc
     registry: opts.registry,
     scanCommand: opts.scanCommand?.split(/\s+/).filter(Boolean),
     pushRetryDelayMs: opts.pushRetryDelay * 1000,
+    actions: env["GITHUB_ACTIONS"] === "true",
     write: log,
   });
   const token = opts.githubToken;
@@ -140,7 +141,8 @@ export async function runKollaBuildCli(opts: Opts, env: NodeJS.ProcessEnv = proc
         : undefined,
   });
   if (opts.dispatchRepository && !token) finish.failures.push("--dispatch-repository needs --github-token (or $GITHUB_TOKEN)");
-  await writeSummary(run.results, finish, opts.summaryFile ?? env["GITHUB_STEP_SUMMARY"], log);
+  const warning = await writeSummary(run.results, finish, opts.summaryFile ?? env["GITHUB_STEP_SUMMARY"], log);
+  if (warning) process.stderr.write(`kolla-build: warning: ${warning}\n`);
   const failures = [...run.failures, ...finish.failures];
   if (opts.json) printJson({ plan: run.plan, results: run.results, finish, failures });
   if (failures.length) {

@@ -25,6 +25,8 @@ export interface BuildSettings {
   logDir: string;
   run: Runner;
   write: (text: string) => void;
+  /** In GitHub Actions: group the build output, annotate failures. */
+  actions?: boolean | undefined;
 }
 
 export interface BuildStep {
@@ -81,7 +83,7 @@ export async function runBuildStep(kind: BuildKind, plan: KollaBuildPlan, distro
   const args = buildArgs(kind, plan, distro, settings);
   const logFile = join(settings.logDir, `kolla-build-${kind}-${distro.name}.log`);
   const before = settings.kollaLog ? ((await sizeOf(settings.kollaLog)) ?? 0) : 0;
-  settings.write(`::group::${settings.command} ${args.join(" ")}\n`);
+  settings.write(settings.actions ? `::group::${settings.command} ${args.join(" ")}\n` : `$ ${settings.command} ${args.join(" ")}\n`);
   const result = await settings.run(settings.command, args, {
     cwd: settings.cwd,
     env: settings.env,
@@ -89,7 +91,7 @@ export async function runBuildStep(kind: BuildKind, plan: KollaBuildPlan, distro
     echo: settings.write,
     keep: 0,
   });
-  settings.write("::endgroup::\n");
+  if (settings.actions) settings.write("::endgroup::\n");
   let kollaText = "";
   if (settings.kollaLog) {
     kollaText = await readFrom(settings.kollaLog, before);

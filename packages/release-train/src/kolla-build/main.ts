@@ -1,7 +1,8 @@
 // The kolla-build flow as the CLI and the action run it: plan → per-distro build/scan/push →
 // (finish) kolla-image-tags.yml proposal and container sync dispatch → summary and result file.
-import { appendFile, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeSummary as writeEngineSummary } from "../engine";
 import { createEngine, type EngineName } from "./engine";
 import { type Runner, runCommand } from "./exec";
 import { type KollaBuildPlan, KollaInputError, describePlan, planKollaBuild } from "./plan";
@@ -45,6 +46,8 @@ export interface KollaBuildOptions {
   env?: Record<string, string> | undefined;
   run?: Runner | undefined;
   write?: ((text: string) => void) | undefined;
+  /** GitHub Actions log format (groups, annotations). */
+  actions?: boolean | undefined;
 }
 
 export const RESULT_FILE = "kolla-build-result.json";
@@ -105,6 +108,7 @@ export async function runKollaBuild(options: KollaBuildOptions): Promise<KollaBu
           logDir,
           run,
           write,
+          actions: options.actions,
         },
         scan: { mode: options.scan, command: options.scanCommand ?? DEFAULT_SCAN_COMMAND, allowList },
         push: {
@@ -191,15 +195,13 @@ export async function finishKollaBuild(results: DistroResult[], options: FinishO
   return out;
 }
 
-export async function writeSummary(results: DistroResult[], finish: FinishResult | undefined, summaryFile: string | undefined, write: (t: string) => void): Promise<string> {
+/** Appends the job summary (or prints it); a summary that cannot be written is a warning, returned. */
+export async function writeSummary(results: DistroResult[], finish: FinishResult | undefined, summaryFile: string | undefined, write: (t: string) => void): Promise<string | undefined> {
   const extra: string[] = [];
   if (finish?.proposal?.pullRequest) extra.push(`kolla-image-tags.yml: [pull request #${finish.proposal.pullRequest.number}](${finish.proposal.pullRequest.url})`);
   if (finish?.dispatched) extra.push(`Container sync dispatched (${finish.dispatched.repository} ${finish.dispatched.workflow}), filter \`${finish.dispatched.filter}\``);
   for (const f of finish?.failures ?? []) extra.push(`- ❌ ${f}`);
-  const summary = kollaBuildSummary(results, extra);
-  if (summaryFile) await appendFile(summaryFile, summary);
-  else write(`\n${summary}`);
-  return summary;
+  return writeEngineSummary(kollaBuildSummary(results, extra), { file: summaryFile, env: {}, write });
 }
 
 export { type KollaBuildPlan, KollaInputError } from "./plan";

@@ -7,7 +7,7 @@ import { getOctokit } from "@actions/github";
 import { commitOnBranch, git, pushBranch } from "../github/git";
 import { openOrUpdatePullRequest, type PullRequestResult, parseRepository } from "../github/pulls";
 import { githubRepositoryOf } from "../kayobe/from-checkout";
-import { table } from "../summary/markdown";
+import { table } from "../engine";
 import { type DistroBuild, ImageTagsError, type ImageTagsUpdate, KOLLA_IMAGE_TAGS_FILE, updateKollaImageTags } from "./image-tags-file";
 import type { DistroResult } from "./run";
 

@@ -3,8 +3,8 @@
 // the end and make the run fail.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import pLimit from "p-limit";
 import pRetry from "p-retry";
+import { applyItems, consoleReporter, type ItemResult } from "../engine";
 import { type BuildKind, type BuildSettings, type BuildStep, buildArgs, discover, runBuildStep } from "./build";
 import type { KollaBuildPlan, PlannedDistro } from "./plan";
 import { type RegistryAccess, manifestDigest } from "./registry-check";
@@ -163,12 +163,18 @@ async function writeScanLists(dir: string, images: ImageResult[]): Promise<void>
   }
 }
 
-function heldBack(image: ImageResult, push: PushSettings): string | undefined {
+function heldBack(image: ImageResult, push: Pick<PushSettings, "pushDirty">): string | undefined {
   if (image.scan === "scan failed") return "scan failed";
   if (image.scan === "critical" && !push.pushDirty) return "critical vulnerabilities (push-dirty not set)";
   return undefined;
 }
 
+interface PushItemResult extends ItemResult {
+  attempts: number;
+  digest?: string;
+}
+
+/** Pushes with bounded concurrency over the shared engine's keep-going apply: one image failing never stops the others. */
 async function pushAll(images: ImageResult[], distro: PlannedDistro, options: DistroRunOptions, result: DistroResult): Promise<void> {
   const { build, push } = options;
   if (push.login) {
@@ -180,65 +186,67 @@ async function pushAll(images: ImageResult[], distro: PlannedDistro, options: Di
       return;
     }
   }
-  const limit = pLimit(push.concurrency);
-  const failedFile: string[] = [];
-  await Promise.all(
-    images.map((image) =>
-      limit(async () => {
-        const held = heldBack(image, push);
-        if (held) {
-          image.held = held;
-          return;
-        }
-        let attempts = 0;
-        let pushedDigest: string | undefined;
-        try {
-          const outcome = await pRetry(
-            async () => {
-              attempts++;
-              const pushed = await build.engine.push(image.reference);
-              if (!pushed.ok) throw new Error(lastLines(pushed.output));
-              return pushed;
+  const toPush = images.filter((image) => {
+    image.held = heldBack(image, push);
+    return !image.held;
+  });
+  const pushed = await applyItems<ImageResult, PushItemResult>(toPush, {
+    concurrency: push.concurrency,
+    key: (image) => image.name,
+    init: () => ({ changed: false, actions: [], tasks: [], durationMs: 0, attempts: 0 }),
+    reporter: consoleReporter<PushItemResult>({
+      actions: build.actions ?? false,
+      write: build.write,
+      status: (r) => `pushed ${r.digest}${r.attempts > 1 ? ` after ${r.attempts} attempts` : ""}`,
+    }),
+    async apply(image, r, ctx) {
+      ctx.step("push");
+      let digest: string | undefined;
+      try {
+        digest = await pRetry(
+          async () => {
+            r.attempts++;
+            const outcome = await build.engine.push(image.reference);
+            if (!outcome.ok) throw new Error(lastLines(outcome.output));
+            return outcome.digest;
+          },
+          {
+            retries: push.attempts - 1,
+            minTimeout: push.retryDelayMs,
+            factor: 2,
+            randomize: false,
+            onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+              if (retriesLeft > 0) build.write(`push ${image.reference} failed (attempt ${attemptNumber}/${push.attempts}): ${error.message}; retrying\n`);
             },
-            {
-              retries: push.attempts - 1,
-              minTimeout: push.retryDelayMs,
-              factor: 2,
-              randomize: false,
-              onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-                if (retriesLeft > 0) build.write(`push ${image.reference} failed (attempt ${attemptNumber}/${push.attempts}): ${error.message}; retrying\n`);
-              },
-            },
-          );
-          pushedDigest = outcome.digest;
-        } catch (error) {
-          fail("push", `failed after ${attempts} attempts: ${(error as Error).message}`);
-          return;
-        } finally {
-          image.attempts = attempts;
-        }
-        try {
-          const served = await manifestDigest(push.registryAccess, `${build.namespace}/${image.name}`, distro.tag);
-          if (pushedDigest && pushedDigest !== served) {
-            fail("verify", `registry serves ${served} for the tag, but ${build.engine.name} pushed ${pushedDigest}`);
-            return;
-          }
-          image.digest = served;
-          image.pushed = true;
-          build.write(`pushed ${image.reference} ${served}${attempts > 1 ? ` after ${attempts} attempts` : ""}\n`);
-        } catch (error) {
-          fail("verify", `pushed, but reading it back failed: ${(error as Error).message}`);
-        }
-
-        function fail(stage: "push" | "verify", message: string) {
-          image.error = message;
-          failedFile.push(`${image.reference}\n`);
-          result.failures.push({ distro: distro.name, image: image.name, stage, message });
-        }
-      }),
-    ),
-  );
-  await writeFile(join(build.logDir, "push-failed-images.txt"), failedFile.sort().join(""));
+          },
+        );
+      } catch (error) {
+        throw new Error(`failed after ${r.attempts} attempts: ${(error as Error).message}`);
+      }
+      ctx.did(`pushed ${image.reference}`);
+      ctx.step("verify");
+      const served = await manifestDigest(push.registryAccess, `${build.namespace}/${image.name}`, distro.tag).catch((error: Error) => {
+        throw new Error(`pushed, but reading it back failed: ${error.message}`);
+      });
+      if (digest && digest !== served) throw new Error(`registry serves ${served} for the tag, but ${build.engine.name} pushed ${digest}`);
+      r.digest = served;
+    },
+  });
+  const failedRefs: string[] = [];
+  toPush.forEach((image, i) => {
+    const r = pushed[i]!;
+    image.attempts = r.attempts;
+    if (r.error) {
+      // The engine's error is `<step>: <text>`; the step is the failure's stage.
+      image.error = r.error.replace(/^(push|verify): /, "");
+      failedRefs.push(`${image.reference}\n`);
+      result.failures.push({ distro: distro.name, image: image.name, stage: r.failedStep === "verify" ? "verify" : "push", message: image.error });
+    } else {
+      image.pushed = true;
+      if (r.digest) image.digest = r.digest;
+    }
+  });
+  await writeFile(join(build.logDir, "push-failed-images.txt"), failedRefs.sort().join(""));
 }
 
 const lastLines = (text: string) => text.trim().split("\n").slice(-3).join(" | ") || "no output";
