@@ -8,3 +8,17 @@ export * from "./selection";
 export type { SyncRunResult } from "./sync/run";
 export type { RepoResult, SyncTarget } from "./sync/types";
 export * from "./version";
+export {
+  type DistroResult,
+  failuresOf,
+  finishKollaBuild,
+  type ImageResult,
+  type KollaBuildOptions,
+  type KollaBuildPlan,
+  KollaInputError,
+  planFromOptions,
+  RESULT_FILE as KOLLA_RESULT_FILE,
+  readResults,
+  runKollaBuild,
+  writeSummary as writeKollaSummary,
+} from "./kolla-build/main";
