@@ -8,6 +8,8 @@ import { PulpClient } from "@release-train/pulp-client";
 import { type Emulator, startEmulator } from "@release-train/pulp-emulator";
 import { runSyncPackageReposCli, type SyncPackageReposCliOptions } from "../cli/sync-package-repos";
 import { versionFromDate } from "../version";
+import { kollaBuildDemo } from "./kolla-build";
+import { startRegistry } from "@release-train/pulp-emulator/fixtures";
 import { rpmPackageNevrs } from "./served-packages";
 import { startUpstreams, writeConfigDir } from "./upstreams";
 
@@ -111,6 +113,15 @@ async function main(): Promise<void> {
     }
     const guarded = await fetch(`${ark.contentUrl}rocky/9/BaseOS/x86_64/os/${versionFromDate(first)}/repodata/repomd.xml`);
     say(`without credentials Ark answers ${guarded.status} (development content guard)`);
+
+    banner("Kolla images: build with the kayobe double (podman), scan, push to the development namespace, verify");
+    // Until the emulated Ark serves a registry, a real docker-registry stands in for it.
+    const registry = await startRegistry();
+    try {
+      await kollaBuildDemo({ dir: join(dir, "kolla"), registry: { host: registry.host, url: registry.url }, timestamp: versionFromDate(first), say });
+    } finally {
+      await registry.stop();
+    }
 
     banner(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     say(
