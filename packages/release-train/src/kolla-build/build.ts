@@ -4,7 +4,7 @@
 import { mkdir, open, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Engine, LocalImage } from "./engine";
-import type { Runner } from "./exec";
+import { quote, type Runner } from "./exec";
 import { type KollaSummary, parseKollaSummary } from "./kolla-summary";
 import type { KollaBuildPlan, PlannedDistro } from "./plan";
 
@@ -83,7 +83,8 @@ export async function runBuildStep(kind: BuildKind, plan: KollaBuildPlan, distro
   const args = buildArgs(kind, plan, distro, settings);
   const logFile = join(settings.logDir, `kolla-build-${kind}-${distro.name}.log`);
   const before = settings.kollaLog ? ((await sizeOf(settings.kollaLog)) ?? 0) : 0;
-  settings.write(settings.actions ? `::group::${settings.command} ${args.join(" ")}\n` : `$ ${settings.command} ${args.join(" ")}\n`);
+  const line = [settings.command, ...args].map(quote).join(" ");
+  settings.write(settings.actions ? `::group::${line}\n` : `$ ${line}\n`);
   const result = await settings.run(settings.command, args, {
     cwd: settings.cwd,
     env: settings.env,

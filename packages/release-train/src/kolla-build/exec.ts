@@ -69,3 +69,6 @@ export const runCommand: Runner = async (command, args, options = {}) => {
     if (log) await closeStream(log);
   }
 };
+
+/** An argument as a shell would need it, for display only (commands never go through a shell). */
+export const quote = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);

@@ -4,11 +4,11 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeSummary as writeEngineSummary } from "../engine";
 import { createEngine, type EngineName } from "./engine";
-import { type Runner, runCommand } from "./exec";
+import { quote, type Runner, runCommand } from "./exec";
 import { type KollaBuildPlan, KollaInputError, describePlan, planKollaBuild } from "./plan";
 import { dispatchContainerSync, distroBuilds, type ImageTagsProposal, proposeImageTags, syncFilter } from "./propose";
 import { openstackReleaseOf } from "./release";
-import { type DistroResult, quote, runDistro } from "./run";
+import { type DistroResult, runDistro } from "./run";
 import { DEFAULT_SCAN_COMMAND, loadAllowList } from "./scan";
 import { kollaBuildSummary } from "./summary";
 

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import pRetry from "p-retry";
 import { applyItems, consoleReporter, type ItemResult } from "../engine";
 import { type BuildKind, type BuildSettings, type BuildStep, buildArgs, discover, runBuildStep } from "./build";
+import { quote } from "./exec";
 import type { KollaBuildPlan, PlannedDistro } from "./plan";
 import { type RegistryAccess, manifestDigest } from "./registry-check";
 import { type AllowList, type ScanClass, scanImage } from "./scan";
@@ -250,5 +251,3 @@ async function pushAll(images: ImageResult[], distro: PlannedDistro, options: Di
 }
 
 const lastLines = (text: string) => text.trim().split("\n").slice(-3).join(" | ") || "no output";
-
-export const quote = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);
