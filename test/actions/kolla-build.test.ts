@@ -52,7 +52,7 @@ describe("kolla-build action", () => {
   it("reports every bad input at once and builds nothing", async () => {
     const run = await runAction("kolla-build", { "kayobe-config": kayobeConfig, engine: "containerd", push: "yes", "container-sync-repository": "not a repo", "registry-username": "u" });
     expect(run.code).toBe(1);
-    for (const text of ["input `engine` must be docker or podman", "input `push` must be true or false", "input `container-sync-repository` must be owner/name", "input `registry` is required to build", "input `registry-password` registry-username and registry-password go together"]) {
+    for (const text of ["input `engine` must be docker, podman or oci", "input `push` must be true or false", "input `container-sync-repository` must be owner/name", "input `registry` is required to build", "input `registry-password` registry-username and registry-password go together"]) {
       expect(run.stdout).toContain(text);
     }
     const plan = await runAction("kolla-build", { "kayobe-config": kayobeConfig, registry: registry.host, distros: "ubuntu-noble centos-9", overcloud: "false", timestamp: "2025-11-24" });

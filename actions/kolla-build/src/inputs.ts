@@ -49,7 +49,8 @@ const schema = z
     "build-command": z.string().trim().min(1, "is required"),
     "build-args": lines,
     "kolla-log": z.string().trim(),
-    engine: z.enum(["docker", "podman"], { error: "must be docker or podman" }),
+    engine: z.enum(["docker", "podman", "oci"], { error: "must be docker, podman or oci" }),
+    "oci-dir": optional,
     registry: optional,
     namespace: z.string().trim().regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, "must be a registry namespace (lower case, e.g. stackhpc-dev)"),
     "registry-url": optional.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional()),
@@ -79,6 +80,7 @@ function crossChecks(raw: Record<string, string>): string[] {
   const problems: string[] = [];
   const mode = v("mode") || "build";
   if (mode === "build" && !v("registry")) problems.push("input `registry` is required to build");
+  if (mode === "build" && v("engine") === "oci" && !v("oci-dir")) problems.push("input `oci-dir` is required with engine oci");
   if (Boolean(v("registry-username")) !== Boolean(v("registry-password"))) {
     problems.push("input `registry-password` registry-username and registry-password go together");
   }

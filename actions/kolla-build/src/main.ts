@@ -35,6 +35,7 @@ async function run(): Promise<void> {
     buildArgs: inputs["build-args"],
     kollaLog: inputs["kolla-log"],
     engine: inputs.engine,
+    ociDir: inputs["oci-dir"],
     registry: inputs.registry ?? "",
     namespace: inputs.namespace,
     registryUrl: inputs["registry-url"],

@@ -233,6 +233,39 @@ describe("kolla-build with podman and a real registry", () => {
   });
 });
 
+describe("kolla-build on a machine without a container engine", () => {
+  it("the double writes OCI layouts; they are pushed through the registry API and verified", async () => {
+    const ociDir = join(root, "oci");
+    const run = await runKollaBuild(
+      options({
+        regexes: "^cron$",
+        distros: "ubuntu-jammy",
+        engine: "oci",
+        ociDir,
+        registry: registry.host,
+        logDir: join(root, "oci-logs"),
+        // No podman anywhere: the scanner double reads the layouts too.
+        env: { FAKE_KOLLA_LOG: join(root, "oci-kolla.log"), FAKE_SCAN_ENGINE: "oci", FAKE_KOLLA_VULNS: JSON.stringify({ cron: [{ id: "CVE-2025-7", severity: "HIGH", pkg: "cronie" }] }) },
+      }),
+    );
+    expect(run.failures).toEqual([]);
+    const tag = `2025.1-ubuntu-jammy-${TIMESTAMP}`;
+    expect(run.results[0]!.images.map((i) => [i.name, i.scan, i.pushed])).toEqual([
+      ["base", "clean", true],
+      ["cron", "dirty", true],
+    ]);
+    for (const image of run.results[0]!.images) {
+      const { stdout } = await exec("skopeo", ["inspect", "--tls-verify=false", `docker://${registry.host}/stackhpc-dev/${image.name}:${tag}`]);
+      const inspected = JSON.parse(stdout);
+      expect(inspected.Digest).toBe(image.digest);
+      expect(inspected.Labels.name).toBe(image.name);
+    }
+    // cron's layer holds its parent's files too, as a layered build's image would.
+    const { stdout } = await exec("skopeo", ["inspect", "--tls-verify=false", "--raw", `docker://${registry.host}/stackhpc-dev/cron:${tag}`]);
+    expect(JSON.parse(stdout).layers).toHaveLength(1);
+  });
+});
+
 describe("kolla-build bad inputs", () => {
   it("fail before anything runs, naming the input", async () => {
     const calls: string[] = [];

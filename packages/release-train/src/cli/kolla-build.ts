@@ -14,7 +14,8 @@ interface Opts {
   buildCommand: string;
   buildArg: string[];
   kollaLog?: string;
-  engine: "docker" | "podman";
+  engine: "docker" | "podman" | "oci";
+  ociDir?: string;
   registry?: string;
   namespace: string;
   registryUrl?: string;
@@ -79,7 +80,8 @@ export function kollaBuildCommand(): Command {
     .option("--build-command <path>", "kayobe executable (or a compatible front end)", "kayobe")
     .option("--build-arg <arg>", "extra argument for every build, repeatable (e.g. --build-arg=-e --build-arg=foo=bar)", collect, [])
     .option("--kolla-log <file>", "kolla-build log the build appends to ('' for none)", "/var/log/kolla-build.log")
-    .addOption(new Option("--engine <engine>", "container engine the build uses").choices(["docker", "podman"]).default("docker"))
+    .addOption(new Option("--engine <engine>", "container engine the build uses (oci: none, OCI layouts pushed through the registry API)").choices(["docker", "podman", "oci"]).default("docker"))
+    .option("--oci-dir <dir>", "engine oci: directory of the OCI layouts the build writes ($KOLLA_OCI_DIR for the build)")
     .addOption(new Option("--registry <host>", "registry the images are named for and pushed to (e.g. ark.example.com)").env("KOLLA_REGISTRY"))
     .option("--namespace <namespace>", "registry namespace", "stackhpc-dev")
     .option("--registry-url <url>", "registry API root for verification (default https://<registry>)")

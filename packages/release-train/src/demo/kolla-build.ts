@@ -21,10 +21,12 @@ export interface KollaDemoOptions {
 
 export async function kollaBuildDemo(options: KollaDemoOptions): Promise<KollaBuildRun | undefined> {
   const { dir, say } = options;
-  if (!(await exec("podman", ["--version"]).then(() => true, () => false))) {
-    say("podman is not installed: the Kolla build part is skipped");
-    return undefined;
-  }
+  // Without podman (a bare machine) the double writes OCI layouts, pushed through the registry API.
+  const podman = await exec("podman", ["--version"]).then(
+    () => true,
+    () => false,
+  );
+  const engine = podman ? "podman" : "oci";
   const kayobeConfig = join(dir, "kayobe-config");
   await mkdir(join(kayobeConfig, "etc/kayobe/trivy"), { recursive: true });
   await writeFile(join(kayobeConfig, ".gitreview"), "[gerrit]\nhost=review.opendev.org\nproject=openstack/kayobe-config.git\ndefaultbranch=stable/2025.1\n");
@@ -36,8 +38,9 @@ export async function kollaBuildDemo(options: KollaDemoOptions): Promise<KollaBu
     CONTAINERS_STORAGE_CONF: join(dir, "storage.conf"),
     FAKE_KOLLA_LOG: join(dir, "kolla-build.log"),
     FAKE_KOLLA_VULNS: JSON.stringify({ "nova-api": [{ id: "CVE-2025-0002", severity: "HIGH", pkg: "python3-urllib3" }] }),
+    FAKE_SCAN_ENGINE: engine,
   };
-  say(`--- release-train kolla-build --regexes 'nova-api ^keystone$' --distros rocky-9 --engine podman --registry ${options.registry.host} ---\n`);
+  say(`--- release-train kolla-build --regexes 'nova-api ^keystone$' --distros rocky-9 --engine ${engine} --registry ${options.registry.host} ---\n`);
   const run = await runKollaBuild({
     regexes: "nova-api ^keystone$",
     overcloud: true,
@@ -47,7 +50,8 @@ export async function kollaBuildDemo(options: KollaDemoOptions): Promise<KollaBu
     kayobeConfig,
     buildCommand: FAKE_KAYOBE,
     kollaLog: env.FAKE_KOLLA_LOG,
-    engine: "podman",
+    engine,
+    ociDir: join(dir, "oci"),
     registry: options.registry.host,
     registryUrl: options.registry.url,
     registryUsername: options.registry.username,
@@ -65,7 +69,7 @@ export async function kollaBuildDemo(options: KollaDemoOptions): Promise<KollaBu
   const finish = await finishKollaBuild(run.results, { kayobeConfig, updateImageTags: true, branchSuffix: run.plan.timestamp, write: (t) => say(t.trimEnd()) });
   await writeSummary(run.results, finish, undefined, say);
   say(`kolla-image-tags.yml now:\n${(await readFile(join(kayobeConfig, KOLLA_IMAGE_TAGS_FILE), "utf8")).trimEnd()}`);
-  await exec("podman", ["rmi", "--all", "--force"], { env: { ...process.env, ...env } }).catch(() => undefined);
+  if (podman) await exec("podman", ["rmi", "--all", "--force"], { env: { ...process.env, ...env } }).catch(() => undefined);
   if (run.failures.length) throw new Error(`kolla-build failed:\n${run.failures.join("\n")}`);
   return run;
 }

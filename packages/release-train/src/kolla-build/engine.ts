@@ -1,11 +1,16 @@
 // The container engine the build used (docker on runners, podman here): list what a build made,
 // log in, push. All through the engine's CLI with argument arrays.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Runner } from "./exec";
+import { type RegistryAccess, RegistryClient } from "./registry-client";
 
-export type EngineName = "docker" | "podman";
+/**
+ * `oci`: no engine at all (a bare machine) — images are OCI layouts under `ociDir`, at
+ * `<ociDir>/<registry>/<namespace>/<name>`, pushed through the registry API.
+ */
+export type EngineName = "docker" | "podman" | "oci";
 
 export interface LocalImage {
   /** `<registry>/<namespace>/<name>:<tag>`. */
@@ -38,13 +43,17 @@ export interface EngineOptions {
   name: EngineName;
   run: Runner;
   /** Talk plain HTTP / skip TLS verification (podman `--tls-verify=false`; docker reads its daemon config). */
-  insecure?: boolean;
+  insecure?: boolean | undefined;
   env?: Record<string, string> | undefined;
+  /** `oci`: the layouts' root directory and the registry to push to. */
+  ociDir?: string | undefined;
+  registryAccess?: RegistryAccess | undefined;
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 export function createEngine(options: EngineOptions): Engine {
+  if (options.name === "oci") return ociEngine(options);
   const { name, run } = options;
   const tls = name === "podman" && options.insecure ? ["--tls-verify=false"] : [];
   const exec = async (args: string[], input?: Buffer) => {
@@ -99,6 +108,61 @@ export function createEngine(options: EngineOptions): Engine {
       const result = await exec(["push", reference]);
       const digest = /digest: (sha256:[0-9a-f]{64})/.exec(result.output)?.[1];
       return { ok: result.exitCode === 0, digest, output: result.output };
+    },
+  };
+}
+
+interface OciIndex {
+  manifests: { mediaType: string; digest: string; annotations?: Record<string, string> }[];
+}
+
+function ociEngine(options: EngineOptions): Engine {
+  const root = options.ociDir;
+  if (!root || !options.registryAccess) throw new EngineError("the oci engine needs an OCI layout directory and registry access");
+  const client = new RegistryClient(options.registryAccess);
+  const blob = (dir: string, digest: string) => readFile(join(dir, "blobs", ...digest.split(":")));
+  const readIndex = async (dir: string) => JSON.parse(await readFile(join(dir, "index.json"), "utf8").catch(() => '{"manifests": []}')) as OciIndex;
+  const tagged = (index: OciIndex, tag: string) => index.manifests.find((m) => m.annotations?.["org.opencontainers.image.ref.name"] === tag);
+
+  async function pushManifest(dir: string, repository: string, reference: string, mediaType: string, digest: string): Promise<string> {
+    const data = await blob(dir, digest);
+    const manifest = JSON.parse(data.toString("utf8")) as { manifests?: { mediaType: string; digest: string }[]; config?: { digest: string }; layers?: { digest: string }[] };
+    // An index: its images first, by digest; an image: its config and layers first.
+    for (const child of manifest.manifests ?? []) await pushManifest(dir, repository, child.digest, child.mediaType, child.digest);
+    for (const b of [...(manifest.config ? [manifest.config] : []), ...(manifest.layers ?? [])]) await client.pushBlob(repository, b.digest, await blob(dir, b.digest));
+    return client.pushManifest(repository, reference, mediaType, data);
+  }
+
+  return {
+    name: "oci",
+    async list(registry, namespace, tag) {
+      const dir = join(root, registry, namespace);
+      const names = await readdir(dir).catch(() => [] as string[]);
+      const found: LocalImage[] = [];
+      for (const name of names.sort()) {
+        const entry = tagged(await readIndex(join(dir, name)), tag);
+        if (entry) found.push({ reference: `${registry}/${namespace}/${name}:${tag}`, name, id: entry.digest });
+      }
+      return found;
+    },
+    async login() {
+      // Credentials go with every API request (options.registryAccess).
+    },
+    async push(reference) {
+      const at = reference.lastIndexOf(":");
+      const path = reference.slice(0, at);
+      const tag = reference.slice(at + 1);
+      const repository = path.slice(path.indexOf("/") + 1);
+      const dir = join(root, path);
+      try {
+        const entry = tagged(await readIndex(dir), tag);
+        if (!entry) return { ok: false, output: `no OCI layout for ${reference} in ${root}` };
+        const served = await pushManifest(dir, repository, tag, entry.mediaType, entry.digest);
+        // The layout's digest is what was pushed; verification compares it with what is served.
+        return { ok: true, digest: entry.digest, output: `pushed ${reference} (registry reports ${served})` };
+      } catch (error) {
+        return { ok: false, output: (error as Error).message };
+      }
     },
   };
 }

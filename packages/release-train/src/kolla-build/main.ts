@@ -26,6 +26,8 @@ export interface KollaBuildOptions {
   /** kolla-build's log file (default /var/log/kolla-build.log; '' for none). */
   kollaLog?: string | undefined;
   engine: EngineName;
+  /** Engine `oci`: directory of the OCI layouts the build writes (`<dir>/<registry>/<namespace>/<name>`). */
+  ociDir?: string | undefined;
   registry: string;
   namespace: string;
   /** Registry API root for verification (default https://<registry>, http:// when insecure). */
@@ -85,9 +87,12 @@ export async function runKollaBuild(options: KollaBuildOptions): Promise<KollaBu
   const run = options.run ?? runCommand;
   const plan = await planFromOptions(options);
   write(`${describePlan(plan)}\n`);
-  const engine = createEngine({ name: options.engine, run, insecure: options.insecureRegistry, env: options.env });
-  const allowList = await loadAllowList(options.kayobeConfig);
   const registryUrl = options.registryUrl || `${options.insecureRegistry ? "http" : "https"}://${options.registry}`;
+  const registryAccess = { url: registryUrl, username: options.registryUsername, password: options.registryPassword };
+  // The build (and the scanner) find the OCI layout directory in $KOLLA_OCI_DIR.
+  const env = options.engine === "oci" && options.ociDir ? { ...options.env, KOLLA_OCI_DIR: options.ociDir } : options.env;
+  const engine = createEngine({ name: options.engine, run, insecure: options.insecureRegistry, env, ociDir: options.ociDir, registryAccess });
+  const allowList = await loadAllowList(options.kayobeConfig);
   const results: DistroResult[] = [];
   for (const distro of plan.distros) {
     const logDir = plan.distros.length > 1 ? join(options.logDir, distro.name) : options.logDir;
@@ -104,7 +109,7 @@ export async function runKollaBuild(options: KollaBuildOptions): Promise<KollaBu
           engine,
           kollaLog: options.kollaLog === undefined ? "/var/log/kolla-build.log" : options.kollaLog || undefined,
           cwd: options.kayobeConfig,
-          env: options.env,
+          env,
           logDir,
           run,
           write,
@@ -117,7 +122,7 @@ export async function runKollaBuild(options: KollaBuildOptions): Promise<KollaBu
           attempts: options.pushAttempts ?? 5,
           retryDelayMs: options.pushRetryDelayMs ?? 5000,
           concurrency: options.concurrency ?? 4,
-          registryAccess: { url: registryUrl, username: options.registryUsername, password: options.registryPassword },
+          registryAccess,
           login: options.registryUsername && options.registryPassword ? { username: options.registryUsername, password: options.registryPassword } : undefined,
         },
       }),

@@ -8,7 +8,7 @@ import { applyItems, consoleReporter, type ItemResult } from "../engine";
 import { type BuildKind, type BuildSettings, type BuildStep, buildArgs, discover, runBuildStep } from "./build";
 import { quote } from "./exec";
 import type { KollaBuildPlan, PlannedDistro } from "./plan";
-import { type RegistryAccess, manifestDigest } from "./registry-check";
+import { manifestDigest, type RegistryAccess } from "./registry-client";
 import { type AllowList, type ScanClass, scanImage } from "./scan";
 
 export interface PushSettings {
