@@ -96831,9 +96831,132 @@ async function proposeFromCheckout(checkoutDir, versions, options) {
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ../../packages/release-train/src/kolla-build/registry-client.ts
+// A small registry v2 client for what kolla-build needs: read a tag's manifest digest back after a
+// push, and push an OCI image layout through the API (blobs by monolithic upload, then the
+// manifest) where no container engine exists. Registries that answer 401 with a
+// `Bearer realm=…,service=…,scope=…` challenge (Pulp's /token/, Docker Hub) get a token from the
+// realm with Basic credentials; `Basic` challenges get the credentials directly.
+
+const MANIFEST_TYPES = [
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.docker.distribution.manifest.v2+json",
+];
+class RegistryError extends Error {
+    name = "RegistryError";
+}
+function parseChallenge(header) {
+    const m = /^(\w+)\s*(.*)$/.exec(header.trim());
+    if (!m)
+        return undefined;
+    const params = {};
+    for (const p of m[2].matchAll(/(\w+)="([^"]*)"/g))
+        params[p[1]] = p[2];
+    return { scheme: m[1].toLowerCase(), params };
+}
+const sha256Digest = (data) => `sha256:${(0,external_node_crypto_.createHash)("sha256").update(data).digest("hex")}`;
+class RegistryClient {
+    base;
+    basic;
+    /** Tokens by scope: one token request per repository and access. */
+    tokens = new Map();
+    constructor(access) {
+        this.base = access.url.replace(/\/+$/, "");
+        this.basic = access.username !== undefined ? `Basic ${Buffer.from(`${access.username}:${access.password ?? ""}`).toString("base64")}` : undefined;
+    }
+    /** A request to `/v2/…` (or an absolute upload URL), authorizing when challenged. */
+    async request(method, path, init) {
+        const url = /^https?:/.test(path) ? path : `${this.base}${path}`;
+        const send = (authorization) => fetch(url, { method, headers: { ...init.headers, ...(authorization ? { authorization } : {}) }, ...(init.body ? { body: init.body } : {}), redirect: "follow" });
+        const cached = this.tokens.get(init.scope);
+        let response = await send(cached ? `Bearer ${cached}` : undefined);
+        if (response.status !== 401)
+            return response;
+        const challenge = parseChallenge(response.headers.get("www-authenticate") ?? "");
+        await response.body?.cancel();
+        if (challenge?.scheme === "bearer" && challenge.params["realm"]) {
+            const token = await this.token(challenge.params, init.scope);
+            response = await send(`Bearer ${token}`);
+        }
+        else if (this.basic) {
+            response = await send(this.basic);
+        }
+        return response;
+    }
+    async token(params, scope) {
+        const url = new URL(params["realm"]);
+        if (params["service"])
+            url.searchParams.set("service", params["service"]);
+        url.searchParams.set("scope", params["scope"] ?? scope);
+        const response = await fetch(url, { headers: this.basic ? { authorization: this.basic } : {} });
+        if (!response.ok)
+            throw new RegistryError(`token request (${url.searchParams.get("scope")}) failed: HTTP ${response.status}`);
+        const body = (await response.json());
+        const token = body.token ?? body.access_token;
+        if (!token)
+            throw new RegistryError("token response has no token");
+        this.tokens.set(scope, token);
+        return token;
+    }
+    /** The digest the registry serves for `<repository>:<tag>` (repository includes the namespace). */
+    async manifestDigest(repository, tag) {
+        const response = await this.request("HEAD", `/v2/${repository}/manifests/${encodeURIComponent(tag)}`, {
+            scope: `repository:${repository}:pull`,
+            headers: { accept: MANIFEST_TYPES.join(", ") },
+        });
+        if (!response.ok)
+            throw new RegistryError(`HEAD ${repository}:${tag}: HTTP ${response.status}`);
+        const digest = response.headers.get("docker-content-digest");
+        if (!digest)
+            throw new RegistryError(`HEAD ${repository}:${tag}: no Docker-Content-Digest header`);
+        return digest;
+    }
+    async hasBlob(repository, digest) {
+        const response = await this.request("HEAD", `/v2/${repository}/blobs/${digest}`, { scope: `repository:${repository}:pull,push` });
+        return response.ok;
+    }
+    /** Monolithic upload: POST opens the session, PUT `?digest=` closes it with the bytes. */
+    async pushBlob(repository, digest, data) {
+        if (await this.hasBlob(repository, digest))
+            return;
+        const scope = `repository:${repository}:pull,push`;
+        const opened = await this.request("POST", `/v2/${repository}/blobs/uploads/`, { scope });
+        await opened.body?.cancel();
+        const location = opened.headers.get("location");
+        if (opened.status !== 202 || !location)
+            throw new RegistryError(`POST ${repository} blob upload: HTTP ${opened.status}`);
+        const upload = new URL(location, `${this.base}/`);
+        upload.searchParams.set("digest", digest);
+        const closed = await this.request("PUT", upload.href, { scope, headers: { "content-type": "application/octet-stream" }, body: data });
+        await closed.body?.cancel();
+        if (closed.status !== 201)
+            throw new RegistryError(`PUT ${repository} blob ${digest}: HTTP ${closed.status}`);
+    }
+    /** PUT the manifest under `reference` (tag or digest); returns the digest the registry reports. */
+    async pushManifest(repository, reference, mediaType, data) {
+        const response = await this.request("PUT", `/v2/${repository}/manifests/${encodeURIComponent(reference)}`, {
+            scope: `repository:${repository}:pull,push`,
+            headers: { "content-type": mediaType },
+            body: data,
+        });
+        const text = await response.text();
+        if (response.status !== 201)
+            throw new RegistryError(`PUT ${repository}:${reference} manifest: HTTP ${response.status} ${text.slice(0, 300)}`);
+        return response.headers.get("docker-content-digest") ?? sha256Digest(data);
+    }
+}
+function manifestDigest(access, repository, tag) {
+    return new RegistryClient(access).manifestDigest(repository, tag);
+}
+
 ;// CONCATENATED MODULE: ../../packages/release-train/src/kolla-build/engine.ts
 // The container engine the build used (docker on runners, podman here): list what a build made,
 // log in, push. All through the engine's CLI with argument arrays.
+
 
 
 
@@ -96842,6 +96965,8 @@ class EngineError extends Error {
 }
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 function createEngine(options) {
+    if (options.name === "oci")
+        return ociEngine(options);
     const { name, run } = options;
     const tls = name === "podman" && options.insecure ? ["--tls-verify=false"] : [];
     const exec = async (args, input) => {
@@ -96904,6 +97029,60 @@ function createEngine(options) {
         },
     };
 }
+function ociEngine(options) {
+    const root = options.ociDir;
+    if (!root || !options.registryAccess)
+        throw new EngineError("the oci engine needs an OCI layout directory and registry access");
+    const client = new RegistryClient(options.registryAccess);
+    const blob = (dir, digest) => (0,promises_.readFile)((0,external_node_path_.join)(dir, "blobs", ...digest.split(":")));
+    const readIndex = async (dir) => JSON.parse(await (0,promises_.readFile)((0,external_node_path_.join)(dir, "index.json"), "utf8").catch(() => '{"manifests": []}'));
+    const tagged = (index, tag) => index.manifests.find((m) => m.annotations?.["org.opencontainers.image.ref.name"] === tag);
+    async function pushManifest(dir, repository, reference, mediaType, digest) {
+        const data = await blob(dir, digest);
+        const manifest = JSON.parse(data.toString("utf8"));
+        // An index: its images first, by digest; an image: its config and layers first.
+        for (const child of manifest.manifests ?? [])
+            await pushManifest(dir, repository, child.digest, child.mediaType, child.digest);
+        for (const b of [...(manifest.config ? [manifest.config] : []), ...(manifest.layers ?? [])])
+            await client.pushBlob(repository, b.digest, await blob(dir, b.digest));
+        return client.pushManifest(repository, reference, mediaType, data);
+    }
+    return {
+        name: "oci",
+        async list(registry, namespace, tag) {
+            const dir = (0,external_node_path_.join)(root, registry, namespace);
+            const names = await (0,promises_.readdir)(dir).catch(() => []);
+            const found = [];
+            for (const name of names.sort()) {
+                const entry = tagged(await readIndex((0,external_node_path_.join)(dir, name)), tag);
+                if (entry)
+                    found.push({ reference: `${registry}/${namespace}/${name}:${tag}`, name, id: entry.digest });
+            }
+            return found;
+        },
+        async login() {
+            // Credentials go with every API request (options.registryAccess).
+        },
+        async push(reference) {
+            const at = reference.lastIndexOf(":");
+            const path = reference.slice(0, at);
+            const tag = reference.slice(at + 1);
+            const repository = path.slice(path.indexOf("/") + 1);
+            const dir = (0,external_node_path_.join)(root, path);
+            try {
+                const entry = tagged(await readIndex(dir), tag);
+                if (!entry)
+                    return { ok: false, output: `no OCI layout for ${reference} in ${root}` };
+                const served = await pushManifest(dir, repository, tag, entry.mediaType, entry.digest);
+                // The layout's digest is what was pushed; verification compares it with what is served.
+                return { ok: true, digest: entry.digest, output: `pushed ${reference} (registry reports ${served})` };
+            }
+            catch (error) {
+                return { ok: false, output: error.message };
+            }
+        },
+    };
+}
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -96961,6 +97140,8 @@ const runCommand = async (command, args, options = {}) => {
             await closeStream(log);
     }
 };
+/** An argument as a shell would need it, for display only (commands never go through a shell). */
+const quote = (arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);
 
 ;// CONCATENATED MODULE: ../../packages/release-train/src/version.ts
 // Snapshot versions: the UTC timestamp `YYYYMMDDTHHMMSS` appended to distribution names and base
@@ -97781,6 +97962,7 @@ function parseKollaSummary(log) {
 
 
 
+
 /** kayobe's arguments for a build (argument array; regexes are separate arguments). */
 function buildArgs(kind, plan, distro, settings) {
     const vars = {
@@ -97826,7 +98008,8 @@ async function runBuildStep(kind, plan, distro, settings) {
     const args = buildArgs(kind, plan, distro, settings);
     const logFile = (0,external_node_path_.join)(settings.logDir, `kolla-build-${kind}-${distro.name}.log`);
     const before = settings.kollaLog ? ((await sizeOf(settings.kollaLog)) ?? 0) : 0;
-    settings.write(settings.actions ? `::group::${settings.command} ${args.join(" ")}\n` : `$ ${settings.command} ${args.join(" ")}\n`);
+    const line = [settings.command, ...args].map(quote).join(" ");
+    settings.write(settings.actions ? `::group::${line}\n` : `$ ${line}\n`);
     const result = await settings.run(settings.command, args, {
         cwd: settings.cwd,
         env: settings.env,
@@ -97869,62 +98052,6 @@ async function discover(steps, distro, settings) {
     // An image kolla-build says failed is not pushed even if an image of that name is present.
     const failedNames = new Set(failed.map((f) => f.name));
     return { images: images.filter((i) => !failedNames.has(i.name)), failed, skipped: [...skipped].sort() };
-}
-
-;// CONCATENATED MODULE: ../../packages/release-train/src/kolla-build/registry-check.ts
-// Reads a pushed tag's manifest digest back from the registry (HEAD /v2/<name>/manifests/<tag>),
-// through the registry's token flow when it asks for one: a `Bearer realm=…,service=…,scope=…`
-// challenge is answered at the realm with Basic credentials (Pulp's /token/, Docker Hub alike).
-const MANIFEST_TYPES = [
-    "application/vnd.oci.image.index.v1+json",
-    "application/vnd.oci.image.manifest.v1+json",
-    "application/vnd.docker.distribution.manifest.list.v2+json",
-    "application/vnd.docker.distribution.manifest.v2+json",
-].join(", ");
-function parseChallenge(header) {
-    const m = /^Bearer\s+(.*)$/i.exec(header.trim());
-    if (!m)
-        return undefined;
-    const params = {};
-    for (const p of m[1].matchAll(/(\w+)="([^"]*)"/g))
-        params[p[1]] = p[2];
-    return params;
-}
-class RegistryCheckError extends Error {
-    name = "RegistryCheckError";
-}
-/** The digest the registry serves for `<repository>:<tag>` (repository includes the namespace). */
-async function manifestDigest(access, repository, tag) {
-    const url = `${access.url.replace(/\/+$/, "")}/v2/${repository}/manifests/${encodeURIComponent(tag)}`;
-    const basic = access.username !== undefined ? `Basic ${Buffer.from(`${access.username}:${access.password ?? ""}`).toString("base64")}` : undefined;
-    const head = (authorization) => fetch(url, { method: "HEAD", headers: { accept: MANIFEST_TYPES, ...(authorization ? { authorization } : {}) } });
-    let response = await head();
-    if (response.status === 401) {
-        const challenge = parseChallenge(response.headers.get("www-authenticate") ?? "");
-        if (challenge?.["realm"]) {
-            const tokenUrl = new URL(challenge["realm"]);
-            if (challenge["service"])
-                tokenUrl.searchParams.set("service", challenge["service"]);
-            tokenUrl.searchParams.set("scope", challenge["scope"] ?? `repository:${repository}:pull`);
-            const tokenResponse = await fetch(tokenUrl, { headers: basic ? { authorization: basic } : {} });
-            if (!tokenResponse.ok)
-                throw new RegistryCheckError(`token request for ${repository} failed: HTTP ${tokenResponse.status}`);
-            const body = (await tokenResponse.json());
-            const token = body.token ?? body.access_token;
-            if (!token)
-                throw new RegistryCheckError(`token response for ${repository} has no token`);
-            response = await head(`Bearer ${token}`);
-        }
-        else if (basic) {
-            response = await head(basic);
-        }
-    }
-    if (!response.ok)
-        throw new RegistryCheckError(`HEAD ${repository}:${tag}: HTTP ${response.status}`);
-    const digest = response.headers.get("docker-content-digest");
-    if (!digest)
-        throw new RegistryCheckError(`HEAD ${repository}:${tag}: no Docker-Content-Digest header`);
-    return digest;
 }
 
 ;// CONCATENATED MODULE: ../../packages/release-train/src/kolla-build/scan.ts
@@ -98016,6 +98143,7 @@ async function scanImage(image, options) {
 // A distro's whole job: build → discover → scan → push (with retries) → verify, keeping going past
 // failures so that every image that built is still pushed and reported; failures are listed at
 // the end and make the run fail.
+
 
 
 
@@ -98196,7 +98324,6 @@ async function pushAll(images, distro, options, result) {
     await (0,promises_.writeFile)((0,external_node_path_.join)(build.logDir, "push-failed-images.txt"), failedRefs.sort().join(""));
 }
 const lastLines = (text) => text.trim().split("\n").slice(-3).join(" | ") || "no output";
-const quote = (arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);
 
 ;// CONCATENATED MODULE: ../../packages/release-train/src/kolla-build/summary.ts
 // Job summary of a Kolla build: one row per image (failures first), then every failure.
@@ -98271,9 +98398,12 @@ async function runKollaBuild(options) {
     const run = options.run ?? runCommand;
     const plan = await planFromOptions(options);
     write(`${plan_describePlan(plan)}\n`);
-    const engine = createEngine({ name: options.engine, run, insecure: options.insecureRegistry, env: options.env });
-    const allowList = await loadAllowList(options.kayobeConfig);
     const registryUrl = options.registryUrl || `${options.insecureRegistry ? "http" : "https"}://${options.registry}`;
+    const registryAccess = { url: registryUrl, username: options.registryUsername, password: options.registryPassword };
+    // The build (and the scanner) find the OCI layout directory in $KOLLA_OCI_DIR.
+    const env = options.engine === "oci" && options.ociDir ? { ...options.env, KOLLA_OCI_DIR: options.ociDir } : options.env;
+    const engine = createEngine({ name: options.engine, run, insecure: options.insecureRegistry, env, ociDir: options.ociDir, registryAccess });
+    const allowList = await loadAllowList(options.kayobeConfig);
     const results = [];
     for (const distro of plan.distros) {
         const logDir = plan.distros.length > 1 ? (0,external_node_path_.join)(options.logDir, distro.name) : options.logDir;
@@ -98289,7 +98419,7 @@ async function runKollaBuild(options) {
                 engine,
                 kollaLog: options.kollaLog === undefined ? "/var/log/kolla-build.log" : options.kollaLog || undefined,
                 cwd: options.kayobeConfig,
-                env: options.env,
+                env,
                 logDir,
                 run,
                 write,
@@ -98302,7 +98432,7 @@ async function runKollaBuild(options) {
                 attempts: options.pushAttempts ?? 5,
                 retryDelayMs: options.pushRetryDelayMs ?? 5000,
                 concurrency: options.concurrency ?? 4,
-                registryAccess: { url: registryUrl, username: options.registryUsername, password: options.registryPassword },
+                registryAccess,
                 login: options.registryUsername && options.registryPassword ? { username: options.registryUsername, password: options.registryPassword } : undefined,
             },
         }));
@@ -98431,7 +98561,8 @@ const schema = object({
     "build-command": schemas_string().trim().min(1, "is required"),
     "build-args": lines,
     "kolla-log": schemas_string().trim(),
-    engine: schemas_enum(["docker", "podman"], { error: "must be docker or podman" }),
+    engine: schemas_enum(["docker", "podman", "oci"], { error: "must be docker, podman or oci" }),
+    "oci-dir": inputs_optional,
     registry: inputs_optional,
     namespace: schemas_string().trim().regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, "must be a registry namespace (lower case, e.g. stackhpc-dev)"),
     "registry-url": inputs_optional.pipe(url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional()),
@@ -98461,6 +98592,8 @@ function crossChecks(raw) {
     const mode = v("mode") || "build";
     if (mode === "build" && !v("registry"))
         problems.push("input `registry` is required to build");
+    if (mode === "build" && v("engine") === "oci" && !v("oci-dir"))
+        problems.push("input `oci-dir` is required with engine oci");
     if (Boolean(v("registry-username")) !== Boolean(v("registry-password"))) {
         problems.push("input `registry-password` registry-username and registry-password go together");
     }
@@ -98520,6 +98653,7 @@ async function main_run() {
         buildArgs: inputs["build-args"],
         kollaLog: inputs["kolla-log"],
         engine: inputs.engine,
+        ociDir: inputs["oci-dir"],
         registry: inputs.registry ?? "",
         namespace: inputs.namespace,
         registryUrl: inputs["registry-url"],

@@ -65335,7 +65335,7 @@ module.exports = {
 
 
 const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(1043)
-const { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = __nccwpck_require__(3052)
+const { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = __nccwpck_require__(671)
 const { makeRequest } = __nccwpck_require__(188)
 const { fetching } = __nccwpck_require__(5113)
 const { Headers, getHeadersList } = __nccwpck_require__(1871)
@@ -66292,7 +66292,7 @@ module.exports = {
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(3052)
+const { isValidClientWindowBits } = __nccwpck_require__(671)
 const { MessageSizeExceededError } = __nccwpck_require__(2272)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
@@ -66414,7 +66414,7 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(3052)
+} = __nccwpck_require__(671)
 const { failWebsocketConnection } = __nccwpck_require__(1152)
 const { WebsocketFrameSend } = __nccwpck_require__(6807)
 const { PerMessageDeflate } = __nccwpck_require__(5148)
@@ -67047,7 +67047,7 @@ module.exports = { SendQueue }
 
 
 const { webidl } = __nccwpck_require__(5454)
-const { validateCloseCodeAndReason } = __nccwpck_require__(3052)
+const { validateCloseCodeAndReason } = __nccwpck_require__(671)
 const { kConstruct } = __nccwpck_require__(6746)
 const { kEnumerableProperty } = __nccwpck_require__(5911)
 
@@ -67161,7 +67161,7 @@ const { createDeferredPromise } = __nccwpck_require__(7829)
 const { environmentSettingsObject } = __nccwpck_require__(3777)
 const { states, opcodes, sentCloseFrameState } = __nccwpck_require__(1043)
 const { webidl } = __nccwpck_require__(5454)
-const { getURLRecord, isValidSubprotocol, isEstablished, utf8Decode } = __nccwpck_require__(3052)
+const { getURLRecord, isValidSubprotocol, isEstablished, utf8Decode } = __nccwpck_require__(671)
 const { establishWebSocketConnection, failWebsocketConnection, closeWebSocketConnection } = __nccwpck_require__(1152)
 const { channels } = __nccwpck_require__(447)
 const { WebsocketFrameSend } = __nccwpck_require__(6807)
@@ -67655,7 +67655,7 @@ module.exports = { WebSocketStream }
 
 /***/ }),
 
-/***/ 3052:
+/***/ 671:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -68029,7 +68029,7 @@ const {
   utf8Decode,
   toArrayBuffer,
   getURLRecord
-} = __nccwpck_require__(3052)
+} = __nccwpck_require__(671)
 const { establishWebSocketConnection, closeWebSocketConnection, failWebsocketConnection } = __nccwpck_require__(1152)
 const { ByteParser } = __nccwpck_require__(3841)
 const { kEnumerableProperty } = __nccwpck_require__(5911)
@@ -93717,6 +93717,133 @@ function allPackageRepos(config) {
 
 
 
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/state-file.ts
+// Records dispatched task hrefs so a re-run of the same run (same version) re-attaches to tasks that
+// are still running (long syncs outlive a CI job) instead of dispatching duplicates.
+// Layout: { "<run>/<item>": { "<scope>": { "<step>": href, … } } } — for package sync
+// `<version>/<short_name>` → `ark|test` → `sync|publish|…`; other flows pick their own run, item,
+// scope and step names.
+
+
+class StateFile {
+    path;
+    data;
+    writes = Promise.resolve();
+    constructor(path, data) {
+        this.path = path;
+        this.data = data;
+    }
+    /** No path = in-memory only. A missing file is an empty state. */
+    static async open(path) {
+        if (!path)
+            return new StateFile(undefined, {});
+        try {
+            return new StateFile(path, JSON.parse(await (0,promises_.readFile)(path, "utf8")));
+        }
+        catch (error) {
+            if (error.code === "ENOENT")
+                return new StateFile(path, {});
+            throw new Error(`cannot read state file ${path}: ${error.message}`);
+        }
+    }
+    /** Item key within a run: `<run>/<item>` (the run part is what pruning keeps the newest of). */
+    static key(run, item) {
+        return `${run}/${item}`;
+    }
+    get(key, scope, step) {
+        return this.data[key]?.[scope]?.[step];
+    }
+    /** Every recorded task href of the given keys (to look their state up in bulk). */
+    tasksOf(keys, scope) {
+        return keys.flatMap((k) => Object.values(this.data[k]?.[scope] ?? {}));
+    }
+    record(key, scope, step, href) {
+        const entry = this.data[key] ?? {};
+        entry[scope] = { ...entry[scope], [step]: href };
+        this.data[key] = entry;
+        return this.flush();
+    }
+    snapshot() {
+        return structuredClone(this.data);
+    }
+    /** Forget all but the newest `keep` runs so the file does not grow night after night. */
+    prune(keep = 7) {
+        const runs = [...new Set(Object.keys(this.data).map(runOf))].sort().reverse();
+        const kept = new Set(runs.slice(0, keep));
+        for (const key of Object.keys(this.data))
+            if (!kept.has(runOf(key)))
+                delete this.data[key];
+    }
+    /** Serialised, atomic (write + rename) so concurrent items never corrupt the file. */
+    flush() {
+        const path = this.path;
+        if (!path)
+            return Promise.resolve();
+        this.prune();
+        const text = `${JSON.stringify(this.data, null, 2)}\n`;
+        this.writes = this.writes.then(async () => {
+            await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+            const tmp = `${path}.${process.pid}.tmp`;
+            await (0,promises_.writeFile)(tmp, text);
+            await (0,promises_.rename)(tmp, path);
+        });
+        return this.writes;
+    }
+}
+function runOf(key) {
+    return key.split("/")[0];
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/markdown.ts
+// Small Markdown helpers for GitHub job summaries.
+/** A table cell: pipes escaped, newlines flattened (a cell is one line in GFM). */
+function cell(value) {
+    if (value === undefined || value === "")
+        return "";
+    return String(value).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+}
+function markdown_table(header, rows) {
+    const line = (cells) => `| ${cells.map(cell).join(" | ")} |`;
+    return [line(header), `|${header.map(() => " --- ").join("|")}|`, ...rows.map(line)].join("\n");
+}
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${ms} ms`;
+    const s = ms / 1000;
+    if (s < 60)
+        return `${s.toFixed(1)} s`;
+    return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/summary.ts
+// Job summaries: a title, a counts line and one table row per item (failures first), appended to
+// `--summary-file` / $GITHUB_STEP_SUMMARY or printed. A summary that cannot be written is a warning:
+// the run's work and its outputs are what count, not the report of them.
+
+
+/** Markdown for a run: failed items first, then `compare` order. */
+function summary_summaryMarkdown(summary) {
+    const rows = [...summary.items]
+        .sort((a, b) => Number(Boolean(b.error)) - Number(Boolean(a.error)) || (summary.compare?.(a, b) ?? 0))
+        .map((item) => summary.row(item));
+    return `${summary.title}\n\n${summary.counts}\n\n${markdown_table(summary.header, rows)}\n`;
+}
+/** Appends (or prints) the summary; returns a warning instead of throwing when the file cannot be written. */
+async function writeSummary(markdown, options) {
+    const file = options.file ?? (options.env ?? process.env).GITHUB_STEP_SUMMARY;
+    if (!file) {
+        options.write(`\n${markdown}`);
+        return undefined;
+    }
+    try {
+        await (0,promises_.appendFile)(file, `${markdown}\n`);
+        return undefined;
+    }
+    catch (error) {
+        return `could not write the job summary to ${file}: ${error.message}`;
+    }
+}
+
 ;// CONCATENATED MODULE: ../../packages/pulp-client/src/field-errors.ts
 const NON_FIELD = "non_field_errors";
 function parseFieldErrors(body) {
@@ -95661,6 +95788,213 @@ class VaultClient {
 
 
 
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/task-watcher.ts
+// Waits for many Pulp tasks with few requests: every pending task is checked by one bulk list call
+// (`pulp_href__in`), first after `initialDelayMs`, then with exponential backoff per task. Tasks
+// that become due close together share a request, so N concurrent syncs cost ~1 poll, not N.
+
+const FINAL_STATES = new Set(["completed", "failed", "canceled", "skipped"]);
+class TaskFailedError extends Error {
+    task;
+    constructor(task, description) {
+        super(description);
+        this.task = task;
+        this.name = "TaskFailedError";
+    }
+}
+class TaskWatcher {
+    options;
+    pending = new Map();
+    timer;
+    polling = false;
+    initialDelayMs;
+    maxDelayMs;
+    backoff;
+    timeoutMs;
+    batchSize;
+    constructor(options) {
+        this.options = options;
+        this.initialDelayMs = options.initialDelayMs ?? 300;
+        this.maxDelayMs = options.maxDelayMs ?? 10_000;
+        this.backoff = options.backoff ?? 1.6;
+        this.timeoutMs = options.timeoutMs ?? 6 * 3600_000;
+        this.batchSize = options.batchSize ?? 40;
+    }
+    /** Resolves with the finished task; rejects with Pulp's error text if it failed or was canceled. */
+    wait(href, options = {}) {
+        return new Promise((resolve, reject) => {
+            const now = Date.now();
+            const delay = options.initialDelayMs ?? this.initialDelayMs;
+            const entry = { href, due: now + delay, interval: Math.max(delay, 100), deadline: now + this.timeoutMs, misses: 0, resolve, reject };
+            const list = this.pending.get(href);
+            if (list)
+                list.push(entry);
+            else
+                this.pending.set(href, [entry]);
+            this.schedule();
+        });
+    }
+    schedule() {
+        if (this.polling || this.pending.size === 0)
+            return;
+        const next = Math.min(...[...this.pending.values()].map((l) => l[0].due));
+        if (this.timer)
+            clearTimeout(this.timer);
+        this.timer = setTimeout(() => void this.poll(), Math.max(0, next - Date.now()));
+    }
+    async poll() {
+        this.timer = undefined;
+        this.polling = true;
+        try {
+            const now = Date.now();
+            const entries = [...this.pending.values()].map((l) => l[0]);
+            // Ride along: tasks due within a quarter of their own interval are checked now too.
+            const due = entries.filter((e) => e.due - e.interval / 4 <= now).map((e) => e.href);
+            for (let i = 0; i < due.length; i += this.batchSize) {
+                const batch = due.slice(i, i + this.batchSize);
+                let tasks;
+                try {
+                    tasks = await this.options.listTasks(batch);
+                }
+                catch (error) {
+                    // A failed poll is retried at the next interval rather than failing every waiter.
+                    for (const href of batch)
+                        this.reschedule(href, error);
+                    continue;
+                }
+                const byHref = new Map(tasks.map((t) => [t.pulp_href, t]));
+                for (const href of batch) {
+                    const task = byHref.get(href);
+                    if (task && FINAL_STATES.has(task.state))
+                        this.settle(href, task);
+                    else if (!task && this.missing(href))
+                        continue;
+                    else
+                        this.reschedule(href);
+                }
+            }
+        }
+        finally {
+            this.polling = false;
+            this.schedule();
+        }
+    }
+    reschedule(href, error) {
+        const now = Date.now();
+        for (const entry of this.pending.get(href) ?? []) {
+            entry.interval = Math.min(entry.interval * this.backoff, this.maxDelayMs);
+            entry.due = now + entry.interval;
+        }
+        const expired = (this.pending.get(href) ?? []).filter((e) => e.deadline <= now);
+        if (expired.length) {
+            this.pending.delete(href);
+            const reason = error ? `: ${error.message}` : "";
+            for (const e of expired)
+                e.reject(new Error(`timed out waiting for task ${href}${reason}`));
+        }
+    }
+    /** A task Pulp no longer lists (purged, deleted) three polls in a row: give up on it. */
+    missing(href) {
+        const waiters = this.pending.get(href) ?? [];
+        for (const w of waiters)
+            w.misses += 1;
+        if (!waiters.some((w) => w.misses >= 3))
+            return false;
+        this.pending.delete(href);
+        for (const w of waiters)
+            w.reject(new Error(`task ${href} no longer exists in Pulp`));
+        return true;
+    }
+    settle(href, task) {
+        const waiters = this.pending.get(href) ?? [];
+        this.pending.delete(href);
+        for (const w of waiters) {
+            if (task.state === "completed" || task.state === "skipped")
+                w.resolve(task);
+            else
+                w.reject(new TaskFailedError(task, taskErrorText(task)));
+        }
+    }
+    /** Current state of tasks (one bulk call per batch); used to re-attach to recorded tasks. */
+    async states(hrefs) {
+        const found = new Map();
+        for (let i = 0; i < hrefs.length; i += this.batchSize) {
+            for (const task of await this.options.listTasks(hrefs.slice(i, i + this.batchSize)))
+                found.set(task.pulp_href, task);
+        }
+        return found;
+    }
+    close() {
+        if (this.timer)
+            clearTimeout(this.timer);
+        this.timer = undefined;
+    }
+}
+/** Pulp's own error text for a failed/canceled task (credentials in URLs redacted). */
+function taskErrorText(task) {
+    const raw = task.error?.description ?? task.error?.reason;
+    const text = raw === undefined ? undefined : redactString(raw);
+    return text ? `task ${task.state}: ${text}` : `task ${task.state}`;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/tasks.ts
+
+class TaskRunner {
+    watcher;
+    state;
+    scope;
+    recorded;
+    constructor(watcher, state, 
+    /** State-file scope (package sync: the target). */
+    scope, 
+    /** Recorded tasks of this run as Pulp lists them now (one bulk lookup at start). */
+    recorded) {
+        this.watcher = watcher;
+        this.state = state;
+        this.scope = scope;
+        this.recorded = recorded;
+    }
+    /** Looks every recorded task of `keys` up in bulk, so each item knows what to re-attach to. */
+    static async open(options) {
+        const hrefs = options.state.tasksOf(options.keys, options.scope);
+        const recorded = hrefs.length ? await options.watcher.states(hrefs) : new Map();
+        return new TaskRunner(options.watcher, options.state, options.scope, recorded);
+    }
+    /** Dispatch (or re-attach / reuse) the task of `step` for item `key` and wait for it. */
+    async run(key, step, dispatch, options = {}) {
+        const href = this.state.get(key, this.scope, step);
+        const known = href ? this.recorded.get(href) : undefined;
+        if (href && known) {
+            if (!FINAL_STATES.has(known.state)) {
+                options.onTask?.(href, "re-attached");
+                return { task: await this.watcher.wait(href, { initialDelayMs: options.initialDelayMs }), origin: "re-attached" };
+            }
+            if (options.reuseCompleted && known.state === "completed") {
+                options.onTask?.(href, "reused");
+                return { task: known, origin: "reused" };
+            }
+        }
+        const dispatched = await dispatch();
+        await this.state.record(key, this.scope, step, dispatched);
+        // A later step of the same item must not mistake this for the recorded one.
+        this.recorded.delete(dispatched);
+        options.onTask?.(dispatched, "dispatched");
+        return { task: await this.watcher.wait(dispatched, { initialDelayMs: options.initialDelayMs }), origin: "dispatched" };
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/index.ts
+// The shared engine of every flow (package sync, container sync, promotion, kolla-build): batched
+// task watching, the state file, task dispatch/re-attach, bounded keep-going apply, console
+// reporting and job summaries. Contract: docs/design.md, "Shared engine".
+
+
+
+
+
+
+
+
 // EXTERNAL MODULE: ../../node_modules/.pnpm/commander@14.0.3/node_modules/commander/index.js
 var commander = __nccwpck_require__(206);
 ;// CONCATENATED MODULE: ../../node_modules/.pnpm/commander@14.0.3/node_modules/commander/esm.mjs
@@ -95722,58 +96056,7 @@ function syncGroups(config, filter) {
     return [...groups].sort();
 }
 
-;// CONCATENATED MODULE: ../../packages/release-train/src/summary/markdown.ts
-// Small Markdown helpers for GitHub job summaries.
-/** A table cell: pipes escaped, newlines flattened (a cell is one line in GFM). */
-function cell(value) {
-    if (value === undefined || value === "")
-        return "";
-    return String(value).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
-}
-function table(header, rows) {
-    const line = (cells) => `| ${cells.map(cell).join(" | ")} |`;
-    return [line(header), `|${header.map(() => " --- ").join("|")}|`, ...rows.map(line)].join("\n");
-}
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${ms} ms`;
-    const s = ms / 1000;
-    if (s < 60)
-        return `${s.toFixed(1)} s`;
-    return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-}
-
-;// CONCATENATED MODULE: ../../packages/release-train/src/summary/package-sync.ts
-
-function packageSyncSummary(run) {
-    const failed = run.failed.length;
-    const changed = run.results.filter((r) => r.changed && !r.error).length;
-    const title = `### Package snapshots → ${run.target}${run.dryRun ? " (dry run)" : ""}, version ${run.version}`;
-    const counts = `${run.results.length} repositories: ${changed} ${run.dryRun ? "to change" : "changed"}, ${run.results.length - changed - failed} unchanged, ${failed} failed.`;
-    const rows = [...run.results]
-        .sort((a, b) => Number(Boolean(b.error)) - Number(Boolean(a.error)) || a.shortName.localeCompare(b.shortName))
-        .map((r) => [
-        r.error ? `❌ ${r.shortName}` : r.shortName,
-        r.kind,
-        r.error ? "" : r.changed ? "yes" : "no",
-        r.newRepositoryVersion ? versionNumber(r.newRepositoryVersion) : "",
-        r.version,
-        r.distributionUrl ? `[${r.distributionUrl}](${r.distributionUrl})` : "",
-        run.dryRun ? r.actions.join(", ") : formatDuration(r.durationMs),
-        r.error,
-    ]);
-    const header = ["Repository", "Type", "Changed", "New repo version", "Snapshot", "Distribution", run.dryRun ? "Planned" : "Duration", "Error"];
-    return `${title}\n\n${counts}\n\n${table(header, rows)}\n`;
-}
-function versionNumber(href) {
-    const n = /\/versions\/(\d+)\/$/.exec(href)?.[1];
-    return n ? `v${n}` : href;
-}
-
 ;// CONCATENATED MODULE: ../../packages/release-train/src/sync/types.ts
-// Domain types of the package-snapshot sync: desired state per repository, the Pulp objects the
-// planner reads, and the per-repository result. Kept narrow on purpose: the Pulp client and the
-// config loader are adapted to these shapes (see pulp-port.ts and desired.ts).
 const SECRET_REMOTE_FIELDS = [
     "client_key",
     "proxy_username",
@@ -95955,12 +96238,14 @@ function pulpPort(client) {
     };
 }
 
-;// CONCATENATED MODULE: ../../packages/release-train/src/sync/reporter.ts
-// Log output of a run: in GitHub Actions one `::group::` per repository (lines are buffered per
-// repository so concurrent repositories never interleave); on a terminal one progress line each.
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/reporter.ts
+// Log output of a run. In GitHub Actions: the plan and one `::group::` per item (lines buffered per
+// item so concurrent items never interleave) and an `::error` annotation per failure. Elsewhere:
+// one progress line per finished item. The flow supplies the status text of a result.
 
-function consoleReporter(options) {
+function reporter_consoleReporter(options) {
     const write = options.write ?? ((text) => process.stdout.write(text));
+    const status = options.status ?? reporter_defaultStatus;
     return {
         plan(text) {
             if (options.actions)
@@ -95968,248 +96253,224 @@ function consoleReporter(options) {
             else
                 write(`${text}\n\n`);
         },
-        done(result, log, progress) {
-            const status = statusOf(result);
+        done(key, result, log, progress) {
+            const text = result.error ? "FAILED" : status(result);
             const seconds = (result.durationMs / 1000).toFixed(1);
             if (options.actions) {
-                write(`::group::${result.shortName}: ${status} (${seconds} s)\n`);
+                write(`::group::${key}: ${text} (${seconds} s)\n`);
                 for (const line of log)
                     write(`${line}\n`);
                 write("::endgroup::\n");
                 if (result.error)
-                    write(`::error title=${escapeProperty(result.shortName)}::${escapeData(result.error)}\n`);
+                    write(`::error title=${escapeProperty(key)}::${escapeData(result.error)}\n`);
             }
             else {
                 const width = String(progress.total).length;
-                write(`[${String(progress.done).padStart(width)}/${progress.total}] ${result.shortName}: ${status} (${seconds} s)\n`);
+                write(`[${String(progress.done).padStart(width)}/${progress.total}] ${key}: ${text} (${seconds} s)\n`);
                 if (result.error)
                     write(`    ${result.error}\n`);
             }
         },
     };
 }
+function reporter_defaultStatus(result) {
+    return result.changed ? "changed" : "unchanged";
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/sync/reporter.ts
+// Console reporter of the package sync: the engine's, with a repository's snapshot in its status.
+
+function syncReporter(options) {
+    return reporter_consoleReporter({ ...options, status: statusOf });
+}
 function statusOf(result) {
-    if (result.error)
-        return "FAILED";
     if (!result.changed)
         return `unchanged${result.version ? ` (snapshot ${result.version})` : ""}`;
     return `changed${result.version ? ` → snapshot ${result.version}` : ""}`;
 }
 
-;// CONCATENATED MODULE: ../../packages/release-train/src/sync/state-file.ts
-// Records dispatched task hrefs so a re-run with the same version re-attaches to tasks that are
-// still running (long syncs outlive a CI job) instead of dispatching duplicates.
-// Layout: { "<version>/<short_name>": { "<target>": { "sync": href, "publish": href, … } } }.
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/apply.ts
+// Bounded keep-going apply: every item runs its steps (remote, sync, publish, … — named by the
+// flow) with at most `concurrency` items in flight; a failing item records its error and the step
+// it failed in, and never stops the others. The caller fails the run when any result has `error`.
 
-
-class StateFile {
-    path;
-    data;
-    writes = Promise.resolve();
-    constructor(path, data) {
-        this.path = path;
-        this.data = data;
-    }
-    /** No path = in-memory only. A missing file is an empty state. */
-    static async open(path) {
-        if (!path)
-            return new StateFile(undefined, {});
+async function apply_applyItems(items, options) {
+    const limit = pLimit(options.concurrency ?? 8);
+    const total = items.length;
+    let done = 0;
+    return Promise.all(items.map((item) => limit(async () => {
+        const key = options.key(item);
+        const result = options.init(item);
+        const lines = [];
+        const started = Date.now();
+        let current;
+        const log = (line) => {
+            lines.push(line);
+            options.reporter?.line?.(key, line);
+        };
+        const ctx = {
+            key,
+            log,
+            did(action) {
+                result.changed = true;
+                result.actions.push(action);
+                log(action);
+            },
+            step(name) {
+                current = name;
+                options.reporter?.step?.(key, name);
+            },
+            async task(step, dispatch, taskOptions) {
+                if (!options.tasks)
+                    throw new Error("applyItems: `tasks` is needed to run tasks");
+                ctx.step(step);
+                const stateKey = options.stateKey?.(item) ?? key;
+                return options.tasks.run(stateKey, step, dispatch, {
+                    ...taskOptions,
+                    onTask(href, origin) {
+                        result.tasks.push(href);
+                        if (origin === "re-attached")
+                            log(`${step}: re-attached to running task ${href}`);
+                        if (origin === "reused")
+                            log(`${step}: completed earlier in this run (task ${href})`);
+                        taskOptions?.onTask?.(href, origin);
+                    },
+                });
+            },
+        };
+        options.reporter?.start?.(key);
         try {
-            return new StateFile(path, JSON.parse(await (0,promises_.readFile)(path, "utf8")));
+            await options.apply(item, result, ctx);
         }
         catch (error) {
-            if (error.code === "ENOENT")
-                return new StateFile(path, {});
-            throw new Error(`cannot read state file ${path}: ${error.message}`);
+            const text = errorText(error);
+            result.error = current ? `${current}: ${text}` : text;
+            if (current)
+                result.failedStep = current;
+            log(`FAILED: ${result.error}`);
         }
-    }
-    static key(version, shortName) {
-        return `${version}/${shortName}`;
-    }
-    get(key, target, step) {
-        return this.data[key]?.[target]?.[step];
-    }
-    /** Every recorded task href of the given keys (to look their state up in bulk). */
-    tasksOf(keys, target) {
-        return keys.flatMap((k) => Object.values(this.data[k]?.[target] ?? {}));
-    }
-    record(key, target, step, href) {
-        const entry = this.data[key] ?? {};
-        entry[target] = { ...entry[target], [step]: href };
-        this.data[key] = entry;
-        return this.flush();
-    }
-    snapshot() {
-        return structuredClone(this.data);
-    }
-    /** Forget all but the newest `keep` versions so the file does not grow night after night. */
-    prune(keep = 7) {
-        const versions = [...new Set(Object.keys(this.data).map((k) => k.split("/")[0]))].sort().reverse();
-        const kept = new Set(versions.slice(0, keep));
-        for (const key of Object.keys(this.data))
-            if (!kept.has(key.split("/")[0]))
-                delete this.data[key];
-    }
-    /** Serialised, atomic (write + rename) so concurrent repositories never corrupt the file. */
-    flush() {
-        const path = this.path;
-        if (!path)
-            return Promise.resolve();
-        this.prune();
-        const text = `${JSON.stringify(this.data, null, 2)}\n`;
-        this.writes = this.writes.then(async () => {
-            await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
-            const tmp = `${path}.${process.pid}.tmp`;
-            await (0,promises_.writeFile)(tmp, text);
-            await (0,promises_.rename)(tmp, path);
-        });
-        return this.writes;
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/release-train/src/sync/apply.ts
-// Applies one repository's plan: remote → repository → duplicate cleanup → sync (or re-attach) →
-// publish the explicit new version (never "latest", pulpcore#3452) → distribute. Every write goes
-// through the SyncPulp port; every task is awaited through the shared batched TaskWatcher.
-
-
-const VERSION_HREF = /\/versions\/\d+\/$/;
-const PUBLICATION_HREF = /\/publications\//;
-async function applyRepoPlan(plan, ctx, log) {
-    const { spec } = plan;
-    const started = Date.now();
-    const result = emptyResult(spec.shortName, spec.repositoryName, spec.kind);
-    const key = StateFile.key(spec.version, spec.shortName);
-    const did = (action) => {
-        result.changed = true;
-        result.actions.push(action);
-        log(action);
-    };
-    /** Dispatch (or re-attach to a still-running recorded task) and wait. */
-    const runTask = async (step, dispatch, initialDelayMs) => {
-        const recorded = ctx.state.get(key, ctx.target, step);
-        let href;
-        if (recorded && ctx.running.has(recorded)) {
-            href = recorded;
-            log(`${step}: re-attached to running task ${href}`);
-        }
-        else {
-            href = await dispatch();
-            await ctx.state.record(key, ctx.target, step, href);
-        }
-        result.tasks.push(href);
-        return ctx.watcher.wait(href, { initialDelayMs });
-    };
-    try {
-        if (plan.problems.length)
-            throw new Error(plan.problems.join("; "));
-        let remoteHref;
-        if (plan.remote?.action === "create") {
-            remoteHref = (await ctx.pulp.createRemote(spec.kind, plan.remote.body)).pulp_href;
-            did(`created remote ${spec.remote?.name}`);
-        }
-        else if (plan.remote?.action === "update") {
-            const { href, patch } = plan.remote;
-            await runTask("remote", () => ctx.pulp.updateRemote(href, patch));
-            remoteHref = href;
-            did(`updated remote ${spec.remote?.name} (${Object.keys(patch).join(", ")})`);
-        }
-        else
-            remoteHref = plan.remote?.href;
-        let repoHref;
-        let latest;
-        if (plan.repository.action === "create") {
-            const repo = await ctx.pulp.createRepository(spec.kind, plan.repository.body);
-            repoHref = repo.pulp_href;
-            latest = repo.latest_version_href ?? `${repoHref}versions/0/`;
-            did(`created repository ${spec.repositoryName}`);
-        }
-        else {
-            repoHref = plan.repository.href;
-            latest = ctx.index.repositories.get(spec.repositoryName)?.latest_version_href ?? undefined;
-        }
-        const deleted = new Set();
-        const deletePublication = async (href) => {
-            if (deleted.has(href))
-                return;
-            await ctx.pulp.deletePublication(href);
-            deleted.add(href);
-            did(`deleted duplicate publication ${href}`);
-        };
-        for (const href of plan.cleanup)
-            await deletePublication(href);
-        let createdPublications = [];
-        if (plan.sync && remoteHref) {
-            const body = { remote: remoteHref, ...plan.sync };
-            const task = await runTask("sync", () => ctx.pulp.sync(repoHref, body), ctx.syncPollDelayMs);
-            const created = createdHrefs(task);
-            const version = created.find((h) => VERSION_HREF.test(h));
-            createdPublications = created.filter((h) => PUBLICATION_HREF.test(h));
-            if (version) {
-                latest = version;
-                result.newRepositoryVersion = version;
-                did(`synced: new version ${version}`);
-            }
-            else
-                log("synced: no change");
-        }
-        if (spec.publish && latest) {
-            const { keep, remove } = choosePublication(ctx.index, latest, createdPublications);
-            for (const href of remove)
-                await deletePublication(href);
-            let publication = keep;
-            if (!publication) {
-                const version = latest;
-                const body = { repository_version: version, ...spec.publish.body };
-                const task = await runTask("publish", () => ctx.pulp.createPublication(spec.publish.kind, body));
-                publication = createdHrefs(task).find((h) => PUBLICATION_HREF.test(h));
-                if (!publication)
-                    throw new Error(`publish task ${task.pulp_href} created no publication`);
-                did(`published ${version}`);
-            }
-            const step = planDistribution(spec, ctx.index, publication);
-            if (step?.action === "exists") {
-                const version = snapshotVersionOf(step.distribution);
-                if (version)
-                    result.version = version;
-                result.distributionUrl = step.distribution.base_url ?? urlFor(ctx.content.root, step.distribution.base_path);
-                log(`already distributed at ${step.distribution.base_path}`);
-            }
-            else if (step) {
-                const basePath = step.action === "create" ? step.body.base_path : step.distribution.base_path;
-                if (step.action === "create") {
-                    const task = await runTask("distribute", () => ctx.pulp.createDistribution(spec.kind, step.body));
-                    const href = createdHrefs(task)[0];
-                    // Pulp's CONTENT_ORIGIN may differ from the API URL: read it once from a real base_url.
-                    if (!ctx.content.root && href) {
-                        const created = await ctx.pulp.getDistribution(href);
-                        if (created.base_url?.endsWith(`${created.base_path}/`))
-                            ctx.content.root = created.base_url.slice(0, -created.base_path.length - 1);
-                    }
-                }
-                else {
-                    await runTask("distribute", () => ctx.pulp.updateDistribution(step.href, step.patch));
-                }
-                result.version = spec.version;
-                result.distributionUrl = urlFor(ctx.content.root, basePath);
-                did(`distributed at ${basePath}`);
-            }
-        }
-    }
-    catch (error) {
-        result.error = errorText(error);
-        log(`FAILED: ${result.error}`);
-    }
-    result.durationMs = Date.now() - started;
-    return result;
-}
-/** A repository's result before anything happened to it. */
-function emptyResult(shortName, repositoryName, kind) {
-    return { shortName, repositoryName, kind, changed: false, durationMs: 0, actions: [], tasks: [] };
+        result.durationMs = Date.now() - started;
+        done += 1;
+        options.reporter?.done?.(key, result, lines, { done, total });
+        return result;
+    })));
 }
 /** Pulp's own error text: the client's HTTP errors carry the response's detail or field errors. */
 function errorText(error) {
     return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/sync/apply.ts
+
+const VERSION_HREF = /\/versions\/\d+\/$/;
+const PUBLICATION_HREF = /\/publications\//;
+async function applyRepoPlan(plan, result, ctx, item) {
+    const { spec } = plan;
+    const { log, did } = item;
+    const task = async (step, dispatch, initialDelayMs) => (await item.task(step, dispatch, { initialDelayMs })).task;
+    if (plan.problems.length)
+        throw new Error(plan.problems.join("; "));
+    item.step("remote");
+    let remoteHref;
+    if (plan.remote?.action === "create") {
+        remoteHref = (await ctx.pulp.createRemote(spec.kind, plan.remote.body)).pulp_href;
+        did(`created remote ${spec.remote?.name}`);
+    }
+    else if (plan.remote?.action === "update") {
+        const { href, patch } = plan.remote;
+        await task("remote", () => ctx.pulp.updateRemote(href, patch));
+        remoteHref = href;
+        did(`updated remote ${spec.remote?.name} (${Object.keys(patch).join(", ")})`);
+    }
+    else
+        remoteHref = plan.remote?.href;
+    item.step("repository");
+    let repoHref;
+    let latest;
+    if (plan.repository.action === "create") {
+        const repo = await ctx.pulp.createRepository(spec.kind, plan.repository.body);
+        repoHref = repo.pulp_href;
+        latest = repo.latest_version_href ?? `${repoHref}versions/0/`;
+        did(`created repository ${spec.repositoryName}`);
+    }
+    else {
+        repoHref = plan.repository.href;
+        latest = ctx.index.repositories.get(spec.repositoryName)?.latest_version_href ?? undefined;
+    }
+    item.step("cleanup");
+    const deleted = new Set();
+    const deletePublication = async (href) => {
+        if (deleted.has(href))
+            return;
+        await ctx.pulp.deletePublication(href);
+        deleted.add(href);
+        did(`deleted duplicate publication ${href}`);
+    };
+    for (const href of plan.cleanup)
+        await deletePublication(href);
+    let createdPublications = [];
+    if (plan.sync && remoteHref) {
+        const body = { remote: remoteHref, ...plan.sync };
+        const synced = await task("sync", () => ctx.pulp.sync(repoHref, body), ctx.syncPollDelayMs);
+        const created = createdHrefs(synced);
+        const version = created.find((h) => VERSION_HREF.test(h));
+        createdPublications = created.filter((h) => PUBLICATION_HREF.test(h));
+        if (version) {
+            latest = version;
+            result.newRepositoryVersion = version;
+            did(`synced: new version ${version}`);
+        }
+        else
+            log("synced: no change");
+    }
+    if (spec.publish && latest) {
+        item.step("publish");
+        const { keep, remove } = choosePublication(ctx.index, latest, createdPublications);
+        for (const href of remove)
+            await deletePublication(href);
+        let publication = keep;
+        if (!publication) {
+            const version = latest;
+            const body = { repository_version: version, ...spec.publish.body };
+            const published = await task("publish", () => ctx.pulp.createPublication(spec.publish.kind, body));
+            publication = createdHrefs(published).find((h) => PUBLICATION_HREF.test(h));
+            if (!publication)
+                throw new Error(`publish task ${published.pulp_href} created no publication`);
+            did(`published ${version}`);
+        }
+        item.step("distribute");
+        const step = planDistribution(spec, ctx.index, publication);
+        if (step?.action === "exists") {
+            const version = snapshotVersionOf(step.distribution);
+            if (version)
+                result.version = version;
+            result.distributionUrl = step.distribution.base_url ?? urlFor(ctx.content.root, step.distribution.base_path);
+            log(`already distributed at ${step.distribution.base_path}`);
+        }
+        else if (step) {
+            const basePath = step.action === "create" ? step.body.base_path : step.distribution.base_path;
+            if (step.action === "create") {
+                const distributed = await task("distribute", () => ctx.pulp.createDistribution(spec.kind, step.body));
+                const href = createdHrefs(distributed)[0];
+                // Pulp's CONTENT_ORIGIN may differ from the API URL: read it once from a real base_url.
+                if (!ctx.content.root && href) {
+                    const created = await ctx.pulp.getDistribution(href);
+                    if (created.base_url?.endsWith(`${created.base_path}/`))
+                        ctx.content.root = created.base_url.slice(0, -created.base_path.length - 1);
+                }
+            }
+            else {
+                await task("distribute", () => ctx.pulp.updateDistribution(step.href, step.patch));
+            }
+            result.version = spec.version;
+            result.distributionUrl = urlFor(ctx.content.root, basePath);
+            did(`distributed at ${basePath}`);
+        }
+    }
+}
+/** A repository's result before anything happened to it. */
+function emptyResult(shortName, repositoryName, kind) {
+    return { shortName, repositoryName, kind, changed: false, durationMs: 0, actions: [], tasks: [] };
 }
 /** Hrefs a finished task created (null entries skipped). */
 function createdHrefs(task) {
@@ -96295,7 +96556,7 @@ function arkSnapshotUrl(root, basePath, version) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/release-train/src/sync/describe.ts
-function describePlan(plans, target, dryRun) {
+function describe_describePlan(plans, target, dryRun) {
     const lines = [`Plan for ${target} (${plans.length} repositories)${dryRun ? " — dry run, nothing will be written" : ""}:`];
     for (const plan of plans)
         lines.push(...describeRepo(plan).map((l, i) => (i === 0 ? l : `    ${l}`)));
@@ -96413,159 +96674,11 @@ function byCreated(a, b) {
     return a.pulp_created < b.pulp_created ? -1 : a.pulp_created > b.pulp_created ? 1 : 0;
 }
 
-;// CONCATENATED MODULE: ../../packages/release-train/src/sync/task-watcher.ts
-// Waits for many Pulp tasks with few requests: every pending task is checked by one bulk list call
-// (`pulp_href__in`), first after `initialDelayMs`, then with exponential backoff per task. Tasks
-// that become due close together share a request, so N concurrent syncs cost ~1 poll, not N.
-
-const FINAL_STATES = new Set(["completed", "failed", "canceled", "skipped"]);
-class TaskFailedError extends Error {
-    task;
-    constructor(task, description) {
-        super(description);
-        this.task = task;
-        this.name = "TaskFailedError";
-    }
-}
-class TaskWatcher {
-    options;
-    pending = new Map();
-    timer;
-    polling = false;
-    initialDelayMs;
-    maxDelayMs;
-    backoff;
-    timeoutMs;
-    batchSize;
-    constructor(options) {
-        this.options = options;
-        this.initialDelayMs = options.initialDelayMs ?? 300;
-        this.maxDelayMs = options.maxDelayMs ?? 10_000;
-        this.backoff = options.backoff ?? 1.6;
-        this.timeoutMs = options.timeoutMs ?? 6 * 3600_000;
-        this.batchSize = options.batchSize ?? 40;
-    }
-    /** Resolves with the finished task; rejects with Pulp's error text if it failed or was canceled. */
-    wait(href, options = {}) {
-        return new Promise((resolve, reject) => {
-            const now = Date.now();
-            const delay = options.initialDelayMs ?? this.initialDelayMs;
-            const entry = { href, due: now + delay, interval: Math.max(delay, 100), deadline: now + this.timeoutMs, misses: 0, resolve, reject };
-            const list = this.pending.get(href);
-            if (list)
-                list.push(entry);
-            else
-                this.pending.set(href, [entry]);
-            this.schedule();
-        });
-    }
-    schedule() {
-        if (this.polling || this.pending.size === 0)
-            return;
-        const next = Math.min(...[...this.pending.values()].map((l) => l[0].due));
-        if (this.timer)
-            clearTimeout(this.timer);
-        this.timer = setTimeout(() => void this.poll(), Math.max(0, next - Date.now()));
-    }
-    async poll() {
-        this.timer = undefined;
-        this.polling = true;
-        try {
-            const now = Date.now();
-            const entries = [...this.pending.values()].map((l) => l[0]);
-            // Ride along: tasks due within a quarter of their own interval are checked now too.
-            const due = entries.filter((e) => e.due - e.interval / 4 <= now).map((e) => e.href);
-            for (let i = 0; i < due.length; i += this.batchSize) {
-                const batch = due.slice(i, i + this.batchSize);
-                let tasks;
-                try {
-                    tasks = await this.options.listTasks(batch);
-                }
-                catch (error) {
-                    // A failed poll is retried at the next interval rather than failing every waiter.
-                    for (const href of batch)
-                        this.reschedule(href, error);
-                    continue;
-                }
-                const byHref = new Map(tasks.map((t) => [t.pulp_href, t]));
-                for (const href of batch) {
-                    const task = byHref.get(href);
-                    if (task && FINAL_STATES.has(task.state))
-                        this.settle(href, task);
-                    else if (!task && this.missing(href))
-                        continue;
-                    else
-                        this.reschedule(href);
-                }
-            }
-        }
-        finally {
-            this.polling = false;
-            this.schedule();
-        }
-    }
-    reschedule(href, error) {
-        const now = Date.now();
-        for (const entry of this.pending.get(href) ?? []) {
-            entry.interval = Math.min(entry.interval * this.backoff, this.maxDelayMs);
-            entry.due = now + entry.interval;
-        }
-        const expired = (this.pending.get(href) ?? []).filter((e) => e.deadline <= now);
-        if (expired.length) {
-            this.pending.delete(href);
-            const reason = error ? `: ${error.message}` : "";
-            for (const e of expired)
-                e.reject(new Error(`timed out waiting for task ${href}${reason}`));
-        }
-    }
-    /** A task Pulp no longer lists (purged, deleted) three polls in a row: give up on it. */
-    missing(href) {
-        const waiters = this.pending.get(href) ?? [];
-        for (const w of waiters)
-            w.misses += 1;
-        if (!waiters.some((w) => w.misses >= 3))
-            return false;
-        this.pending.delete(href);
-        for (const w of waiters)
-            w.reject(new Error(`task ${href} no longer exists in Pulp`));
-        return true;
-    }
-    settle(href, task) {
-        const waiters = this.pending.get(href) ?? [];
-        this.pending.delete(href);
-        for (const w of waiters) {
-            if (task.state === "completed" || task.state === "skipped")
-                w.resolve(task);
-            else
-                w.reject(new TaskFailedError(task, taskErrorText(task)));
-        }
-    }
-    /** Current state of tasks (one bulk call per batch); used to re-attach to recorded tasks. */
-    async states(hrefs) {
-        const found = new Map();
-        for (let i = 0; i < hrefs.length; i += this.batchSize) {
-            for (const task of await this.options.listTasks(hrefs.slice(i, i + this.batchSize)))
-                found.set(task.pulp_href, task);
-        }
-        return found;
-    }
-    close() {
-        if (this.timer)
-            clearTimeout(this.timer);
-        this.timer = undefined;
-    }
-}
-/** Pulp's own error text for a failed/canceled task (credentials in URLs redacted). */
-function taskErrorText(task) {
-    const raw = task.error?.description ?? task.error?.reason;
-    const text = raw === undefined ? undefined : redactString(raw);
-    return text ? `task ${task.state}: ${text}` : `task ${task.state}`;
-}
-
 ;// CONCATENATED MODULE: ../../packages/release-train/src/sync/run.ts
 // The nightly package-snapshot flow for one target: read Pulp once, plan every repository, print
 // the plan, stop there on a dry run, else apply with bounded concurrency. A failing repository
 // never stops the others; the caller fails the run when `failed` is non-empty.
+
 
 
 
@@ -96591,8 +96704,8 @@ async function syncPackageRepos(options) {
     const guards = [...new Set(specs.flatMap((s) => (s.distribution?.contentGuard ? [s.distribution.contentGuard] : [])))];
     const index = new SnapshotIndex(await readSnapshot(options.pulp, kinds, guards));
     const plans = specs.map((spec) => planRepo(spec, index));
-    const planText = describePlan(plans, options.target, options.dryRun ?? false);
-    options.reporter?.plan?.(planText, plans);
+    const planText = describe_describePlan(plans, options.target, options.dryRun ?? false);
+    options.reporter?.plan?.(planText);
     const base = { target: options.target, version: options.version, planText };
     if (options.dryRun) {
         const results = [...plans.map(dryRunResult), ...specErrors];
@@ -96606,28 +96719,19 @@ async function syncPackageRepos(options) {
         timeoutMs: options.polling?.timeoutMs,
     });
     try {
-        const running = await runningTasks(state, watcher, specs, options.target);
-        const limit = pLimit(options.concurrency ?? 8);
-        const total = plans.length;
-        let done = 0;
+        const stateKey = (spec) => StateFile.key(spec.version, spec.shortName);
+        const tasks = await TaskRunner.open({ watcher, state, scope: options.target, keys: specs.map(stateKey) });
         const content = { root: index.contentRoot() };
-        const results = await Promise.all(plans.map((plan) => limit(async () => {
-            options.reporter?.start?.(plan.spec.shortName);
-            const lines = [];
-            const result = await applyRepoPlan(plan, {
-                pulp: options.pulp,
-                index,
-                watcher,
-                state,
-                target: options.target,
-                content,
-                running,
-                syncPollDelayMs: options.polling?.syncInitialDelayMs ?? 1000,
-            }, (line) => lines.push(line));
-            done += 1;
-            options.reporter?.done?.(result, lines, { done, total });
-            return result;
-        })));
+        const context = { pulp: options.pulp, index, content, syncPollDelayMs: options.polling?.syncInitialDelayMs ?? 1000 };
+        const results = await apply_applyItems(plans, {
+            concurrency: options.concurrency,
+            key: (plan) => plan.spec.shortName,
+            stateKey: (plan) => stateKey(plan.spec),
+            init: (plan) => emptyResult(plan.spec.shortName, plan.spec.repositoryName, plan.spec.kind),
+            apply: (plan, result, item) => applyRepoPlan(plan, result, context, item),
+            tasks,
+            reporter: options.reporter,
+        });
         results.push(...specErrors);
         const versions = {};
         for (const r of results)
@@ -96637,18 +96741,8 @@ async function syncPackageRepos(options) {
     }
     finally {
         watcher.close();
+        options.reporter?.close?.();
     }
-}
-/** Recorded tasks of this version that Pulp still runs: one bulk lookup for all repositories. */
-async function runningTasks(state, watcher, specs, target) {
-    const hrefs = state.tasksOf(specs.map((s) => StateFile.key(s.version, s.shortName)), target);
-    const running = new Map();
-    if (!hrefs.length)
-        return running;
-    for (const [href, task] of await watcher.states(hrefs))
-        if (!FINAL_STATES.has(task.state))
-            running.set(href, task);
-    return running;
 }
 function dryRunResult(plan) {
     const actions = [];
@@ -96674,6 +96768,36 @@ function dryRunResult(plan) {
     return result;
 }
 
+;// CONCATENATED MODULE: ../../packages/release-train/src/sync/summary.ts
+// Job summary of a package-snapshot run: one row per repository, failures first.
+
+
+function packageSyncSummary(run) {
+    const failed = run.failed.length;
+    const changed = run.results.filter((r) => r.changed && !r.error).length;
+    return summary_summaryMarkdown({
+        title: `### Package snapshots → ${run.target}${run.dryRun ? " (dry run)" : ""}, version ${run.version}`,
+        counts: `${run.results.length} repositories: ${changed} ${run.dryRun ? "to change" : "changed"}, ${run.results.length - changed - failed} unchanged, ${failed} failed.`,
+        header: ["Repository", "Type", "Changed", "New repo version", "Snapshot", "Distribution", run.dryRun ? "Planned" : "Duration", "Error"],
+        items: run.results,
+        compare: (a, b) => a.shortName.localeCompare(b.shortName),
+        row: (r) => [
+            r.error ? `❌ ${r.shortName}` : r.shortName,
+            r.kind,
+            r.error ? "" : r.changed ? "yes" : "no",
+            r.newRepositoryVersion ? versionNumber(r.newRepositoryVersion) : "",
+            r.version,
+            r.distributionUrl ? `[${r.distributionUrl}](${r.distributionUrl})` : "",
+            run.dryRun ? r.actions.join(", ") : formatDuration(r.durationMs),
+            r.error,
+        ],
+    });
+}
+function versionNumber(href) {
+    const n = /\/versions\/(\d+)\/$/.exec(href)?.[1];
+    return n ? `v${n}` : href;
+}
+
 ;// CONCATENATED MODULE: ../../packages/release-train/src/version.ts
 // Snapshot versions: the UTC timestamp `YYYYMMDDTHHMMSS` appended to distribution names and base
 // paths, and written to kayobe-config as `stackhpc_pulp_repo_<short_name>_version`. A run takes it
@@ -96696,7 +96820,7 @@ function versionFromDate(date = new Date()) {
         pad(date.getUTCSeconds()));
 }
 /** The instant a version denotes; throws `VersionError` unless it is a real UTC date and time. */
-function parseVersion(version) {
+function version_parseVersion(version) {
     const m = VERSION_PATTERN.exec(version);
     if (!m)
         throw new VersionError(`invalid version ${JSON.stringify(version)}: expected YYYYMMDDTHHMMSS`);
@@ -96710,7 +96834,7 @@ function parseVersion(version) {
 }
 function isValidVersion(version) {
     try {
-        parseVersion(version);
+        version_parseVersion(version);
         return true;
     }
     catch {
@@ -96718,10 +96842,10 @@ function isValidVersion(version) {
     }
 }
 /** Validates a version given by the user, or takes the current time when none is given. */
-function resolveVersion(given, now = () => new Date()) {
+function version_resolveVersion(given, now = () => new Date()) {
     if (given === undefined || given === "")
         return versionFromDate(now());
-    parseVersion(given);
+    version_parseVersion(given);
     return given;
 }
 
@@ -96822,6 +96946,7 @@ async function readVersions(value) {
 
 
 
+
 function syncPackageReposCommand() {
     return new Command("sync-package-repos")
         .description("sync, publish and distribute package repository snapshots (RPM/Deb) into Ark, or from Ark into test Pulp")
@@ -96863,7 +96988,7 @@ function syncPackageReposCommand() {
     }));
 }
 async function runSyncPackageReposCli(opts, env = process.env, write = (t) => process.stdout.write(t)) {
-    const version = resolveVersion(opts.version);
+    const version = version_resolveVersion(opts.version);
     const config = await loadConfig(opts.config);
     const entries = selectRepos(allPackageRepos(config), { filter: opts.filter, syncGroup: opts.syncGroup });
     const pem = (file) => (file ? (0,promises_.readFile)(file, "utf8") : Promise.resolve(undefined));
@@ -96897,7 +97022,7 @@ async function runSyncPackageReposCli(opts, env = process.env, write = (t) => pr
             version,
             dryRun: opts.dryRun ?? false,
             concurrency: opts.concurrency,
-            reporter: consoleReporter({ actions: env.GITHUB_ACTIONS === "true", write }),
+            reporter: syncReporter({ actions: env.GITHUB_ACTIONS === "true", write }),
             ...(opts.stateFile ? { stateFile: opts.stateFile } : {}),
             ...(opts.waitTimeout ? { polling: { timeoutMs: opts.waitTimeout * 60_000 } } : {}),
             ...(contentGuard ? { contentGuard } : {}),
@@ -96906,15 +97031,13 @@ async function runSyncPackageReposCli(opts, env = process.env, write = (t) => pr
             ...(arkVersions ? { arkVersions } : {}),
             ...(arkContentUrl ? { arkContentUrl } : {}),
         });
-        const summary = packageSyncSummary(result);
-        const summaryFile = opts.summaryFile ?? env.GITHUB_STEP_SUMMARY;
-        if (summaryFile)
-            await (0,promises_.appendFile)(summaryFile, `${summary}\n`);
-        else
-            write(`\n${summary}`);
+        // Outputs first: a summary that cannot be written must not lose them.
         if (opts.output)
             await (0,promises_.writeFile)(opts.output, `${JSON.stringify(result, null, 2)}\n`);
+        const summaryWarning = await writeSummary(packageSyncSummary(result), { file: opts.summaryFile, env, write });
         write(`versions: ${JSON.stringify(result.versions)}\n`);
+        if (summaryWarning)
+            write(`warning: ${summaryWarning}\n`);
         if (result.failed.length)
             write(`${result.failed.length} repositories failed: ${result.failed.map((r) => r.shortName).join(", ")}\n`);
         return result;
@@ -96949,7 +97072,7 @@ async function pinnedVersions(value) {
         return {};
     const versions = await readVersions(value);
     for (const version of Object.values(versions))
-        parseVersion(version);
+        version_parseVersion(version);
     return versions;
 }
 function positiveInt(value) {
@@ -96977,7 +97100,7 @@ const DEFAULT_IDENTITY = {
     name: "release-train",
     email: "release-train@users.noreply.github.com",
 };
-async function git(cwd, args) {
+async function git_git(cwd, args) {
     try {
         const { stdout } = await run("git", args, { cwd, maxBuffer: 16 * 1024 * 1024 });
         return stdout.trim();
@@ -96991,16 +97114,16 @@ async function git(cwd, args) {
  * Points `branch` at the current HEAD, checks it out (keeping working-tree edits) and commits
  * `paths`. Returns the new commit, or undefined when the paths hold no change.
  */
-async function commitOnBranch(options) {
+async function git_commitOnBranch(options) {
     const { cwd, branch, message, paths } = options;
     const identity = options.identity ?? DEFAULT_IDENTITY;
-    await git(cwd, ["check-ref-format", "--branch", branch]);
-    await git(cwd, ["checkout", "-B", branch]);
-    await git(cwd, ["add", "--", ...paths]);
-    const staged = await git(cwd, ["diff", "--cached", "--name-only"]);
+    await git_git(cwd, ["check-ref-format", "--branch", branch]);
+    await git_git(cwd, ["checkout", "-B", branch]);
+    await git_git(cwd, ["add", "--", ...paths]);
+    const staged = await git_git(cwd, ["diff", "--cached", "--name-only"]);
     if (staged === "")
         return undefined;
-    await git(cwd, [
+    await git_git(cwd, [
         "-c",
         `user.name=${identity.name}`,
         "-c",
@@ -97010,14 +97133,14 @@ async function commitOnBranch(options) {
         "-m",
         message,
     ]);
-    return git(cwd, ["rev-parse", "HEAD"]);
+    return git_git(cwd, ["rev-parse", "HEAD"]);
 }
 /**
  * Pushes HEAD to `branch` on `remote`. Forced: the branch belongs to the release train, and a
  * reused branch name means "replace the previous proposal" (its pull request is then updated).
  */
-async function pushBranch(cwd, branch, remote = "origin") {
-    await git(cwd, ["push", "--quiet", "--force", remote, `HEAD:refs/heads/${branch}`]);
+async function git_pushBranch(cwd, branch, remote = "origin") {
+    await git_git(cwd, ["push", "--quiet", "--force", remote, `HEAD:refs/heads/${branch}`]);
 }
 
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+github@6.0.1/node_modules/@actions/github/lib/github.js
@@ -97026,7 +97149,7 @@ var github = __nccwpck_require__(5251);
 // Opens (or refreshes) the pull request proposing a kayobe-config change, through the REST API
 // (`POST /repos/{owner}/{repo}/pulls`) with @actions/github's Octokit.
 
-function parseRepository(repository) {
+function pulls_parseRepository(repository) {
     const m = /^([A-Za-z0-9-_.]+)\/([A-Za-z0-9-_.]+)$/.exec(repository);
     if (!m)
         throw new Error(`invalid repository ${JSON.stringify(repository)}: expected owner/name`);
@@ -97038,8 +97161,8 @@ function isAlreadyExists(error) {
     return (e.status === 422 &&
         (e.response?.data?.errors ?? []).some((item) => /pull request already exists/i.test(item.message ?? "")));
 }
-async function openOrUpdatePullRequest(options) {
-    const { owner, repo } = parseRepository(options.repository);
+async function pulls_openOrUpdatePullRequest(options) {
+    const { owner, repo } = pulls_parseRepository(options.repository);
     const baseUrl = (options.apiUrl || process.env["GITHUB_API_URL"] || "https://api.github.com").replace(/\/+$/, "");
     const octokit = (0,github.getOctokit)(options.token, { baseUrl });
     const { head, base, title, body } = options;
@@ -97083,7 +97206,7 @@ function pulp_repo_versions_validate(versions) {
         if (!SHORT_NAME.test(shortName))
             problems.push(`invalid short_name ${JSON.stringify(shortName)}`);
         try {
-            parseVersion(version);
+            version_parseVersion(version);
         }
         catch (error) {
             problems.push(`${shortName}: ${error.message}`);
@@ -97205,7 +97328,7 @@ function describeUpdate(update) {
     return [
         `Updates \`${PULP_REPO_VERSIONS_FILE}\` with new package repository snapshots.`,
         "",
-        table(["Variable", "Old", "New"], rows),
+        markdown_table(["Variable", "Old", "New"], rows),
         "",
         "Proposed by release-train.",
     ].join("\n");
@@ -97220,7 +97343,7 @@ async function proposeKayobeUpdate(options) {
     if (!update.changed || !(options.commit || options.pullRequest))
         return result;
     const body = describeUpdate(update);
-    const commit = await commitOnBranch({
+    const commit = await git_commitOnBranch({
         cwd: options.checkoutDir,
         branch: options.branch,
         message: commitMessage(update),
@@ -97230,9 +97353,9 @@ async function proposeKayobeUpdate(options) {
     result.branch = options.branch;
     if (commit)
         result.commit = commit;
-    await pushBranch(options.checkoutDir, options.branch, options.remote);
+    await git_pushBranch(options.checkoutDir, options.branch, options.remote);
     if (options.pullRequest) {
-        result.pullRequest = await openOrUpdatePullRequest({
+        result.pullRequest = await pulls_openOrUpdatePullRequest({
             ...options.pullRequest,
             head: options.branch,
             title: PULL_REQUEST_TITLE,
@@ -97250,7 +97373,7 @@ async function proposeKayobeUpdate(options) {
 
 
 /** `owner/name` of a GitHub remote URL (https, ssh or scp-like; `.git` optional). */
-function githubRepositoryOf(url) {
+function from_checkout_githubRepositoryOf(url) {
     const m = /^(?:https?:\/\/(?:[^@/]+@)?[^/]+\/|ssh:\/\/git@[^/]+\/|git@[^:]+:)([^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(url);
     if (!m?.[1])
         throw new Error(`kayobe-config: cannot tell the GitHub repository of remote ${JSON.stringify(url)}`);
@@ -97260,8 +97383,8 @@ async function proposeFromCheckout(checkoutDir, versions, options) {
     if (!options.token)
         return { ...(await updateKayobeConfig(checkoutDir, versions)) };
     const [remote, base] = await Promise.all([
-        git(checkoutDir, ["remote", "get-url", "origin"]),
-        git(checkoutDir, ["rev-parse", "--abbrev-ref", "HEAD"]),
+        git_git(checkoutDir, ["remote", "get-url", "origin"]),
+        git_git(checkoutDir, ["rev-parse", "--abbrev-ref", "HEAD"]),
     ]);
     if (base === "HEAD")
         throw new Error(`kayobe-config: ${checkoutDir} is not on a branch; check out the branch to update`);
@@ -97269,7 +97392,7 @@ async function proposeFromCheckout(checkoutDir, versions, options) {
         checkoutDir,
         versions,
         branch: `release-train/pulp-repo-versions-${options.version}`,
-        pullRequest: { token: options.token, repository: githubRepositoryOf(remote), base, apiUrl: options.apiUrl },
+        pullRequest: { token: options.token, repository: from_checkout_githubRepositoryOf(remote), base, apiUrl: options.apiUrl },
     });
 }
 
@@ -97278,8 +97401,1257 @@ async function proposeFromCheckout(checkoutDir, versions, options) {
 
 
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ../../packages/release-train/src/kolla-build/registry-client.ts
+// A small registry v2 client for what kolla-build needs: read a tag's manifest digest back after a
+// push, and push an OCI image layout through the API (blobs by monolithic upload, then the
+// manifest) where no container engine exists. Registries that answer 401 with a
+// `Bearer realm=…,service=…,scope=…` challenge (Pulp's /token/, Docker Hub) get a token from the
+// realm with Basic credentials; `Basic` challenges get the credentials directly.
+
+const MANIFEST_TYPES = (/* unused pure expression or super */ null && ([
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.docker.distribution.manifest.v2+json",
+]));
+class RegistryError extends (/* unused pure expression or super */ null && (Error)) {
+    name = "RegistryError";
+}
+function parseChallenge(header) {
+    const m = /^(\w+)\s*(.*)$/.exec(header.trim());
+    if (!m)
+        return undefined;
+    const params = {};
+    for (const p of m[2].matchAll(/(\w+)="([^"]*)"/g))
+        params[p[1]] = p[2];
+    return { scheme: m[1].toLowerCase(), params };
+}
+const sha256Digest = (data) => `sha256:${createHash("sha256").update(data).digest("hex")}`;
+class registry_client_RegistryClient {
+    base;
+    basic;
+    /** Tokens by scope: one token request per repository and access. */
+    tokens = new Map();
+    constructor(access) {
+        this.base = access.url.replace(/\/+$/, "");
+        this.basic = access.username !== undefined ? `Basic ${Buffer.from(`${access.username}:${access.password ?? ""}`).toString("base64")}` : undefined;
+    }
+    /** A request to `/v2/…` (or an absolute upload URL), authorizing when challenged. */
+    async request(method, path, init) {
+        const url = /^https?:/.test(path) ? path : `${this.base}${path}`;
+        const send = (authorization) => fetch(url, { method, headers: { ...init.headers, ...(authorization ? { authorization } : {}) }, ...(init.body ? { body: init.body } : {}), redirect: "follow" });
+        const cached = this.tokens.get(init.scope);
+        let response = await send(cached ? `Bearer ${cached}` : undefined);
+        if (response.status !== 401)
+            return response;
+        const challenge = parseChallenge(response.headers.get("www-authenticate") ?? "");
+        await response.body?.cancel();
+        if (challenge?.scheme === "bearer" && challenge.params["realm"]) {
+            const token = await this.token(challenge.params, init.scope);
+            response = await send(`Bearer ${token}`);
+        }
+        else if (this.basic) {
+            response = await send(this.basic);
+        }
+        return response;
+    }
+    async token(params, scope) {
+        const url = new URL(params["realm"]);
+        if (params["service"])
+            url.searchParams.set("service", params["service"]);
+        url.searchParams.set("scope", params["scope"] ?? scope);
+        const response = await fetch(url, { headers: this.basic ? { authorization: this.basic } : {} });
+        if (!response.ok)
+            throw new RegistryError(`token request (${url.searchParams.get("scope")}) failed: HTTP ${response.status}`);
+        const body = (await response.json());
+        const token = body.token ?? body.access_token;
+        if (!token)
+            throw new RegistryError("token response has no token");
+        this.tokens.set(scope, token);
+        return token;
+    }
+    /** The digest the registry serves for `<repository>:<tag>` (repository includes the namespace). */
+    async manifestDigest(repository, tag) {
+        const response = await this.request("HEAD", `/v2/${repository}/manifests/${encodeURIComponent(tag)}`, {
+            scope: `repository:${repository}:pull`,
+            headers: { accept: MANIFEST_TYPES.join(", ") },
+        });
+        if (!response.ok)
+            throw new RegistryError(`HEAD ${repository}:${tag}: HTTP ${response.status}`);
+        const digest = response.headers.get("docker-content-digest");
+        if (!digest)
+            throw new RegistryError(`HEAD ${repository}:${tag}: no Docker-Content-Digest header`);
+        return digest;
+    }
+    async hasBlob(repository, digest) {
+        const response = await this.request("HEAD", `/v2/${repository}/blobs/${digest}`, { scope: `repository:${repository}:pull,push` });
+        return response.ok;
+    }
+    /** Monolithic upload: POST opens the session, PUT `?digest=` closes it with the bytes. */
+    async pushBlob(repository, digest, data) {
+        if (await this.hasBlob(repository, digest))
+            return;
+        const scope = `repository:${repository}:pull,push`;
+        const opened = await this.request("POST", `/v2/${repository}/blobs/uploads/`, { scope });
+        await opened.body?.cancel();
+        const location = opened.headers.get("location");
+        if (opened.status !== 202 || !location)
+            throw new RegistryError(`POST ${repository} blob upload: HTTP ${opened.status}`);
+        const upload = new URL(location, `${this.base}/`);
+        upload.searchParams.set("digest", digest);
+        const closed = await this.request("PUT", upload.href, { scope, headers: { "content-type": "application/octet-stream" }, body: data });
+        await closed.body?.cancel();
+        if (closed.status !== 201)
+            throw new RegistryError(`PUT ${repository} blob ${digest}: HTTP ${closed.status}`);
+    }
+    /** PUT the manifest under `reference` (tag or digest); returns the digest the registry reports. */
+    async pushManifest(repository, reference, mediaType, data) {
+        const response = await this.request("PUT", `/v2/${repository}/manifests/${encodeURIComponent(reference)}`, {
+            scope: `repository:${repository}:pull,push`,
+            headers: { "content-type": mediaType },
+            body: data,
+        });
+        const text = await response.text();
+        if (response.status !== 201)
+            throw new RegistryError(`PUT ${repository}:${reference} manifest: HTTP ${response.status} ${text.slice(0, 300)}`);
+        return response.headers.get("docker-content-digest") ?? sha256Digest(data);
+    }
+}
+function registry_client_manifestDigest(access, repository, tag) {
+    return new registry_client_RegistryClient(access).manifestDigest(repository, tag);
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/kolla-build/engine.ts
+// The container engine the build used (docker on runners, podman here): list what a build made,
+// log in, push. All through the engine's CLI with argument arrays.
+
+
+
+
+class EngineError extends (/* unused pure expression or super */ null && (Error)) {
+    name = "EngineError";
+}
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function engine_createEngine(options) {
+    if (options.name === "oci")
+        return ociEngine(options);
+    const { name, run } = options;
+    const tls = name === "podman" && options.insecure ? ["--tls-verify=false"] : [];
+    const exec = async (args, input) => {
+        const result = await run(name, args, { env: options.env, input });
+        return { ...result, output: `${result.stdout}${result.stderr}`.trim() };
+    };
+    return {
+        name,
+        async list(registry, namespace, tag) {
+            const filter = `reference=${registry}/${namespace}/*:${tag}`;
+            const args = name === "podman"
+                ? ["images", "--format", "json", "--filter", filter]
+                : ["image", "ls", "--no-trunc", "--format", "{{json .}}", "--filter", filter];
+            const result = await exec(args);
+            if (result.exitCode !== 0)
+                throw new EngineError(`${name} ${args.join(" ")} failed (exit ${result.exitCode}): ${result.output}`);
+            // The engine's filter is a glob; match names exactly so `foo/bar` under the namespace is not an image.
+            const pattern = new RegExp(`^${escapeRe(`${registry}/${namespace}/`)}([^/:]+):${escapeRe(tag)}$`);
+            const found = new Map();
+            const add = (reference, id) => {
+                const m = pattern.exec(reference);
+                if (m)
+                    found.set(m[1], { reference, name: m[1], id });
+            };
+            if (name === "podman") {
+                for (const image of JSON.parse(result.stdout || "[]")) {
+                    for (const ref of image.Names ?? [])
+                        add(ref, image.Id);
+                }
+            }
+            else {
+                for (const line of result.stdout.split("\n").filter((l) => l.trim())) {
+                    const image = JSON.parse(line);
+                    add(`${image.Repository}:${image.Tag}`, image.ID);
+                }
+            }
+            return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
+        },
+        async login(registry, username, password) {
+            const result = await exec(["login", ...tls, "--username", username, "--password-stdin", registry], Buffer.from(password));
+            if (result.exitCode !== 0)
+                throw new EngineError(`${name} login ${registry} failed (exit ${result.exitCode}): ${result.output}`);
+        },
+        async push(reference) {
+            if (name === "podman") {
+                const dir = await mkdtemp(join(tmpdir(), "kolla-push-"));
+                try {
+                    const file = join(dir, "digest");
+                    const result = await exec(["push", ...tls, "--digestfile", file, reference]);
+                    const digest = result.exitCode === 0 ? (await readFile(file, "utf8").catch(() => "")).trim() : "";
+                    return { ok: result.exitCode === 0, digest: digest || undefined, output: result.output };
+                }
+                finally {
+                    await rm(dir, { recursive: true, force: true });
+                }
+            }
+            const result = await exec(["push", reference]);
+            const digest = /digest: (sha256:[0-9a-f]{64})/.exec(result.output)?.[1];
+            return { ok: result.exitCode === 0, digest, output: result.output };
+        },
+    };
+}
+function ociEngine(options) {
+    const root = options.ociDir;
+    if (!root || !options.registryAccess)
+        throw new EngineError("the oci engine needs an OCI layout directory and registry access");
+    const client = new RegistryClient(options.registryAccess);
+    const blob = (dir, digest) => readFile(join(dir, "blobs", ...digest.split(":")));
+    const readIndex = async (dir) => JSON.parse(await readFile(join(dir, "index.json"), "utf8").catch(() => '{"manifests": []}'));
+    const tagged = (index, tag) => index.manifests.find((m) => m.annotations?.["org.opencontainers.image.ref.name"] === tag);
+    async function pushManifest(dir, repository, reference, mediaType, digest) {
+        const data = await blob(dir, digest);
+        const manifest = JSON.parse(data.toString("utf8"));
+        // An index: its images first, by digest; an image: its config and layers first.
+        for (const child of manifest.manifests ?? [])
+            await pushManifest(dir, repository, child.digest, child.mediaType, child.digest);
+        for (const b of [...(manifest.config ? [manifest.config] : []), ...(manifest.layers ?? [])])
+            await client.pushBlob(repository, b.digest, await blob(dir, b.digest));
+        return client.pushManifest(repository, reference, mediaType, data);
+    }
+    return {
+        name: "oci",
+        async list(registry, namespace, tag) {
+            const dir = join(root, registry, namespace);
+            const names = await readdir(dir).catch(() => []);
+            const found = [];
+            for (const name of names.sort()) {
+                const entry = tagged(await readIndex(join(dir, name)), tag);
+                if (entry)
+                    found.push({ reference: `${registry}/${namespace}/${name}:${tag}`, name, id: entry.digest });
+            }
+            return found;
+        },
+        async login() {
+            // Credentials go with every API request (options.registryAccess).
+        },
+        async push(reference) {
+            const at = reference.lastIndexOf(":");
+            const path = reference.slice(0, at);
+            const tag = reference.slice(at + 1);
+            const repository = path.slice(path.indexOf("/") + 1);
+            const dir = join(root, path);
+            try {
+                const entry = tagged(await readIndex(dir), tag);
+                if (!entry)
+                    return { ok: false, output: `no OCI layout for ${reference} in ${root}` };
+                const served = await pushManifest(dir, repository, tag, entry.mediaType, entry.digest);
+                // The layout's digest is what was pushed; verification compares it with what is served.
+                return { ok: true, digest: entry.digest, output: `pushed ${reference} (registry reports ${served})` };
+            }
+            catch (error) {
+                return { ok: false, output: error.message };
+            }
+        },
+    };
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+exec@1.1.1/node_modules/@actions/exec/lib/exec.js
+var lib_exec = __nccwpck_require__(7167);
+;// CONCATENATED MODULE: ../../packages/release-train/src/kolla-build/exec.ts
+// Every external command of a Kolla build (kayobe, the container engine, the scanner) runs through
+// @actions/exec with an argument array — never a shell string made from inputs. Output can be
+// streamed to the console and appended to a log file as it arrives.
+
+
+const closeStream = (stream) => new Promise((resolve, reject) => stream.end((err) => (err ? reject(err) : resolve())));
+/** Runs `command args…`; a non-zero exit is a result, not an error (the caller decides). */
+const exec_runCommand = async (command, args, options = {}) => {
+    const keep = options.keep ?? 4 * 1024 * 1024;
+    const log = options.logFile ? createWriteStream(options.logFile, { flags: "a" }) : undefined;
+    let stdout = "";
+    let stderr = "";
+    const take = (buffer, data) => {
+        const text = buffer + data.toString("utf8");
+        return text.length > keep ? text.slice(text.length - keep) : text;
+    };
+    const sink = (data) => {
+        log?.write(data);
+        options.echo?.(data.toString("utf8"));
+    };
+    try {
+        const exitCode = await exec(command, args, {
+            cwd: options.cwd,
+            env: options.env ? { ...process.env, ...options.env } : undefined,
+            input: options.input,
+            silent: true,
+            ignoreReturnCode: true,
+            listeners: {
+                stdout: (data) => {
+                    stdout = take(stdout, data);
+                    sink(data);
+                },
+                stderr: (data) => {
+                    stderr = take(stderr, data);
+                    sink(data);
+                },
+            },
+        });
+        return { exitCode, stdout, stderr };
+    }
+    catch (error) {
+        // Not found / not executable: report as a failed run the caller can name.
+        const message = `${error.message}\n`;
+        log?.write(message);
+        return { exitCode: 127, stdout, stderr: stderr + message };
+    }
+    finally {
+        if (log)
+            await closeStream(log);
+    }
+};
+/** An argument as a shell would need it, for display only (commands never go through a shell). */
+const exec_quote = (arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/kolla-build/distros.ts
+// The base distributions Kolla images are built for. A distro's name is what kayobe-config uses
+// (`kolla_image_tags.<prefix>.<distro>`, tags `<release>-<distro>-<timestamp>`); `base` and
+// `version` are what kolla-build takes (`kolla_base_distro`, `kolla_base_distro_version`).
+// Adding a distro is one line here.
+const distros_DISTROS = [
+    { name: "rocky-9", base: "rocky", version: "9" },
+    { name: "rocky-10", base: "rocky", version: "10" },
+    { name: "ubuntu-jammy", base: "ubuntu", version: "jammy" },
+    { name: "ubuntu-noble", base: "ubuntu", version: "noble" },
+];
+/** What the workflow builds when no distros are named (as kayobe-config's inputs default). */
+const distros_DEFAULT_DISTROS = (/* unused pure expression or super */ null && (["rocky-9", "ubuntu-jammy", "ubuntu-noble"]));
+function distros_findDistro(name) {
+    return distros_DISTROS.find((d) => d.name === name);
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/kolla-build/plan.ts
+// Plan mode: everything a run decides before building — validated inputs, the shared tag
+// timestamp, one tag per distro and the job matrix. Every problem is reported at once, naming the
+// input, before anything is built.
+
+
+class plan_KollaInputError extends Error {
+    problems;
+    name = "KollaInputError";
+    constructor(problems) {
+        super(`invalid inputs:\n${problems.map((p) => `  - input \`${p.input}\` ${p.message}`).join("\n")}`);
+        this.problems = problems;
+    }
+}
+function splitList(value) {
+    return (value ?? "").split(/[\s,]+/).filter((w) => w !== "");
+}
+function kollaTag(openstackRelease, distro, timestamp) {
+    return `${openstackRelease}-${distro}-${timestamp}`;
+}
+function plan_planKollaBuild(request, now = () => new Date()) {
+    const problems = [];
+    const regexes = splitList(request.regexes);
+    for (const word of regexes) {
+        try {
+            new RegExp(word);
+        }
+        catch (error) {
+            problems.push({ input: "regexes", message: `has an invalid regular expression ${JSON.stringify(word)}: ${error.message}` });
+        }
+    }
+    if (!request.overcloud && !request.seed) {
+        problems.push({ input: "overcloud", message: "and `seed` are both false: select at least one of overcloud or seed images" });
+    }
+    const names = request.distros === undefined ? DEFAULT_DISTROS : splitList(request.distros);
+    const distros = [];
+    for (const name of names) {
+        const distro = findDistro(name);
+        if (!distro) {
+            problems.push({ input: "distros", message: `names unknown distro ${JSON.stringify(name)} (known: ${DISTROS.map((d) => d.name).join(", ")})` });
+        }
+        else if (!distros.includes(distro))
+            distros.push(distro);
+    }
+    if (names.length === 0)
+        problems.push({ input: "distros", message: "selects no distro: select at least one distribution" });
+    const release = request.openstackRelease.trim();
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(release)) {
+        problems.push({ input: "openstack-release", message: `${JSON.stringify(release)} is not an OpenStack release name (e.g. 2025.1)` });
+    }
+    let timestamp = "";
+    try {
+        timestamp = resolveVersion(request.timestamp?.trim() || undefined, now);
+        parseVersion(timestamp);
+    }
+    catch (error) {
+        problems.push({ input: "timestamp", message: `${error.message.replace(/^invalid version/, "is invalid:")}` });
+    }
+    if (problems.length > 0)
+        throw new plan_KollaInputError(problems);
+    const planned = distros.map((d) => ({ ...d, tag: kollaTag(release, d.name, timestamp) }));
+    return {
+        openstackRelease: release,
+        timestamp,
+        regexes,
+        overcloud: request.overcloud,
+        seed: request.seed,
+        distros: planned,
+        matrix: { include: planned.map((d) => ({ distro: d.name, base: d.base, version: d.version, tag: d.tag })) },
+    };
+}
+function plan_describePlan(plan) {
+    const what = [plan.overcloud && "overcloud", plan.seed && "seed"].filter(Boolean).join(" and ");
+    return [
+        `Kolla build plan: OpenStack ${plan.openstackRelease}, ${what} images, timestamp ${plan.timestamp}`,
+        `  images: ${plan.regexes.length ? plan.regexes.join(" ") : "(all)"}`,
+        ...plan.distros.map((d) => `  ${d.name.padEnd(14)} kolla_base_distro=${d.base} kolla_base_distro_version=${d.version} tag ${d.tag}`),
+    ].join("\n");
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/kolla-build/image-tags-file.ts
+// Rewrites kayobe-config's etc/kayobe/kolla-image-tags.yml — `kolla_image_tags.<prefix>.<distro>:
+// <tag>` — so that deployments pick up the images a build pushed. Prefixes follow Kolla Ansible's
+// tag variables (`<container>_tag`, falling back to the service's, then `openstack_tag`); a
+// container is the image name with `_` for `-`, except for images that several containers use
+// (the table below, the same facts as kayobe-config's tools/kolla-images.py).
+//
+// Rules, so that every tag written names an image that exists:
+// - a complete build (no regexes, nothing failed) sets `openstack.<distro>` and drops the
+//   `<distro>` pins of the containers it rebuilt (and of their service prefixes), which would
+//   otherwise keep them on older tags;
+// - a partial build pins `<container>.<distro>` for each pushed image's containers.
+// `*-base` images are never deployed and get no pin. Comments and order of the file are kept.
+
+const image_tags_file_KOLLA_IMAGE_TAGS_FILE = "etc/kayobe/kolla-image-tags.yml";
+const IMAGE_CONTAINERS = {
+    dnsmasq: ["ironic_dnsmasq"],
+    haproxy: ["glance_tls_proxy", "haproxy", "neutron_tls_proxy"],
+    "mariadb-server": ["mariadb", "mariabackup"],
+    "neutron-mlnx-agent": ["neutron_eswitchd", "neutron_mlnx_agent"],
+    "neutron-metadata-agent": ["neutron_metadata_agent", "neutron_ovn_metadata_agent"],
+    "nova-conductor": ["nova_super_conductor", "nova_conductor"],
+    "openvswitch-db-server": ["openvswitch_db"],
+    "ovn-nb-db-server": ["ovn_nb_db"],
+    "ovn-sb-db-server": ["ovn_sb_db"],
+    "prometheus-v2-server": ["prometheus_server"],
+};
+function containersOf(image) {
+    if (image === "base" || image.endsWith("-base"))
+        return [];
+    return IMAGE_CONTAINERS[image] ?? [image.replace(/-/g, "_")];
+}
+class image_tags_file_ImageTagsError extends (/* unused pure expression or super */ null && (Error)) {
+    name = "ImageTagsError";
+}
+function image_tags_file_updateKollaImageTags(source, builds) {
+    const doc = parseDocument(source);
+    if (doc.errors.length > 0)
+        throw new image_tags_file_ImageTagsError(`${image_tags_file_KOLLA_IMAGE_TAGS_FILE}: ${doc.errors[0].message}`);
+    let tags = doc.get("kolla_image_tags", true);
+    if (tags === undefined || (isScalar(tags) && tags.value === null)) {
+        doc.set("kolla_image_tags", doc.createNode({}));
+        tags = doc.get("kolla_image_tags", true);
+    }
+    if (!isMap(tags))
+        throw new image_tags_file_ImageTagsError(`${image_tags_file_KOLLA_IMAGE_TAGS_FILE}: kolla_image_tags is not a mapping`);
+    const map = tags;
+    const changes = [];
+    const current = (prefix, distro) => {
+        const v = map.getIn([prefix, distro]);
+        return v === undefined || v === null ? undefined : String(v);
+    };
+    const set = (prefix, distro, tag) => {
+        const from = current(prefix, distro);
+        if (from === tag)
+            return;
+        if (!map.has(prefix))
+            insertSorted(map, doc.createPair(prefix, {}));
+        const entry = map.get(prefix, true);
+        if (!isMap(entry))
+            throw new image_tags_file_ImageTagsError(`${image_tags_file_KOLLA_IMAGE_TAGS_FILE}: kolla_image_tags.${prefix} is not a mapping`);
+        entry.set(distro, tag);
+        changes.push({ prefix, distro, ...(from ? { from } : {}), to: tag });
+    };
+    const drop = (prefix, distro) => {
+        const from = current(prefix, distro);
+        if (from === undefined)
+            return;
+        map.deleteIn([prefix, distro]);
+        const entry = map.get(prefix, true);
+        if (isMap(entry) && entry.items.length === 0)
+            map.delete(prefix);
+        changes.push({ prefix, distro, from });
+    };
+    for (const build of builds) {
+        const containers = [...new Set(build.images.flatMap(containersOf))].sort();
+        if (build.complete) {
+            set("openstack", build.distro, build.tag);
+            const prefixes = map.items.map((p) => String(p.key?.value ?? p.key));
+            for (const prefix of prefixes) {
+                if (prefix === "openstack")
+                    continue;
+                if (containers.some((c) => c === prefix || c.startsWith(`${prefix}_`)))
+                    drop(prefix, build.distro);
+            }
+        }
+        else {
+            for (const container of containers)
+                set(container, build.distro, build.tag);
+        }
+    }
+    const text = doc.toString({ lineWidth: 0 });
+    return { text: changes.length ? text : source, changed: changes.length > 0, changes };
+}
+/** New prefixes go in name order after `openstack` (the file's layout). */
+function insertSorted(map, pair) {
+    const key = String(pair.key?.value ?? pair.key);
+    const index = map.items.findIndex((p) => {
+        const k = String(p.key?.value ?? p.key);
+        return k !== "openstack" && k > key;
+    });
+    if (index === -1)
+        map.items.push(pair);
+    else
+        map.items.splice(index, 0, pair);
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/kolla-build/propose.ts
+// After the builds: kolla-image-tags.yml in the kayobe-config checkout gets the pushed tags
+// (rewritten in place; with a token committed on a branch, pushed and proposed as a pull request
+// against the checked-out branch), and the container sync workflow is dispatched for what was pushed.
+
+
+
+
+
+
+
+
+const IMAGE_TAGS_PR_TITLE = "Update Kolla container image tags";
+/** What each distro pushed, as kolla-image-tags.yml records it. */
+function propose_distroBuilds(results) {
+    return results
+        .map((r) => ({ distro: r.distro, tag: r.tag, images: r.images.filter((i) => i.pushed).map((i) => i.name), complete: r.complete }))
+        .filter((b) => b.images.length > 0);
+}
+function propose_describe(update) {
+    const rows = update.changes.map((c) => [`\`${c.prefix}\``, c.distro, c.from ?? "(new)", c.to ?? "(removed: follows openstack)"]);
+    return [`Updates \`${KOLLA_IMAGE_TAGS_FILE}\` with the images just pushed.`, "", table(["Prefix", "Distro", "Old", "New"], rows), "", "Proposed by release-train kolla-build."].join("\n");
+}
+async function propose_proposeImageTags(checkoutDir, builds, options) {
+    const file = join(checkoutDir, KOLLA_IMAGE_TAGS_FILE);
+    const source = await readFile(file, "utf8").catch((error) => {
+        if (error.code === "ENOENT")
+            throw new ImageTagsError(`${file} does not exist: is ${checkoutDir} a kayobe-config checkout?`);
+        throw error;
+    });
+    const update = updateKollaImageTags(source, builds);
+    const result = { ...update, file };
+    if (!update.changed)
+        return result;
+    await writeFile(file, update.text);
+    if (!options.token)
+        return result;
+    const [remote, base] = await Promise.all([git(checkoutDir, ["remote", "get-url", "origin"]), git(checkoutDir, ["rev-parse", "--abbrev-ref", "HEAD"])]);
+    if (base === "HEAD")
+        throw new Error(`kayobe-config: ${checkoutDir} is not on a branch; check out the branch to update`);
+    const branch = `release-train/kolla-image-tags-${options.branchSuffix}`;
+    const lines = update.changes.map((c) => `${c.prefix}.${c.distro}: ${c.from ?? "(new)"} -> ${c.to ?? "(removed)"}`);
+    const commit = await commitOnBranch({ cwd: checkoutDir, branch, message: `${IMAGE_TAGS_PR_TITLE}\n\n${lines.join("\n")}\n`, paths: [KOLLA_IMAGE_TAGS_FILE] });
+    result.branch = branch;
+    if (commit)
+        result.commit = commit;
+    await pushBranch(checkoutDir, branch);
+    result.pullRequest = await openOrUpdatePullRequest({
+        token: options.token,
+        repository: options.repository ?? githubRepositoryOf(remote),
+        base,
+        head: branch,
+        title: IMAGE_TAGS_PR_TITLE,
+        body: propose_describe(update),
+        apiUrl: options.apiUrl,
+    });
+    return result;
+}
+/** Container sync's `filter` for exactly these images: anchored names, OR-ed (searched regexes). */
+function propose_syncFilter(results) {
+    const names = [...new Set(results.flatMap((r) => r.images.filter((i) => i.pushed).map((i) => i.name)))].sort();
+    return names.map((n) => `^${n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`).join(" ");
+}
+async function propose_dispatchContainerSync(filter, options) {
+    const { owner, repo } = parseRepository(options.repository);
+    const baseUrl = (options.apiUrl || process.env["GITHUB_API_URL"] || "https://api.github.com").replace(/\/+$/, "");
+    const octokit = getOctokit(options.token, { baseUrl });
+    await octokit.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: options.workflow, ref: options.ref, inputs: { ...options.inputs, filter } });
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/kolla-build/release.ts
+// The OpenStack release a kayobe-config branch builds: `.gitreview`'s `defaultbranch` without its
+// `stable/` or `unmaintained/` prefix (as kayobe-config's workflow and tools/kolla-images.py read it).
+
+
+class ReleaseError extends (/* unused pure expression or super */ null && (Error)) {
+    name = "ReleaseError";
+}
+function openstackReleaseFromGitreview(text, file = ".gitreview") {
+    for (const line of text.split(/\r?\n/)) {
+        const m = /^\s*defaultbranch\s*=\s*(\S+)\s*$/.exec(line);
+        if (!m)
+            continue;
+        const release = m[1].replace(/^(stable|unmaintained)\//, "");
+        if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(release)) {
+            throw new ReleaseError(`${file}: defaultbranch ${JSON.stringify(m[1])} does not name an OpenStack release`);
+        }
+        return release;
+    }
+    throw new ReleaseError(`${file} has no defaultbranch: give the OpenStack release explicitly`);
+}
+async function release_openstackReleaseOf(checkoutDir) {
+    const file = join(checkoutDir, ".gitreview");
+    const text = await readFile(file, "utf8").catch((error) => {
+        if (error.code === "ENOENT")
+            throw new ReleaseError(`${file} does not exist: give the OpenStack release explicitly`);
+        throw error;
+    });
+    return openstackReleaseFromGitreview(text, file);
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/kolla-build/kolla-summary.ts
+// kolla-build's own account of a build, read from its log: the one-line JSON summary it prints
+// with `--format json` (its default), else the text summary it logs at the end
+// (kolla/image/kolla_worker.py `summary()`: "Successfully built images", "Images that failed to
+// build" with "<name> Failed with status: <status>", "Images skipped due to build options",
+// "Images not buildable due to build options"). Log lines use Python's BASIC_FORMAT
+// `LEVEL:logger:message`.
+const SECTIONS = {
+    "Successfully built images": "built",
+    "Images that failed to build": "failed",
+    "Images skipped due to build options": "skipped",
+    "Images not buildable due to build options": "unbuildable",
+    "Images not matched for build by regex": "notMatched",
+};
+const names = (value) => Array.isArray(value) ? value.map((v) => v.name).filter((n) => typeof n === "string") : [];
+function fromJson(line) {
+    if (!line.startsWith("{") || !line.includes('"built"'))
+        return undefined;
+    try {
+        const data = JSON.parse(line);
+        if (!Array.isArray(data["built"]) || !Array.isArray(data["failed"]))
+            return undefined;
+        return {
+            built: names(data["built"]),
+            failed: data["failed"]
+                .filter((f) => typeof f.name === "string")
+                .map((f) => ({ name: f.name, status: String(f.status ?? "error") })),
+            skipped: names(data["skipped"]),
+            unbuildable: names(data["unbuildable"]),
+            notMatched: names(data["not_matched"]),
+        };
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The last summary in `log` (a log may hold several builds: kayobe appends), or undefined. */
+function kolla_summary_parseKollaSummary(log) {
+    let json;
+    let text;
+    let section;
+    for (const raw of log.split(/\r?\n/)) {
+        const line = raw.trim();
+        const parsed = fromJson(line);
+        if (parsed) {
+            json = parsed;
+            section = undefined;
+            continue;
+        }
+        const m = /^(DEBUG|INFO|WARNING|ERROR|CRITICAL):[\w.-]+:(.*)$/.exec(line);
+        if (!m) {
+            section = undefined;
+            continue;
+        }
+        const message = m[2].trim();
+        if (/^=+$/.test(message))
+            continue;
+        const heading = SECTIONS[message];
+        if (heading) {
+            // "Successfully built images" opens a new summary.
+            if (heading === "built" || !text)
+                text = { built: [], failed: [], skipped: [], unbuildable: [], notMatched: [] };
+            section = heading;
+            continue;
+        }
+        if (!section || !text)
+            continue;
+        if (section === "failed") {
+            const f = /^(\S+) Failed with status: (\S+)/.exec(message);
+            if (f)
+                text.failed.push({ name: f[1], status: f[2] });
+            else
+                section = undefined;
+        }
+        else if (/^[a-z0-9][a-z0-9._-]*$/.test(message)) {
+            text[section].push(message);
+        }
+        else
+            section = undefined;
+    }
+    return json ?? text;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/kolla-build/build.ts
+// One distro's build: run kayobe (or another kolla-build front end) for overcloud and/or seed
+// images, keep its log, then find out what was built from the container engine and from
+// kolla-build's own summary.
+
+
+
+
+/** kayobe's arguments for a build (argument array; regexes are separate arguments). */
+function build_buildArgs(kind, plan, distro, settings) {
+    const vars = {
+        kolla_base_distro: distro.base,
+        kolla_base_distro_version: distro.version,
+        kolla_tag: distro.tag,
+        kolla_docker_registry: settings.registry,
+        kolla_docker_namespace: settings.namespace,
+        container_engine: settings.engine.name,
+    };
+    return [
+        kind,
+        "container",
+        "image",
+        "build",
+        // Seed builds take their image set from kayobe-config (bifrost), as today.
+        ...(kind === "overcloud" ? plan.regexes : []),
+        ...Object.entries(vars).flatMap(([k, v]) => ["-e", `${k}=${v}`]),
+        ...settings.extraArgs,
+    ];
+}
+async function sizeOf(file) {
+    return stat(file).then((s) => s.size, () => undefined);
+}
+/** The part of `file` written after `offset` (kayobe appends each build to the same log). */
+async function readFrom(file, offset) {
+    const handle = await open(file, "r").catch(() => undefined);
+    if (!handle)
+        return "";
+    try {
+        const { size } = await handle.stat();
+        const start = size < offset ? 0 : offset;
+        const buffer = Buffer.alloc(size - start);
+        await handle.read(buffer, 0, buffer.length, start);
+        return buffer.toString("utf8");
+    }
+    finally {
+        await handle.close();
+    }
+}
+async function build_runBuildStep(kind, plan, distro, settings) {
+    await mkdir(settings.logDir, { recursive: true });
+    const args = build_buildArgs(kind, plan, distro, settings);
+    const logFile = join(settings.logDir, `kolla-build-${kind}-${distro.name}.log`);
+    const before = settings.kollaLog ? ((await sizeOf(settings.kollaLog)) ?? 0) : 0;
+    const line = [settings.command, ...args].map(quote).join(" ");
+    settings.write(settings.actions ? `::group::${line}\n` : `$ ${line}\n`);
+    const result = await settings.run(settings.command, args, {
+        cwd: settings.cwd,
+        env: settings.env,
+        logFile,
+        echo: settings.write,
+        keep: 0,
+    });
+    if (settings.actions)
+        settings.write("::endgroup::\n");
+    let kollaText = "";
+    if (settings.kollaLog) {
+        kollaText = await readFrom(settings.kollaLog, before);
+        if (kollaText) {
+            const kollaCopy = join(settings.logDir, `kolla-build-${kind}-${distro.name}.kolla.log`);
+            const handle = await open(kollaCopy, "w");
+            await handle.writeFile(kollaText);
+            await handle.close();
+        }
+    }
+    const ownText = await readFrom(logFile, 0);
+    const summary = parseKollaSummary(kollaText) ?? parseKollaSummary(ownText);
+    return { kind, args, exitCode: result.exitCode, logFile, summary };
+}
+/** What the build produced: the engine's images with the tag, checked against kolla-build's summaries. */
+async function build_discover(steps, distro, settings) {
+    const images = await settings.engine.list(settings.registry, settings.namespace, distro.tag);
+    const present = new Set(images.map((i) => i.name));
+    const failed = [];
+    const skipped = new Set();
+    for (const step of steps) {
+        for (const f of step.summary?.failed ?? [])
+            failed.push({ name: f.name, message: `kolla-build: ${step.kind} image failed with status ${f.status}` });
+        for (const name of step.summary?.built ?? []) {
+            if (!present.has(name))
+                failed.push({ name, message: `kolla-build reported it built, but ${settings.engine.name} has no ${settings.registry}/${settings.namespace}/${name}:${distro.tag}` });
+        }
+        for (const name of [...(step.summary?.skipped ?? []), ...(step.summary?.unbuildable ?? [])])
+            skipped.add(name);
+    }
+    // An image kolla-build says failed is not pushed even if an image of that name is present.
+    const failedNames = new Set(failed.map((f) => f.name));
+    return { images: images.filter((i) => !failedNames.has(i.name)), failed, skipped: [...skipped].sort() };
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/kolla-build/scan.ts
+// Vulnerability scan of each built image, sorted into clean / dirty / critical as kayobe-config's
+// tools/scan-images.sh does: HIGH and CRITICAL fixed vulnerabilities count, the allow-list in
+// etc/kayobe/trivy/allowed-vulnerabilities.yml (`global_allowed_vulnerabilities`,
+// `<image_with_underscores>_allowed_vulnerabilities`) is ignored, and a CRITICAL finding in a
+// package whose name contains "kernel" does not make an image critical (only dirty).
+//
+// Scanner contract: the scan command (default Trivy, below) is run with the image reference as its
+// last argument and prints a Trivy JSON report on stdout:
+//   {"Results": [{"Target": "…", "Vulnerabilities": [{"VulnerabilityID": "CVE-…",
+//     "PkgName": "openssl", "Severity": "CRITICAL", …}]}]}
+// Results without Vulnerabilities (or `null`) mean none. Any other scanner can honour this.
+
+
+
+const scan_DEFAULT_SCAN_COMMAND = (/* unused pure expression or super */ null && ([
+    "trivy",
+    "image",
+    "--quiet",
+    "--format",
+    "json",
+    "--scanners",
+    "vuln",
+    "--severity",
+    "HIGH,CRITICAL",
+    "--ignore-unfixed",
+]));
+const ALLOWED_VULNERABILITIES_FILE = "etc/kayobe/trivy/allowed-vulnerabilities.yml";
+async function scan_loadAllowList(kayobeConfigDir) {
+    if (!kayobeConfigDir)
+        return () => new Set();
+    const file = join(kayobeConfigDir, ALLOWED_VULNERABILITIES_FILE);
+    const text = await readFile(file, "utf8").catch((error) => {
+        if (error.code === "ENOENT")
+            return "";
+        throw error;
+    });
+    const data = (parse(text) ?? {});
+    if (typeof data !== "object" || Array.isArray(data))
+        throw new Error(`${file} is not a mapping`);
+    const list = (key) => (Array.isArray(data[key]) ? data[key].map(String) : []);
+    const global = list("global_allowed_vulnerabilities");
+    return (image) => new Set([...global, ...list(`${image.replace(/-/g, "_")}_allowed_vulnerabilities`)]);
+}
+function classify(vulnerabilities) {
+    if (vulnerabilities.length === 0)
+        return "clean";
+    return vulnerabilities.some((v) => v.severity === "CRITICAL" && !v.pkg.includes("kernel")) ? "critical" : "dirty";
+}
+/** Findings of a Trivy JSON report; throws when it is not one. */
+function reportVulnerabilities(report) {
+    const results = report?.Results;
+    if (results === undefined || results === null)
+        return [];
+    if (!Array.isArray(results))
+        throw new Error("report `Results` is not an array");
+    return results.flatMap((r) => (r.Vulnerabilities ?? []).map((v) => {
+        const item = v;
+        return { id: String(item.VulnerabilityID ?? "?"), severity: String(item.Severity ?? "UNKNOWN").toUpperCase(), pkg: String(item.PkgName ?? "") };
+    }));
+}
+async function scan_scanImage(image, options) {
+    const [command, ...args] = options.command;
+    const result = await options.run(command, [...args, image.reference], { env: options.env, keep: 64 * 1024 * 1024 });
+    if (result.exitCode === 127)
+        return { vulnerabilities: [], missing: true, error: `scanner ${command} not found` };
+    let report;
+    try {
+        report = JSON.parse(result.stdout);
+    }
+    catch {
+        return { vulnerabilities: [], error: `scanner exited ${result.exitCode} without a JSON report: ${result.stderr.trim().slice(-500)}` };
+    }
+    const reportFile = join(options.reportDir, `${image.name}.json`);
+    await writeFile(reportFile, `${JSON.stringify(report, null, 2)}\n`);
+    try {
+        const allowed = options.allowList(image.name);
+        const vulnerabilities = reportVulnerabilities(report).filter((v) => !allowed.has(v.id));
+        return { class: classify(vulnerabilities), vulnerabilities, reportFile };
+    }
+    catch (error) {
+        return { vulnerabilities: [], reportFile, error: `scanner report: ${error.message}` };
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/kolla-build/run.ts
+// A distro's whole job: build → discover → scan → push (with retries) → verify, keeping going past
+// failures so that every image that built is still pushed and reported; failures are listed at
+// the end and make the run fail.
+
+
+
+
+
+
+
+
+async function run_runDistro(options) {
+    const { plan, distro, build } = options;
+    const kinds = [...(plan.overcloud ? ["overcloud"] : []), ...(plan.seed ? ["seed"] : [])];
+    const result = { distro: distro.name, tag: distro.tag, steps: [], images: [], skipped: [], failures: [], logDir: build.logDir, complete: false };
+    if (options.dryRun) {
+        for (const kind of kinds) {
+            const args = buildArgs(kind, plan, distro, build);
+            build.write(`would run: ${[build.command, ...args].map(quote).join(" ")}\n`);
+            result.steps.push({ kind, exitCode: 0, logFile: "", args });
+        }
+        build.write(`would list ${build.registry}/${build.namespace}/*:${distro.tag} in ${build.engine.name}, scan (${options.scan.mode}), ${options.push.enabled ? "push and verify" : "not push"}\n`);
+        return result;
+    }
+    await mkdir(build.logDir, { recursive: true });
+    const steps = [];
+    for (const kind of kinds) {
+        const step = await runBuildStep(kind, plan, distro, build);
+        steps.push(step);
+        result.steps.push({ kind, exitCode: step.exitCode, logFile: step.logFile, args: step.args });
+        if (step.exitCode !== 0) {
+            result.failures.push({ distro: distro.name, stage: "build", message: `${build.command} ${kind} container image build exited ${step.exitCode} (log: ${step.logFile})` });
+        }
+    }
+    let discovery;
+    try {
+        discovery = await discover(steps, distro, build);
+    }
+    catch (error) {
+        result.failures.push({ distro: distro.name, stage: "discover", message: error.message });
+        return finish(result);
+    }
+    result.skipped = discovery.skipped;
+    for (const f of discovery.failed) {
+        result.failures.push({ distro: distro.name, image: f.name, stage: "build", message: f.message });
+        result.images.push({ name: f.name, reference: `${build.registry}/${build.namespace}/${f.name}:${distro.tag}`, distro: distro.name, tag: distro.tag, built: false, scan: "not scanned", pushed: false });
+    }
+    if (discovery.images.length === 0) {
+        result.failures.push({ distro: distro.name, stage: "discover", message: `no images were built: ${build.engine.name} has nothing named ${build.registry}/${build.namespace}/*:${distro.tag}` });
+        return finish(result);
+    }
+    const reportDir = join(build.logDir, "image-scan-output");
+    await mkdir(reportDir, { recursive: true });
+    let scanMode = options.scan.mode;
+    const images = [];
+    for (const image of discovery.images) {
+        const entry = { name: image.name, reference: image.reference, distro: distro.name, tag: distro.tag, built: true, scan: "not scanned", pushed: false };
+        images.push(entry);
+        if (scanMode === "never")
+            continue;
+        const scanned = await scanImage(image, { command: options.scan.command, run: build.run, allowList: options.scan.allowList, reportDir, env: build.env });
+        if (scanned.missing && scanMode === "auto") {
+            build.write(`::notice::${options.scan.command[0]} is not installed: images are not scanned\n`);
+            scanMode = "never";
+            continue;
+        }
+        if (scanned.error || !scanned.class) {
+            entry.scan = "scan failed";
+            entry.error = scanned.error;
+            result.failures.push({ distro: distro.name, image: image.name, stage: "scan", message: scanned.error ?? "no result" });
+            continue;
+        }
+        entry.scan = scanned.class;
+        entry.vulnerabilities = scanned.vulnerabilities.length;
+        if (scanned.class === "critical" && !options.push.pushDirty) {
+            const ids = scanned.vulnerabilities.filter((v) => v.severity === "CRITICAL").map((v) => v.id);
+            result.failures.push({ distro: distro.name, image: image.name, stage: "scan", message: `critical vulnerabilities: ${[...new Set(ids)].join(", ")}` });
+        }
+    }
+    await writeScanLists(reportDir, images);
+    result.images.push(...images);
+    if (options.push.enabled)
+        await pushAll(images, distro, options, result);
+    return finish(result);
+    function finish(r) {
+        r.images.sort((a, b) => a.name.localeCompare(b.name));
+        r.complete = plan.overcloud && plan.regexes.length === 0 && r.failures.length === 0;
+        return r;
+    }
+}
+/** clean-images.txt / dirty-images.txt / critical-images.txt, as scan-images.sh leaves them. */
+async function writeScanLists(dir, images) {
+    for (const cls of ["clean", "dirty", "critical"]) {
+        const refs = images.filter((i) => i.scan === cls).map((i) => `${i.reference}\n`);
+        await writeFile(join(dir, `${cls}-images.txt`), refs.join(""));
+    }
+}
+function heldBack(image, push) {
+    if (image.scan === "scan failed")
+        return "scan failed";
+    if (image.scan === "critical" && !push.pushDirty)
+        return "critical vulnerabilities (push-dirty not set)";
+    return undefined;
+}
+/** Pushes with bounded concurrency over the shared engine's keep-going apply: one image failing never stops the others. */
+async function pushAll(images, distro, options, result) {
+    const { build, push } = options;
+    if (push.login) {
+        try {
+            await build.engine.login(build.registry, push.login.username, push.login.password);
+        }
+        catch (error) {
+            for (const image of images)
+                image.error = "registry login failed";
+            result.failures.push({ distro: distro.name, stage: "push", message: error.message });
+            return;
+        }
+    }
+    const toPush = images.filter((image) => {
+        image.held = heldBack(image, push);
+        return !image.held;
+    });
+    const pushed = await applyItems(toPush, {
+        concurrency: push.concurrency,
+        key: (image) => image.name,
+        init: () => ({ changed: false, actions: [], tasks: [], durationMs: 0, attempts: 0 }),
+        reporter: consoleReporter({
+            actions: build.actions ?? false,
+            write: build.write,
+            status: (r) => `pushed ${r.digest}${r.attempts > 1 ? ` after ${r.attempts} attempts` : ""}`,
+        }),
+        async apply(image, r, ctx) {
+            ctx.step("push");
+            let digest;
+            try {
+                digest = await pRetry(async () => {
+                    r.attempts++;
+                    const outcome = await build.engine.push(image.reference);
+                    if (!outcome.ok)
+                        throw new Error(lastLines(outcome.output));
+                    return outcome.digest;
+                }, {
+                    retries: push.attempts - 1,
+                    minTimeout: push.retryDelayMs,
+                    factor: 2,
+                    randomize: false,
+                    onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+                        if (retriesLeft > 0)
+                            build.write(`push ${image.reference} failed (attempt ${attemptNumber}/${push.attempts}): ${error.message}; retrying\n`);
+                    },
+                });
+            }
+            catch (error) {
+                throw new Error(`failed after ${r.attempts} attempts: ${error.message}`);
+            }
+            ctx.did(`pushed ${image.reference}`);
+            ctx.step("verify");
+            const served = await manifestDigest(push.registryAccess, `${build.namespace}/${image.name}`, distro.tag).catch((error) => {
+                throw new Error(`pushed, but reading it back failed: ${error.message}`);
+            });
+            if (digest && digest !== served)
+                throw new Error(`registry serves ${served} for the tag, but ${build.engine.name} pushed ${digest}`);
+            r.digest = served;
+        },
+    });
+    const failedRefs = [];
+    toPush.forEach((image, i) => {
+        const r = pushed[i];
+        image.attempts = r.attempts;
+        if (r.error) {
+            // The engine's error is `<step>: <text>`; the step is the failure's stage.
+            image.error = r.error.replace(/^(push|verify): /, "");
+            failedRefs.push(`${image.reference}\n`);
+            result.failures.push({ distro: distro.name, image: image.name, stage: r.failedStep === "verify" ? "verify" : "push", message: image.error });
+        }
+        else {
+            image.pushed = true;
+            if (r.digest)
+                image.digest = r.digest;
+        }
+    });
+    await writeFile(join(build.logDir, "push-failed-images.txt"), failedRefs.sort().join(""));
+}
+const lastLines = (text) => text.trim().split("\n").slice(-3).join(" | ") || "no output";
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/kolla-build/summary.ts
+// Job summary of a Kolla build: one row per image (failures first), then every failure.
+
+function summary_kollaBuildSummary(results, extra = []) {
+    const out = [];
+    for (const r of results) {
+        const pushed = r.images.filter((i) => i.pushed).length;
+        const skipped = r.skipped.length ? ` Skipped by kolla-build: ${r.skipped.join(", ")}.` : "";
+        out.push(summaryMarkdown({
+            title: `### Kolla images ${r.distro}, tag \`${r.tag}\``,
+            counts: `${r.images.filter((i) => i.built).length} built, ${pushed} pushed, ${r.failures.length} failures.${skipped}`,
+            header: ["Image", "Built", "Scan", "Pushed", "Digest"],
+            items: r.images.map((i) => ({ ...i, error: i.error ?? (i.built ? undefined : "not built") })),
+            compare: (a, b) => a.name.localeCompare(b.name),
+            row: (i) => [
+                i.error ? `❌ ${i.name}` : i.name,
+                i.built ? "yes" : "no",
+                i.scan + (i.vulnerabilities ? ` (${i.vulnerabilities})` : ""),
+                i.pushed ? `yes${i.attempts && i.attempts > 1 ? ` (attempt ${i.attempts})` : ""}` : i.held ? `held: ${i.held}` : "no",
+                i.digest ? `\`${i.digest}\`` : "",
+            ],
+        }));
+        if (r.failures.length)
+            out.push("**Failures**", "", ...r.failures.map((f) => `- ${f.stage}${f.image ? ` ${f.image}` : ""}: ${f.message}`), "");
+    }
+    out.push(...extra);
+    return `${out.join("\n")}\n`;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/kolla-build/main.ts
+// The kolla-build flow as the CLI and the action run it: plan → per-distro build/scan/push →
+// (finish) kolla-image-tags.yml proposal and container sync dispatch → summary and result file.
+
+
+
+
+
+
+
+
+
+
+
+const RESULT_FILE = "kolla-build-result.json";
+async function planFromOptions(options) {
+    let release = options.openstackRelease?.trim() ?? "";
+    const problems = [];
+    if (!release) {
+        try {
+            release = await openstackReleaseOf(options.kayobeConfig);
+        }
+        catch (error) {
+            problems.push({ input: "openstack-release", message: `is not given and ${error.message}` });
+            release = "unknown";
+        }
+    }
+    try {
+        const plan = planKollaBuild({ ...options, openstackRelease: release });
+        if (problems.length)
+            throw new KollaInputError(problems);
+        return plan;
+    }
+    catch (error) {
+        if (error instanceof KollaInputError)
+            throw new KollaInputError([...problems, ...error.problems]);
+        throw error;
+    }
+}
+async function runKollaBuild(options) {
+    const write = options.write ?? ((t) => process.stdout.write(t));
+    const run = options.run ?? runCommand;
+    const plan = await planFromOptions(options);
+    write(`${describePlan(plan)}\n`);
+    const registryUrl = options.registryUrl || `${options.insecureRegistry ? "http" : "https"}://${options.registry}`;
+    const registryAccess = { url: registryUrl, username: options.registryUsername, password: options.registryPassword };
+    // The build (and the scanner) find the OCI layout directory in $KOLLA_OCI_DIR.
+    const env = options.engine === "oci" && options.ociDir ? { ...options.env, KOLLA_OCI_DIR: options.ociDir } : options.env;
+    const engine = createEngine({ name: options.engine, run, insecure: options.insecureRegistry, env, ociDir: options.ociDir, registryAccess });
+    const allowList = await loadAllowList(options.kayobeConfig);
+    const results = [];
+    for (const distro of plan.distros) {
+        const logDir = plan.distros.length > 1 ? join(options.logDir, distro.name) : options.logDir;
+        results.push(await runDistro({
+            plan,
+            distro,
+            dryRun: options.dryRun,
+            build: {
+                command: options.buildCommand,
+                extraArgs: options.buildArgs ?? [],
+                registry: options.registry,
+                namespace: options.namespace,
+                engine,
+                kollaLog: options.kollaLog === undefined ? "/var/log/kolla-build.log" : options.kollaLog || undefined,
+                cwd: options.kayobeConfig,
+                env,
+                logDir,
+                run,
+                write,
+                actions: options.actions,
+            },
+            scan: { mode: options.scan, command: options.scanCommand ?? DEFAULT_SCAN_COMMAND, allowList },
+            push: {
+                enabled: options.push,
+                pushDirty: options.pushDirty,
+                attempts: options.pushAttempts ?? 5,
+                retryDelayMs: options.pushRetryDelayMs ?? 5000,
+                concurrency: options.concurrency ?? 4,
+                registryAccess,
+                login: options.registryUsername && options.registryPassword ? { username: options.registryUsername, password: options.registryPassword } : undefined,
+            },
+        }));
+    }
+    if (!options.dryRun) {
+        for (const r of results) {
+            await mkdir(r.logDir, { recursive: true });
+            await writeFile(join(r.logDir, RESULT_FILE), `${JSON.stringify(r, null, 2)}\n`);
+        }
+    }
+    return { plan, results, failures: failuresOf(results) };
+}
+function failuresOf(results) {
+    return results.flatMap((r) => r.failures.map((f) => `${r.distro}: ${f.stage}${f.image ? ` ${f.image}` : ""}: ${f.message}`));
+}
+/** Reads the result files a set of build jobs left (searched recursively, e.g. downloaded artifacts). */
+async function readResults(dir) {
+    const entries = await readdir(dir, { recursive: true });
+    const files = entries.filter((e) => e === RESULT_FILE || e.endsWith(`/${RESULT_FILE}`)).sort();
+    return Promise.all(files.map(async (f) => JSON.parse(await readFile(join(dir, f), "utf8"))));
+}
+async function finishKollaBuild(results, options) {
+    const write = options.write ?? ((t) => process.stdout.write(t));
+    const out = { failures: [] };
+    const builds = distroBuilds(results);
+    if (options.updateImageTags && options.kayobeConfig && builds.length) {
+        if (options.dryRun)
+            write(`would update kolla-image-tags.yml for ${builds.map((b) => b.distro).join(", ")}\n`);
+        else {
+            try {
+                out.proposal = await proposeImageTags(options.kayobeConfig, builds, { branchSuffix: options.branchSuffix, token: options.githubToken, apiUrl: options.apiUrl, repository: options.repository });
+                write(out.proposal.changed ? `updated ${out.proposal.file} (${out.proposal.changes.length} changes)${out.proposal.pullRequest ? `: ${out.proposal.pullRequest.url}` : ""}\n` : `${out.proposal.file} already up to date\n`);
+            }
+            catch (error) {
+                out.failures.push(`kolla-image-tags.yml: ${error.message}`);
+            }
+        }
+    }
+    const filter = syncFilter(results);
+    if (options.dispatch && filter) {
+        const { repository, workflow, ref } = options.dispatch;
+        if (options.dryRun)
+            write(`would dispatch ${repository} ${workflow}@${ref} with filter ${quote(filter)}\n`);
+        else {
+            try {
+                await dispatchContainerSync(filter, { ...options.dispatch, apiUrl: options.apiUrl });
+                out.dispatched = { repository, workflow, filter };
+                write(`dispatched ${repository} ${workflow}@${ref} with filter ${quote(filter)}\n`);
+            }
+            catch (error) {
+                out.failures.push(`dispatch of ${repository} ${workflow}: ${error.message}`);
+            }
+        }
+    }
+    return out;
+}
+/** Appends the job summary (or prints it); a summary that cannot be written is a warning, returned. */
+async function main_writeSummary(results, finish, summaryFile, write) {
+    const extra = [];
+    if (finish?.proposal?.pullRequest)
+        extra.push(`kolla-image-tags.yml: [pull request #${finish.proposal.pullRequest.number}](${finish.proposal.pullRequest.url})`);
+    if (finish?.dispatched)
+        extra.push(`Container sync dispatched (${finish.dispatched.repository} ${finish.dispatched.workflow}), filter \`${finish.dispatched.filter}\``);
+    for (const f of finish?.failures ?? [])
+        extra.push(`- ❌ ${f}`);
+    return writeEngineSummary(kollaBuildSummary(results, extra), { file: summaryFile, env: {}, write });
+}
+
+
 ;// CONCATENATED MODULE: ../../packages/release-train/src/index.ts
 // Public surface of the release-train library (the actions and the CLI import from here).
+
+
 
 
 
