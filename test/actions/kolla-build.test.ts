@@ -97,7 +97,8 @@ describe("kolla-build action", () => {
     expect(await readFile(join(logDir, "kolla-build-overcloud-ubuntu-noble.log"), "utf8")).toContain("PLAY RECAP");
 
     const github = new FakeGitHub(root);
-    github.workflows.set(`${OWNER}/release-train/container-sync.yml`, { inputs: ["filter", "sync-old-images"], branches: ["main"] });
+    // As examples/config-repo's container-publish-sync.yml declares them.
+    github.workflows.set(`${OWNER}/stackhpc-release-train/container-publish-sync.yml`, { inputs: ["filter", "distros"], branches: ["main"] });
     await github.start();
     try {
       const finish = await runAction(
@@ -106,15 +107,14 @@ describe("kolla-build action", () => {
           mode: "finish",
           "kayobe-config": kayobeConfig,
           results: root,
-          "container-sync-repository": `${OWNER}/release-train`,
+          "container-sync-repository": `${OWNER}/stackhpc-release-train`,
           "container-sync-token": TOKEN,
-          "container-sync-inputs": '{"sync-old-images": "false"}',
         },
         { env: { GITHUB_API_URL: github.url } },
       );
       expect(finish.code, finish.stdout).toBe(0);
       expect(finish.outputs["sync-filter"]).toBe("^base$ ^cron$");
-      expect(github.dispatches).toEqual([{ repository: `${OWNER}/release-train`, workflow: "container-sync.yml", ref: "main", inputs: { "sync-old-images": "false", filter: "^base$ ^cron$" } }]);
+      expect(github.dispatches).toEqual([{ repository: `${OWNER}/stackhpc-release-train`, workflow: "container-publish-sync.yml", ref: "main", inputs: { filter: "^base$ ^cron$" } }]);
       expect(await readFile(join(kayobeConfig, "etc/kayobe/kolla-image-tags.yml"), "utf8")).toContain("  cron:\n    ubuntu-noble: 2025.1-ubuntu-noble-20251124T200000\n");
       // The token only appears in the runner's mask command, never in a log line.
       expect(finish.stdout.split("\n").filter((l) => l.includes(TOKEN))).toEqual([`::add-mask::${TOKEN}`]);

@@ -101,7 +101,7 @@ export function kollaBuildCommand(): Command {
     .option("--update-image-tags", "rewrite kolla-image-tags.yml in --kayobe-config (a pull request with --github-token)")
     .addOption(new Option("--github-token <token>", "token for the kolla-image-tags pull request and the dispatch").env("GITHUB_TOKEN"))
     .option("--dispatch-repository <owner/name>", "dispatch the container sync workflow of this repository for what was pushed")
-    .option("--dispatch-workflow <file>", "container sync workflow", "container-sync.yml")
+    .option("--dispatch-workflow <file>", "container sync workflow (workflow_dispatch with a filter input)", "container-publish-sync.yml")
     .option("--dispatch-ref <ref>", "ref to run it on", "main")
     .option("--dispatch-inputs <json>", "more workflow inputs (JSON object of strings)", jsonObject)
     .action(
