@@ -238,21 +238,37 @@ describe("kolla-build on a machine without a container engine", () => {
     const ociDir = join(root, "oci");
     const run = await runKollaBuild(
       options({
-        regexes: "^cron$",
+        regexes: "^cron$ ^dnsmasq$",
+        seed: true,
         distros: "ubuntu-jammy",
         engine: "oci",
         ociDir,
+        kollaLog: join(root, "oci-kolla.log"),
         registry: registry.host,
         logDir: join(root, "oci-logs"),
         // No podman anywhere: the scanner double reads the layouts too.
-        env: { FAKE_KOLLA_LOG: join(root, "oci-kolla.log"), FAKE_SCAN_ENGINE: "oci", FAKE_KOLLA_VULNS: JSON.stringify({ cron: [{ id: "CVE-2025-7", severity: "HIGH", pkg: "cronie" }] }) },
+        env: {
+          FAKE_KOLLA_LOG: join(root, "oci-kolla.log"),
+          FAKE_SCAN_ENGINE: "oci",
+          FAKE_KOLLA_UNBUILDABLE: "^dnsmasq$",
+          FAKE_KOLLA_VULNS: JSON.stringify({ cron: [{ id: "CVE-2025-7", severity: "HIGH", pkg: "cronie" }] }),
+        },
       }),
     );
     expect(run.failures).toEqual([]);
     const tag = `2025.1-ubuntu-jammy-${TIMESTAMP}`;
+    // Overcloud (cron; dnsmasq is not buildable for this base) then seed (bifrost) images.
+    expect(run.results[0]!.steps.map((s) => [s.kind, s.exitCode])).toEqual([
+      ["overcloud", 0],
+      ["seed", 0],
+    ]);
+    expect(run.results[0]!.skipped).toEqual(["dnsmasq"]);
     expect(run.results[0]!.images.map((i) => [i.name, i.scan, i.pushed])).toEqual([
       ["base", "clean", true],
+      ["bifrost-base", "clean", true],
+      ["bifrost-deploy", "clean", true],
       ["cron", "dirty", true],
+      ["openstack-base", "clean", true],
     ]);
     for (const image of run.results[0]!.images) {
       const { stdout } = await exec("skopeo", ["inspect", "--tls-verify=false", `docker://${registry.host}/stackhpc-dev/${image.name}:${tag}`]);

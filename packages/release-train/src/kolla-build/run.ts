@@ -94,6 +94,10 @@ export async function runDistro(options: DistroRunOptions): Promise<DistroResult
     const step = await runBuildStep(kind, plan, distro, build);
     steps.push(step);
     result.steps.push({ kind, exitCode: step.exitCode, logFile: step.logFile, args: step.args });
+    if (!step.summary) {
+      const where = build.kollaLog ? `${build.kollaLog} or the build output` : "the build output";
+      build.write(`${build.actions ? "::warning::" : "warning: "}no kolla-build summary in ${where} (${kind}): built images are taken from ${build.engine.name} alone\n`);
+    }
     if (step.exitCode !== 0) {
       result.failures.push({ distro: distro.name, stage: "build", message: `${build.command} ${kind} container image build exited ${step.exitCode} (log: ${step.logFile})` });
     }
