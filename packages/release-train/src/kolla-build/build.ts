@@ -1,7 +1,7 @@
 // One distro's build: run kayobe (or another kolla-build front end) for overcloud and/or seed
 // images, keep its log, then find out what was built from the container engine and from
 // kolla-build's own summary.
-import { mkdir, open, stat } from "node:fs/promises";
+import { mkdir, open, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Engine, LocalImage } from "./engine";
 import { quote, type Runner } from "./exec";
@@ -96,12 +96,7 @@ export async function runBuildStep(kind: BuildKind, plan: KollaBuildPlan, distro
   let kollaText = "";
   if (settings.kollaLog) {
     kollaText = await readFrom(settings.kollaLog, before);
-    if (kollaText) {
-      const kollaCopy = join(settings.logDir, `kolla-build-${kind}-${distro.name}.kolla.log`);
-      const handle = await open(kollaCopy, "w");
-      await handle.writeFile(kollaText);
-      await handle.close();
-    }
+    if (kollaText) await writeFile(join(settings.logDir, `kolla-build-${kind}-${distro.name}.kolla.log`), kollaText);
   }
   const ownText = await readFrom(logFile, 0);
   const summary = parseKollaSummary(kollaText) ?? parseKollaSummary(ownText);
