@@ -1,0 +1,9 @@
+// vitest globalSetup: the system programs the tests use (scripts/system-packages.txt) are checked
+// once, before any test file runs, so a missing one is one clear line rather than `spawn … ENOENT`
+// in a dozen files.
+import { ensureSystemPackages } from "../../scripts/system-packages";
+
+export default function setup(): void {
+  if (process.env["RELEASE_TRAIN_SKIP_SYSTEM_PACKAGES"] === "1") return;
+  ensureSystemPackages();
+}
