@@ -56,11 +56,16 @@ export function installCommand(missing: SystemPackage[]): string {
  * Make sure every listed program is there: when root on Debian install the missing packages with
  * apt-get; otherwise throw one error naming them and the install command.
  */
-export function ensureSystemPackages(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): void {
-  const missing = missingSystemPackages();
+export function ensureSystemPackages(
+  options: { list?: SystemPackage[]; canInstall?: boolean; debian?: boolean; log?: (line: string) => void } = {},
+): void {
+  const list = options.list ?? readSystemPackages();
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const debian = options.debian ?? isDebian();
+  const missing = missingSystemPackages(list);
   if (missing.length === 0) return;
   const names = missing.map((p) => `${p.program} (${p.debian})`).join(", ");
-  if (isDebian() && isRoot()) {
+  if (debian && (options.canInstall ?? isRoot())) {
     log(`system packages: installing ${[...new Set(missing.map((p) => p.debian))].join(" ")} (scripts/system-packages.txt)`);
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
     execFileSync("apt-get", ["update", "-qq"], { stdio: ["ignore", "ignore", "inherit"], env });
@@ -69,13 +74,13 @@ export function ensureSystemPackages(log: (line: string) => void = (l) => proces
       ["install", "-y", "-qq", "--no-install-recommends", ...new Set(missing.map((p) => p.debian))],
       { stdio: ["ignore", "ignore", "inherit"], env },
     );
-    const still = missingSystemPackages();
+    const still = missingSystemPackages(list);
     if (install.status === 0 && still.length === 0) return;
     throw new Error(
       `system packages: apt-get install failed (exit ${install.status}); still missing: ${still.map((p) => p.program).join(", ")}`,
     );
   }
-  const how = isDebian()
+  const how = debian
     ? `as root: ${installCommand(missing)}`
     : "with your system's package manager (see README, Requirements), or run on Debian as root";
   throw new Error(`the tests need system programs that are not installed: ${names}. Install them ${how}.`);

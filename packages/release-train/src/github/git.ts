@@ -31,6 +31,11 @@ export async function git(cwd: string, args: string[]): Promise<string> {
   }
 }
 
+/** Fail before any write when git is missing (a flow that will commit calls this first). */
+export async function requireGit(cwd: string): Promise<void> {
+  await git(cwd, ["--version"]);
+}
+
 export interface CommitOnBranchOptions {
   cwd: string;
   branch: string;
