@@ -5,5 +5,12 @@ import { ensureSystemPackages } from "../../scripts/system-packages";
 
 export default function setup(): void {
   if (process.env["RELEASE_TRAIN_SKIP_SYSTEM_PACKAGES"] === "1") return;
-  ensureSystemPackages();
+  try {
+    ensureSystemPackages();
+  } catch (error) {
+    // One line and a non-zero exit, not vitest's stack trace of its own global-setup machinery.
+    process.stderr.write(`\n${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write("(RELEASE_TRAIN_SKIP_SYSTEM_PACKAGES=1 runs the tests anyway; those needing the programs then fail.)\n");
+    process.exit(1);
+  }
 }

@@ -98,6 +98,20 @@ describe("rpm-writer", () => {
   });
 });
 
+describe("builtin writers on a machine with no system tools", () => {
+  it("build RPM and Deb repositories with an empty PATH (what pnpm start relies on)", () => {
+    const dir = join(work, "no-path");
+    const script = `
+      import { buildRpmRepo, buildDebRepo } from ${JSON.stringify(join(import.meta.dirname, "../src/fixtures/index.ts"))};
+      await buildRpmRepo(${JSON.stringify(join(dir, "rpm"))}, [{ name: "a", version: "1" }], { tools: "builtin" });
+      await buildDebRepo(${JSON.stringify(join(dir, "deb"))}, { tools: "builtin", dists: [{ name: "d", components: [{ name: "main", packages: [{ name: "b", version: "1" }] }] }] });
+    `;
+    execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { env: { PATH: "" }, stdio: "pipe" });
+    expect(readdirSync(join(dir, "rpm/Packages"))).toEqual(["a-1-1.noarch.rpm"]);
+    expect(readdirSync(join(dir, "deb/dists/d/main/binary-amd64")).sort()).toEqual(["Packages", "Packages.gz"]);
+  });
+});
+
 describe("deb-writer", () => {
   const spec = { name: "writer-deb", version: "1:2.0-1", arch: "amd64", depends: "libc6 (>= 2.31)" };
 
