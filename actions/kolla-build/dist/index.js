@@ -96535,8 +96535,14 @@ async function git_git(cwd, args) {
     }
     catch (error) {
         const e = error;
+        if (e.code === "ENOENT")
+            throw new GitError("git is not installed (or not on PATH): the kayobe-config proposal needs it");
         throw new GitError(`git ${args[0]} failed in ${cwd}: ${(e.stderr || e.message).trim()}`);
     }
+}
+/** Fail before any write when git is missing (a flow that will commit calls this first). */
+async function git_requireGit(cwd) {
+    await git_git(cwd, ["--version"]);
 }
 /**
  * Points `branch` at the current HEAD, checks it out (keeping working-tree edits) and commits
@@ -96766,6 +96772,8 @@ function commitMessage(update) {
     return `${PULL_REQUEST_TITLE}\n\n${lines.join("\n")}\n`;
 }
 async function propose_proposeKayobeUpdate(options) {
+    if (options.commit || options.pullRequest)
+        await requireGit(options.checkoutDir);
     const update = await updateKayobeConfig(options.checkoutDir, options.versions);
     const result = { ...update };
     if (!update.changed || !(options.commit || options.pullRequest))
@@ -98022,12 +98030,8 @@ async function runBuildStep(kind, plan, distro, settings) {
     let kollaText = "";
     if (settings.kollaLog) {
         kollaText = await readFrom(settings.kollaLog, before);
-        if (kollaText) {
-            const kollaCopy = (0,external_node_path_.join)(settings.logDir, `kolla-build-${kind}-${distro.name}.kolla.log`);
-            const handle = await (0,promises_.open)(kollaCopy, "w");
-            await handle.writeFile(kollaText);
-            await handle.close();
-        }
+        if (kollaText)
+            await (0,promises_.writeFile)((0,external_node_path_.join)(settings.logDir, `kolla-build-${kind}-${distro.name}.kolla.log`), kollaText);
     }
     const ownText = await readFrom(logFile, 0);
     const summary = parseKollaSummary(kollaText) ?? parseKollaSummary(ownText);
@@ -98170,6 +98174,10 @@ async function runDistro(options) {
         const step = await runBuildStep(kind, plan, distro, build);
         steps.push(step);
         result.steps.push({ kind, exitCode: step.exitCode, logFile: step.logFile, args: step.args });
+        if (!step.summary) {
+            const where = build.kollaLog ? `${build.kollaLog} or the build output` : "the build output";
+            build.write(`${build.actions ? "::warning::" : "warning: "}no kolla-build summary in ${where} (${kind}): built images are taken from ${build.engine.name} alone\n`);
+        }
         if (step.exitCode !== 0) {
             result.failures.push({ distro: distro.name, stage: "build", message: `${build.command} ${kind} container image build exited ${step.exitCode} (log: ${step.logFile})` });
         }

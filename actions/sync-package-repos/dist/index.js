@@ -97107,8 +97107,14 @@ async function git_git(cwd, args) {
     }
     catch (error) {
         const e = error;
+        if (e.code === "ENOENT")
+            throw new GitError("git is not installed (or not on PATH): the kayobe-config proposal needs it");
         throw new GitError(`git ${args[0]} failed in ${cwd}: ${(e.stderr || e.message).trim()}`);
     }
+}
+/** Fail before any write when git is missing (a flow that will commit calls this first). */
+async function requireGit(cwd) {
+    await git_git(cwd, ["--version"]);
 }
 /**
  * Points `branch` at the current HEAD, checks it out (keeping working-tree edits) and commits
@@ -97338,6 +97344,8 @@ function commitMessage(update) {
     return `${PULL_REQUEST_TITLE}\n\n${lines.join("\n")}\n`;
 }
 async function proposeKayobeUpdate(options) {
+    if (options.commit || options.pullRequest)
+        await requireGit(options.checkoutDir);
     const update = await updateKayobeConfig(options.checkoutDir, options.versions);
     const result = { ...update };
     if (!update.changed || !(options.commit || options.pullRequest))
@@ -98168,12 +98176,8 @@ async function build_runBuildStep(kind, plan, distro, settings) {
     let kollaText = "";
     if (settings.kollaLog) {
         kollaText = await readFrom(settings.kollaLog, before);
-        if (kollaText) {
-            const kollaCopy = join(settings.logDir, `kolla-build-${kind}-${distro.name}.kolla.log`);
-            const handle = await open(kollaCopy, "w");
-            await handle.writeFile(kollaText);
-            await handle.close();
-        }
+        if (kollaText)
+            await writeFile(join(settings.logDir, `kolla-build-${kind}-${distro.name}.kolla.log`), kollaText);
     }
     const ownText = await readFrom(logFile, 0);
     const summary = parseKollaSummary(kollaText) ?? parseKollaSummary(ownText);
@@ -98316,6 +98320,10 @@ async function run_runDistro(options) {
         const step = await runBuildStep(kind, plan, distro, build);
         steps.push(step);
         result.steps.push({ kind, exitCode: step.exitCode, logFile: step.logFile, args: step.args });
+        if (!step.summary) {
+            const where = build.kollaLog ? `${build.kollaLog} or the build output` : "the build output";
+            build.write(`${build.actions ? "::warning::" : "warning: "}no kolla-build summary in ${where} (${kind}): built images are taken from ${build.engine.name} alone\n`);
+        }
         if (step.exitCode !== 0) {
             result.failures.push({ distro: distro.name, stage: "build", message: `${build.command} ${kind} container image build exited ${step.exitCode} (log: ${step.logFile})` });
         }

@@ -1,6 +1,7 @@
 // `pnpm start`: the nightly package-snapshot flow on two in-process Pulp emulators ("Ark" and
 // "test"), with upstream RPM and Deb repositories written on the fly. Three nights: first sync,
 // a no-op night, then an upstream change that makes a new snapshot.
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -116,12 +117,14 @@ async function main(): Promise<void> {
 
     banner("Kolla images: build with the kayobe double (podman), scan, push to the development namespace, verify");
     // Until the emulated Ark serves a registry, a real docker-registry stands in for it.
-    const registry = await startRegistry();
-    try {
-      await kollaBuildDemo({ dir: join(dir, "kolla"), registry: { host: registry.host, url: registry.url }, timestamp: versionFromDate(first), say });
-    } finally {
-      await registry.stop();
-    }
+    if (existsSync("/usr/bin/docker-registry")) {
+      const registry = await startRegistry();
+      try {
+        await kollaBuildDemo({ dir: join(dir, "kolla"), registry: { host: registry.host, url: registry.url }, timestamp: versionFromDate(first), say });
+      } finally {
+        await registry.stop();
+      }
+    } else say("docker-registry is not installed (and the emulator serves no registry yet): the Kolla build part is skipped");
 
     banner(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     say(
