@@ -4,7 +4,28 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Runner } from "./exec";
-import { type RegistryAccess, RegistryClient } from "./registry-client";
+import { pushOciLayout, RegistryClient } from "@release-train/pulp-client";
+
+/** Where pushed images are read back (and, for `oci`, pushed through the API). */
+export interface RegistryAccess {
+  /** `https://ark.example.com` (or http:// for an insecure registry). */
+  url: string;
+  username?: string | undefined;
+  password?: string | undefined;
+  tlsVerify?: boolean | undefined;
+}
+
+/** The digest the registry serves for `<repository>:<tag>` (repository includes the namespace). */
+export async function servedDigest(access: RegistryAccess, repository: string, tag: string): Promise<string> {
+  const client = new RegistryClient(access);
+  try {
+    const head = await client.headManifest(repository, tag);
+    if (!head?.digest) throw new EngineError(`the registry has no ${repository}:${tag}`);
+    return head.digest;
+  } finally {
+    await client.close();
+  }
+}
 
 /**
  * `oci`: no engine at all (a bare machine) — images are OCI layouts under `ociDir`, at
@@ -118,21 +139,10 @@ interface OciIndex {
 
 function ociEngine(options: EngineOptions): Engine {
   const root = options.ociDir;
-  if (!root || !options.registryAccess) throw new EngineError("the oci engine needs an OCI layout directory and registry access");
-  const client = new RegistryClient(options.registryAccess);
-  const blob = (dir: string, digest: string) => readFile(join(dir, "blobs", ...digest.split(":")));
+  const access = options.registryAccess;
+  if (!root || !access) throw new EngineError("the oci engine needs an OCI layout directory and registry access");
   const readIndex = async (dir: string) => JSON.parse(await readFile(join(dir, "index.json"), "utf8").catch(() => '{"manifests": []}')) as OciIndex;
   const tagged = (index: OciIndex, tag: string) => index.manifests.find((m) => m.annotations?.["org.opencontainers.image.ref.name"] === tag);
-
-  async function pushManifest(dir: string, repository: string, reference: string, mediaType: string, digest: string): Promise<string> {
-    const data = await blob(dir, digest);
-    const manifest = JSON.parse(data.toString("utf8")) as { manifests?: { mediaType: string; digest: string }[]; config?: { digest: string }; layers?: { digest: string }[] };
-    // An index: its images first, by digest; an image: its config and layers first.
-    for (const child of manifest.manifests ?? []) await pushManifest(dir, repository, child.digest, child.mediaType, child.digest);
-    for (const b of [...(manifest.config ? [manifest.config] : []), ...(manifest.layers ?? [])]) await client.pushBlob(repository, b.digest, await blob(dir, b.digest));
-    return client.pushManifest(repository, reference, mediaType, data);
-  }
-
   return {
     name: "oci",
     async list(registry, namespace, tag) {
@@ -152,16 +162,14 @@ function ociEngine(options: EngineOptions): Engine {
       const at = reference.lastIndexOf(":");
       const path = reference.slice(0, at);
       const tag = reference.slice(at + 1);
-      const repository = path.slice(path.indexOf("/") + 1);
-      const dir = join(root, path);
+      const client = new RegistryClient(access);
       try {
-        const entry = tagged(await readIndex(dir), tag);
-        if (!entry) return { ok: false, output: `no OCI layout for ${reference} in ${root}` };
-        const served = await pushManifest(dir, repository, tag, entry.mediaType, entry.digest);
-        // The layout's digest is what was pushed; verification compares it with what is served.
-        return { ok: true, digest: entry.digest, output: `pushed ${reference} (registry reports ${served})` };
+        const pushed = await pushOciLayout(client, join(root, path), path.slice(path.indexOf("/") + 1), { tag });
+        return { ok: true, digest: pushed.digest, output: `pushed ${reference} (${pushed.uploaded} blobs uploaded)` };
       } catch (error) {
         return { ok: false, output: (error as Error).message };
+      } finally {
+        await client.close();
       }
     },
   };

@@ -88,7 +88,7 @@ export async function runKollaBuild(options: KollaBuildOptions): Promise<KollaBu
   const plan = await planFromOptions(options);
   write(`${describePlan(plan)}\n`);
   const registryUrl = options.registryUrl || `${options.insecureRegistry ? "http" : "https"}://${options.registry}`;
-  const registryAccess = { url: registryUrl, username: options.registryUsername, password: options.registryPassword };
+  const registryAccess = { url: registryUrl, username: options.registryUsername, password: options.registryPassword, tlsVerify: !options.insecureRegistry };
   // The build (and the scanner) find the OCI layout directory in $KOLLA_OCI_DIR.
   const env = options.engine === "oci" && options.ociDir ? { ...options.env, KOLLA_OCI_DIR: options.ociDir } : options.env;
   const engine = createEngine({ name: options.engine, run, insecure: options.insecureRegistry, env, ociDir: options.ociDir, registryAccess });

@@ -5,10 +5,10 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import pRetry from "p-retry";
 import { applyItems, consoleReporter, type ItemResult } from "../engine";
+import { type RegistryAccess, servedDigest } from "./engine";
 import { type BuildKind, type BuildSettings, type BuildStep, buildArgs, discover, runBuildStep } from "./build";
 import { quote } from "./exec";
 import type { KollaBuildPlan, PlannedDistro } from "./plan";
-import { manifestDigest, type RegistryAccess } from "./registry-client";
 import { type AllowList, type ScanClass, scanImage } from "./scan";
 
 export interface PushSettings {
@@ -230,7 +230,7 @@ async function pushAll(images: ImageResult[], distro: PlannedDistro, options: Di
       }
       ctx.did(`pushed ${image.reference}`);
       ctx.step("verify");
-      const served = await manifestDigest(push.registryAccess, `${build.namespace}/${image.name}`, distro.tag).catch((error: Error) => {
+      const served = await servedDigest(push.registryAccess, `${build.namespace}/${image.name}`, distro.tag).catch((error: Error) => {
         throw new Error(`pushed, but reading it back failed: ${error.message}`);
       });
       if (digest && digest !== served) throw new Error(`registry serves ${served} for the tag, but ${build.engine.name} pushed ${digest}`);
