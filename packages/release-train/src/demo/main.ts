@@ -1,7 +1,6 @@
 // `pnpm start`: the nightly package-snapshot flow on two in-process Pulp emulators ("Ark" and
 // "test"), with upstream RPM and Deb repositories written on the fly. Three nights: first sync,
 // a no-op night, then an upstream change that makes a new snapshot.
-import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +9,6 @@ import { type Emulator, startEmulator } from "@release-train/pulp-emulator";
 import { runSyncPackageReposCli, type SyncPackageReposCliOptions } from "../cli/sync-package-repos";
 import { versionFromDate } from "../version";
 import { kollaBuildDemo } from "./kolla-build";
-import { startRegistry } from "@release-train/pulp-emulator/fixtures";
 import { rpmPackageNevrs } from "./served-packages";
 import { startUpstreams, writeConfigDir } from "./upstreams";
 
@@ -115,16 +113,9 @@ async function main(): Promise<void> {
     const guarded = await fetch(`${ark.contentUrl}rocky/9/BaseOS/x86_64/os/${versionFromDate(first)}/repodata/repomd.xml`);
     say(`without credentials Ark answers ${guarded.status} (development content guard)`);
 
-    banner("Kolla images: build with the kayobe double (podman), scan, push to the development namespace, verify");
-    // Until the emulated Ark serves a registry, a real docker-registry stands in for it.
-    if (existsSync("/usr/bin/docker-registry")) {
-      const registry = await startRegistry();
-      try {
-        await kollaBuildDemo({ dir: join(dir, "kolla"), registry: { host: registry.host, url: registry.url }, timestamp: versionFromDate(first), say });
-      } finally {
-        await registry.stop();
-      }
-    } else say("docker-registry is not installed (and the emulator serves no registry yet): the Kolla build part is skipped");
+    banner("Kolla images: build with the kayobe double, scan, push into Ark's stackhpc-dev namespace, verify");
+    // Into Ark's registry (Pulp's token flow), where container sync and promotion take them from.
+    await kollaBuildDemo({ dir: join(dir, "kolla"), registry: { host: ark.registryHost, url: ark.url, ...ADMIN }, timestamp: versionFromDate(first), say });
 
     banner(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     say(
