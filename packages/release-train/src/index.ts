@@ -7,3 +7,4 @@ export * from "./selection";
 export type { SyncRunResult } from "./sync/run";
 export type { RepoResult, SyncTarget } from "./sync/types";
 export * from "./version";
+export { failedJobs, type JobResults, postSlackAlert, type RunContext, runUrl, slackAlertText } from "./alerts/slack";

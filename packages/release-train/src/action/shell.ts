@@ -31,3 +31,4 @@ export async function runAction<Inputs>(action: ActionDefinition<Inputs>, write 
     process.exitCode = 1;
   }
 }
+export { jsonString, optionalString, parseInputs } from "./inputs";
