@@ -2,6 +2,7 @@
 import { appendFile } from "node:fs/promises";
 import { postSlackAlert, type RunContext, slackAlertText } from "@release-train/release-train/alerts";
 import type { SlackAlertInputs } from "./inputs";
+import { alertSummary } from "./summary";
 
 export async function run(inputs: SlackAlertInputs, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const context: RunContext = {
@@ -23,9 +24,5 @@ export async function run(inputs: SlackAlertInputs, env: NodeJS.ProcessEnv = pro
   }
   if (env["GITHUB_OUTPUT"]) await appendFile(env["GITHUB_OUTPUT"], `sent=${sent}\n`);
   if (env["GITHUB_STEP_SUMMARY"]) await appendFile(env["GITHUB_STEP_SUMMARY"], `${alertSummary(text, sent)}\n`);
-}
-
-export function alertSummary(text: string, sent: boolean): string {
-  return [`### Slack alert ${sent ? "sent" : "not sent (no webhook)"}`, "", "```", text, "```"].join("\n");
 }
 

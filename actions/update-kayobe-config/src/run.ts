@@ -2,6 +2,7 @@
 import * as core from "@actions/core";
 import { describeUpdate, proposeFromCheckout, resolveVersion } from "@release-train/release-train";
 import type { UpdateKayobeConfigInputs } from "./inputs";
+import { summaryText } from "./summary";
 
 export async function run(inputs: UpdateKayobeConfigInputs): Promise<void> {
   const result = await proposeFromCheckout(inputs.kayobeConfig, inputs.versions, {
@@ -14,7 +15,5 @@ export async function run(inputs: UpdateKayobeConfigInputs): Promise<void> {
   core.setOutput("pull-request-url", result.pullRequest?.url ?? "");
   core.info(result.changed ? `updated ${result.file}` : `${result.file} already up to date`);
   if (result.pullRequest) core.notice(`kayobe-config pull request: ${result.pullRequest.url}`);
-  const heading = result.changed ? "### kayobe-config: package repository versions updated" : "### kayobe-config: already up to date";
-  const pr = result.pullRequest ? `\n\nPull request: ${result.pullRequest.url}` : "";
-  await core.summary.addRaw(`${heading}\n\n${result.changed ? describeUpdate(result) : ""}${pr}\n`).write();
+  await core.summary.addRaw(summaryText(result.changed, describeUpdate(result), result.pullRequest?.url)).write();
 }
