@@ -441,6 +441,23 @@ function alertProblems(wf: Parsed, ctx: RuleContext): Problem[] {
   const alert = alerts[0]!;
   const condition = stringAt(alert.node, "if") ?? "";
   if (!/\bfailure\(\)/.test(condition)) problems.push(problemAt(wf, alert.key, `alert job ${alert.id} must run if: failure() [alert]`));
+  if (isReusable(wf)) {
+    if (!wf.doc.getIn(["on", "workflow_call", "inputs", "slack_alert"])) {
+      problems.push(problemAt(wf, alert.key, `a reusable workflow takes a boolean slack_alert input (default true), so a caller that alerts itself can turn this alert off [alert]`));
+    } else if (!/\binputs\.slack_alert\b/.test(condition)) {
+      problems.push(problemAt(wf, alert.key, `alert job ${alert.id} must honour inputs.slack_alert (if: failure() && inputs.slack_alert) [alert]`));
+    }
+  }
+  // A called workflow that alerts by itself and this workflow's alert: two messages for one run.
+  for (const job of jobs) {
+    const uses = usesNode(job.node);
+    const u = uses && classifyUses(String(uses.value), ctx.project.name);
+    const file = u?.kind === "local" ? u.path : u?.kind === "project-workflow" ? u.file : undefined;
+    const called = file ? ctx.project.parse(file) : undefined;
+    if (called?.doc.getIn(["on", "workflow_call", "inputs", "slack_alert"]) && job.node.getIn(["with", "slack_alert"]) !== false) {
+      problems.push(problemAt(wf, uses, `pass slack_alert: false to ${file}: this workflow's alert job already reports the run (one alert per failed run) [alert]`));
+    }
+  }
   const needs = alert.node.get("needs");
   const needed = new Set(typeof needs === "string" ? [needs] : isSeq(needs) ? needs.items.map((n) => String(isScalar(n) ? n.value : n)) : []);
   const missing = jobs.filter((j) => j.id !== alert.id && !needed.has(j.id)).map((j) => j.id);
