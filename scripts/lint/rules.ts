@@ -98,6 +98,16 @@ function usesNode(node: YAMLMap): (Node & { value: unknown }) | undefined {
   return isScalar(uses) && typeof uses.value === "string" ? (uses as Node & { value: unknown }) : undefined;
 }
 
+/** This project's action a step uses (`<project>/actions/x@ref`, or `./actions/x` in the project itself). */
+function projectAction(step: YAMLMap, ctx: RuleContext): string | undefined {
+  const uses = usesNode(step);
+  if (!uses) return undefined;
+  const u = classifyUses(String(uses.value), ctx.project.name);
+  if (u.kind === "project-action") return u.action;
+  if (u.kind === "local" && ctx.isProject && u.path.startsWith("actions/")) return u.path;
+  return undefined;
+}
+
 /** Every problem of the project's rules in one workflow. */
 export function workflowRuleProblems(wf: Parsed, ctx: RuleContext): Problem[] {
   return [
@@ -253,11 +263,9 @@ function timeoutProblems(wf: Parsed, ctx: RuleContext): Problem[] {
     }
     const timeout = isScalar(timeoutNode) ? Number(timeoutNode.value) : Number.NaN;
     for (const step of stepsOf(job)) {
-      const uses = usesNode(step);
-      if (!uses) continue;
-      const u = classifyUses(String(uses.value), ctx.project.name);
-      if (u.kind !== "project-action") continue;
-      const action = ctx.project.parse(`${u.action}/action.yml`);
+      const path = projectAction(step, ctx);
+      if (!path) continue;
+      const action = ctx.project.parse(`${path}/action.yml`);
       const declared = action?.doc.getIn(["inputs", "wait-timeout"]);
       if (!declared) continue;
       const wait = waitMinutes(wf, step, declared);
@@ -319,9 +327,8 @@ function isMutating(wf: Parsed, ctx: RuleContext): boolean {
     if (job.node.has("uses")) return true;
     if (entries(job.node.get("permissions")).some(([, v]) => isScalar(v) && v.value === "write")) return true;
     for (const step of stepsOf(job)) {
-      const uses = usesNode(step);
-      const u = uses && classifyUses(String(uses.value), ctx.project.name);
-      if (u && u.kind === "project-action" && !READ_ONLY_ACTIONS.has(u.action.replace(/^actions\//, ""))) return true;
+      const path = projectAction(step, ctx);
+      if (path && !READ_ONLY_ACTIONS.has(path.replace(/^actions\//, ""))) return true;
     }
   }
   return false;
@@ -426,13 +433,7 @@ function alertProblems(wf: Parsed, ctx: RuleContext): Problem[] {
   const on = triggers(wf);
   if (!ENTRY_TRIGGERS.some((t) => on.has(t)) || !isMutating(wf, ctx)) return [];
   const jobs = jobsOf(wf);
-  const alerts = jobs.filter((job) =>
-    stepsOf(job).some((s) => {
-      const uses = usesNode(s);
-      const u = uses && classifyUses(String(uses.value), ctx.project.name);
-      return u?.kind === "project-action" && u.action === "actions/slack-alert";
-    }),
-  );
+  const alerts = jobs.filter((job) => stepsOf(job).some((s) => projectAction(s, ctx) === "actions/slack-alert"));
   if (alerts.length === 0) {
     return [problemAt(wf, wf.doc.get("jobs", true), `no alert job: add one that uses ${ctx.project.name}/actions/slack-alert (see docs/design.md "Workflows") [alert]`)];
   }
