@@ -99,8 +99,8 @@ function callerWorkflow(wf: CallableWorkflow, ref: string, secrets: "inherit" | 
     "    steps:",
     `      - uses: stackhpc/release-train/actions/slack-alert@${ref}`,
     "        with:",
-    "          webhook-url: ${{ secrets.SLACK_WEBHOOK_URL }}",
-    "          needs: ${{ toJSON(needs) }}",
+    `          webhook-url: \${{ secrets.SLACK_WEBHOOK_URL }}`,
+    `          needs: \${{ toJSON(needs) }}`,
     "",
   ].join("\n");
 }

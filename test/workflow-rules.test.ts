@@ -232,7 +232,7 @@ jobs:
   });
 
   it("[docs] actions have branding and a README whose generated part matches action.yml", async () => {
-    const noBranding = await lintWith("actions/demo/action.yml", goodRepo["actions/demo/action.yml"]!.replace(/branding:\n(  .*\n)+/, ""));
+    const noBranding = await lintWith("actions/demo/action.yml", goodRepo["actions/demo/action.yml"]!.replace(/branding:\n( {2}.*\n)+/, ""));
     expect(tagged(noBranding, "docs")).toContain("actions/demo/action.yml:1:1: no branding: (icon and color) [docs]");
     const stale = await lintWith("actions/demo/action.yml", goodRepo["actions/demo/action.yml"]!.replace("description: optional", "description: a new text"));
     expect(tagged(stale, "docs")).toEqual([

@@ -1,11 +1,10 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, } from "node:fs";
+import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { formatProblem, lintWorkflows } from "../scripts/lint-workflows";
-import { callableWorkflow, demoAction, fixture, goodRepo, goodWorkflow, lintWith } from "./workflow-fixtures";
+import { demoAction, fixture, goodRepo, goodWorkflow, lintWith } from "./workflow-fixtures";
 
 const repoRoot = resolve(import.meta.dirname, "..");
 
