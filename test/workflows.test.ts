@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
