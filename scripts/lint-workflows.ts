@@ -135,25 +135,33 @@ async function lintCaller(callerRoot: string, project: ProjectRepo, linter: Acti
     problems.push(...schemaProblems(wf, validateWorkflow(wf.source).errors));
     problems.push(...usesProblems(wf, caller, project));
     problems.push(...workflowRuleProblems(wf, { project, isProject: false, callerHas: (path) => caller.has(path) }));
-    // The cross-repo simulation: every workflow this one calls, resolved against this caller's tree.
-    for (const called of calledProjectWorkflows(wf, project)) {
-      const resolved = project.parse(called.file);
+    // The cross-repo simulation: every workflow this one calls, and those they call in turn (GitHub
+    // allows four levels), resolved against this caller's tree.
+    const queue = calledProjectWorkflows(wf, project).map((file) => ({ file, depth: 1 }));
+    const seen = new Set<string>();
+    while (queue.length) {
+      const { file, depth } = queue.shift()!;
+      const resolved = seen.has(file) ? undefined : project.parse(file);
+      seen.add(file);
       if (!resolved) continue;
       for (const p of crossRepoProblems(resolved, { project, isProject: true, callerHas: (path) => caller.has(path) })) {
         problems.push({ ...p, message: `${p.message.replace(/ \[cross-repo\]$/, "")} (called from ${wf.file}) [cross-repo]` });
       }
+      if (depth < 4) queue.push(...calledProjectWorkflows(resolved, project, true).map((f) => ({ file: f, depth: depth + 1 })));
     }
   }
   return problems;
 }
 
-function calledProjectWorkflows(wf: Parsed, project: ProjectRepo): { file: string }[] {
+/** This project's workflows that `wf` calls (full references; `./` too when `wf` is one of the project's). */
+function calledProjectWorkflows(wf: Parsed, project: ProjectRepo, inProject = false): string[] {
   const jobs = wf.doc.get("jobs");
   if (!isMap(jobs)) return [];
   return jobs.items.flatMap((job) => {
     const uses = isMap(job.value) ? job.value.get("uses") : undefined;
     const u = typeof uses === "string" ? classifyUses(uses, project.name) : undefined;
-    return u?.kind === "project-workflow" ? [{ file: u.file }] : [];
+    if (u?.kind === "project-workflow") return [u.file];
+    return u?.kind === "local" && inProject ? [u.path] : [];
   });
 }
 

@@ -246,6 +246,28 @@ jobs:
     );
   });
 
+  it("follows nested calls: the old nightly's local call and the workflow it reaches", async () => {
+    const project = mkdtempSync(join(tmpdir(), "old-project-"));
+    tempDirs.push(project);
+    copyActions(project);
+    mkdirSync(join(project, ".github/workflows"), { recursive: true });
+    writeFileSync(join(project, ".github/workflows/package-sync.yml"), OLD_PACKAGE_SYNC);
+    writeFileSync(
+      join(project, ".github/workflows/package-sync-nightly.yml"),
+      "name: Nightly\non:\n  workflow_call:\npermissions:\n  contents: read\njobs:\n  sync:\n    uses: ./.github/workflows/package-sync.yml\n    with:\n      sync_ark: true\n    secrets: inherit\n",
+    );
+    const caller = gitRepo({
+      ".github/workflows/call.yml":
+        "name: Call\non: push\npermissions: {}\njobs:\n  nightly:\n    uses: stackhpc/release-train/.github/workflows/package-sync-nightly.yml@v1\n",
+    });
+    const problems = (await lintCallerRepository(caller, project)).filter((p) => p.message.endsWith("[cross-repo]")).map(formatProblem);
+    expect(problems).toEqual([
+      expect.stringMatching(/^\.github\/workflows\/package-sync-nightly\.yml:8:11: \.\/\.github\/workflows\/package-sync\.yml in a reusable workflow/),
+      expect.stringMatching(/^\.github\/workflows\/package-sync\.yml:25:15: \.\/actions\/sync-package-repos resolves in the caller's checkout/),
+      expect.stringMatching(/^\.github\/workflows\/package-sync\.yml:36:14: run: calls pnpm/),
+    ]);
+  });
+
   it("a caller with its own actions/<name> would run that instead of this project's", async () => {
     const project = mkdtempSync(join(tmpdir(), "old-project-"));
     tempDirs.push(project);

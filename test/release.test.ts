@@ -60,6 +60,9 @@ describe("scripts/release.sh", () => {
     const tagged = show("v1.2.0", ".github/workflows/package-sync.yml");
     expect(tagged).toContain("uses: stackhpc/release-train/actions/sync-package-repos@v1.2.0");
     expect(tagged).not.toMatch(/stackhpc\/release-train\/[^\s]+@main/);
+    expect(show("v1.2.0", ".github/workflows/package-sync-nightly.yml")).toContain(
+      "uses: stackhpc/release-train/.github/workflows/package-sync.yml@v1.2.0",
+    );
     expect(git(origin, "rev-parse", "v1^{commit}")).toBe(git(origin, "rev-parse", "v1.2.0^{commit}"));
     expect(git(origin, "rev-parse", "main")).toBe(mainBefore);
     expect(show("main", ".github/workflows/package-sync.yml")).toContain("actions/sync-package-repos@main");

@@ -80,7 +80,7 @@ describe("workflow rules", () => {
       reusable(`${withDemo.replace("@main", "@v2-beta")}      - uses: stackhpc/release-train/actions/nope@main\n`),
     );
     expect(tagged(problems, "ref")).toEqual([
-      ".github/workflows/reusable.yml:17:15: stackhpc/release-train/actions/demo@v2-beta: this project's actions are referenced @main (the release rewrites it to @vX.Y.Z) [ref]",
+      ".github/workflows/reusable.yml:17:15: stackhpc/release-train/actions/demo@v2-beta: this project's actions and workflows are referenced @main (the release rewrites it to @vX.Y.Z) [ref]",
       ".github/workflows/reusable.yml:20:15: actions/nope has no action.yml in stackhpc/release-train [ref]",
     ]);
     const mixed = await lintWith(".github/workflows/reusable.yml", reusable(withDemo.replace("@main", "@v1.2.3")));
@@ -88,17 +88,39 @@ describe("workflow rules", () => {
       "@v1.2.3: all of this project's references must use one ref (found v1.2.3, main) [ref]",
       "@main: all of this project's references must use one ref (found v1.2.3, main) [ref]",
     ]);
-    const ownWorkflow = `name: Caller
-on: push
-permissions: {}
+    const nested = (uses: string) => `name: Nested
+on:
+  workflow_call:
+    inputs:
+      slack_alert:
+        type: boolean
+        default: true
+permissions:
+  contents: read
+concurrency:
+  group: nested
 jobs:
   call:
-    uses: stackhpc/release-train/.github/workflows/callable.yml@main
+    uses: ${uses}
     with:
       group: g
+  alert:
+    runs-on: ubuntu-latest
+    needs: [call]
+    if: failure() && inputs.slack_alert
+    timeout-minutes: 5
+    steps:
+      - uses: stackhpc/release-train/actions/slack-alert@main
 `;
-    expect(tagged(await lintWith(".github/workflows/caller.yml", ownWorkflow), "ref")).toEqual([
-      ".github/workflows/caller.yml:6:11: call this repository's workflows as ./.github/workflows/callable.yml (same commit), not at @main [ref]",
+    const full = await lintWith(".github/workflows/nested.yml", nested("stackhpc/release-train/.github/workflows/callable.yml@main"));
+    expect(full.map(formatProblem)).toEqual([]);
+    const local = await lintWith(".github/workflows/nested.yml", nested("./.github/workflows/callable.yml"));
+    expect(tagged(local, "cross-repo")).toEqual([
+      ".github/workflows/nested.yml:14:11: ./.github/workflows/callable.yml in a reusable workflow: a nested local call has been seen to resolve against the calling repository; use stackhpc/release-train/.github/workflows/callable.yml@main (pinned to the tag on release) [cross-repo]",
+    ]);
+    const branch = await lintWith(".github/workflows/nested.yml", nested("stackhpc/release-train/.github/workflows/callable.yml@feature"));
+    expect(tagged(branch, "ref")).toEqual([
+      ".github/workflows/nested.yml:14:11: stackhpc/release-train/.github/workflows/callable.yml@feature: this project's actions and workflows are referenced @main (the release rewrites it to @vX.Y.Z) [ref]",
     ]);
   });
 

@@ -1,6 +1,7 @@
 // The project's workflow rules (docs/design.md "Workflows"), each reported with its tag:
 // [cross-repo] a reusable workflow resolved as GitHub does for a caller in another repository,
-// [ref] this project's actions referenced at one ref (`@main`, rewritten to `@vX.Y.Z` on release),
+// [ref] this project's actions and nested workflows referenced at one ref (`@main`, rewritten to
+// `@vX.Y.Z` on release),
 // [pin] third-party actions pinned to a full commit SHA with a `# vX.Y.Z` comment,
 // [runtime] nothing on node20, [timeout] timeouts, [permissions], [concurrency], [secrets], [alert].
 import { existsSync } from "node:fs";
@@ -131,6 +132,17 @@ export function crossRepoProblems(wf: Parsed, ctx: RuleContext): Problem[] {
   if (!isReusable(wf) || !ctx.isProject) return [];
   const problems: Problem[] = [];
   for (const job of jobsOf(wf)) {
+    const jobUses = usesNode(job.node);
+    const called = jobUses && classifyUses(String(jobUses.value), ctx.project.name);
+    if (jobUses && called?.kind === "local") {
+      problems.push(
+        problemAt(
+          wf,
+          jobUses,
+          `${jobUses.value} in a reusable workflow: a nested local call has been seen to resolve against the calling repository; use ${ctx.project.name}/${called.path}@main (pinned to the tag on release) [cross-repo]`,
+        ),
+      );
+    }
     for (const step of stepsOf(job)) {
       const uses = usesNode(step);
       if (uses) {
@@ -182,10 +194,8 @@ function referenceProblems(wf: Parsed, ctx: RuleContext): Problem[] {
       problems.push(problemAt(wf, uses, `uses: ${uses.value} is not owner/repo[/path]@ref [ref]`));
     } else if (u.kind === "project-action" || u.kind === "project-workflow") {
       if (ctx.isProject) {
-        if (u.kind === "project-workflow") {
-          problems.push(problemAt(wf, uses, `call this repository's workflows as ./${u.file} (same commit), not at @${u.ref} [ref]`));
-        } else if (!RELEASE_REF.test(u.ref)) {
-          problems.push(problemAt(wf, uses, `${uses.value}: this project's actions are referenced @main (the release rewrites it to @vX.Y.Z) [ref]`));
+        if (!RELEASE_REF.test(u.ref)) {
+          problems.push(problemAt(wf, uses, `${uses.value}: this project's actions and workflows are referenced @main (the release rewrites it to @vX.Y.Z) [ref]`));
         } else refs.set(u.ref, uses);
       } else if (!CALLER_REF.test(u.ref)) {
         problems.push(problemAt(wf, uses, `${uses.value}: pin ${ctx.project.name} to a release tag (@v1, @v1.2.3), main or a commit SHA [ref]`));
