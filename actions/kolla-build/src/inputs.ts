@@ -1,20 +1,10 @@
-import { z } from "zod";
+import { optionalString } from "@release-train/release-train/action";
+import * as z from "zod";
 
 /** Inputs whose values must never reach a log: the action masks them first. */
 export const SECRET_INPUTS = ["registry-password", "github-token", "container-sync-token"] as const;
 
-export class InputError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid inputs:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    this.name = "InputError";
-  }
-}
-
-// `core.getInput` returns "" for an unset input; treat that (and blanks) as absent.
-const optional = z
-  .string()
-  .transform((s) => s.trim())
-  .transform((s) => (s === "" ? undefined : s));
+const optional = optionalString;
 const boolean = z
   .enum(["true", "True", "TRUE", "false", "False", "FALSE"], { error: "must be true or false" })
   .transform((s) => s.toLowerCase() === "true");
@@ -94,10 +84,10 @@ export const INPUT_NAMES = Object.keys(schema.shape) as InputName[];
 export type ActionInputs = z.output<typeof schema>;
 
 /** Reads and validates every input at once; throws an `InputError` listing all problems. */
-export function readInputs(getInput: (name: InputName) => string): ActionInputs {
+export function readInputs(getInput: (name: string) => string): ActionInputs {
   const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, getInput(name)]));
   const parsed = schema.safeParse(raw);
   const problems = [...(parsed.success ? [] : parsed.error.issues.map((i) => `input \`${i.path.join(".")}\` ${i.message}`)), ...crossChecks(raw)];
-  if (problems.length > 0 || !parsed.success) throw new InputError(problems);
+  if (problems.length > 0 || !parsed.success) throw new Error(`invalid inputs:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   return parsed.data;
 }

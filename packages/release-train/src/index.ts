@@ -22,3 +22,6 @@ export {
   runKollaBuild,
   writeSummary as writeKollaSummary,
 } from "./kolla-build/main";
+export { kollaBuildSummary } from "./kolla-build/summary";
+export { failedJobs, type JobResults, postSlackAlert, type RunContext, runUrl, slackAlertText } from "./alerts/slack";
+export { packageSyncSummary } from "./sync/summary";
