@@ -233,6 +233,28 @@ describe("kolla-build with podman and a real registry", () => {
   });
 });
 
+describe("kolla-build re-run with the same tag", () => {
+  it("pushes only what this build made: the engine's older images of the tag are reported, not pushed", async () => {
+    let output = "";
+    const rerun = await runKollaBuild(
+      options({
+        regexes: "^cron$",
+        logDir: join(root, "logs-rerun"),
+        write: (t) => {
+          output += t;
+        },
+      }),
+    );
+    expect(rerun.failures).toEqual([]);
+    expect(rerun.results[0]!.images.map((i) => [i.name, i.pushed])).toEqual([
+      ["base", true],
+      ["cron", true],
+    ]);
+    expect(rerun.results[0]!.skipped).toEqual(["keystone", "keystone-base", "nova-api", "nova-base", "openstack-base"]);
+    expect(output).toContain("warning: not built by this run, not pushed: keystone, keystone-base, nova-api, nova-base, openstack-base");
+  }, 120_000);
+});
+
 describe("kolla-build on a machine without a container engine", () => {
   it("the double writes OCI layouts; they are pushed through the registry API and verified", async () => {
     const ociDir = join(root, "oci");

@@ -108,6 +108,8 @@ export interface Discovery {
   /** Built per kolla-build but not in the engine, or failed per kolla-build. */
   failed: { name: string; message: string }[];
   skipped: string[];
+  /** In the engine with the tag, but not built by this run (kolla-build's summary): not pushed. */
+  stale: string[];
 }
 
 /** What the build produced: the engine's images with the tag, checked against kolla-build's summaries. */
@@ -123,7 +125,12 @@ export async function discover(steps: BuildStep[], distro: PlannedDistro, settin
     }
     for (const name of [...(step.summary?.skipped ?? []), ...(step.summary?.unbuildable ?? [])]) skipped.add(name);
   }
-  // An image kolla-build says failed is not pushed even if an image of that name is present.
+  // An image kolla-build says failed is not pushed even if an image of that name is present; when
+  // kolla-build gave its summary, an image it did not build is left over from an earlier build.
   const failedNames = new Set(failed.map((f) => f.name));
-  return { images: images.filter((i) => !failedNames.has(i.name)), failed, skipped: [...skipped].sort() };
+  const summaries = steps.filter((s) => s.summary);
+  const builtNames = new Set(summaries.flatMap((s) => s.summary!.built));
+  const stale = summaries.length ? images.filter((i) => !builtNames.has(i.name) && !failedNames.has(i.name)).map((i) => i.name) : [];
+  const usable = images.filter((i) => !failedNames.has(i.name) && !stale.includes(i.name));
+  return { images: usable, failed, skipped: [...skipped].sort(), stale };
 }

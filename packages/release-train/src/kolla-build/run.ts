@@ -111,6 +111,10 @@ export async function runDistro(options: DistroRunOptions): Promise<DistroResult
     return finish(result);
   }
   result.skipped = discovery.skipped;
+  if (discovery.stale.length) {
+    build.write(`${build.actions ? "::warning::" : "warning: "}not built by this run, not pushed: ${discovery.stale.join(", ")} (an earlier build's images with the same tag)\n`);
+    result.skipped = [...result.skipped, ...discovery.stale].sort();
+  }
   for (const f of discovery.failed) {
     result.failures.push({ distro: distro.name, image: f.name, stage: "build", message: f.message });
     result.images.push({ name: f.name, reference: `${build.registry}/${build.namespace}/${f.name}:${distro.tag}`, distro: distro.name, tag: distro.tag, built: false, scan: "not scanned", pushed: false });
@@ -130,7 +134,7 @@ export async function runDistro(options: DistroRunOptions): Promise<DistroResult
     if (scanMode === "never") continue;
     const scanned = await scanImage(image, { command: options.scan.command, run: build.run, allowList: options.scan.allowList, reportDir, env: build.env });
     if (scanned.missing && scanMode === "auto") {
-      build.write(`::notice::${options.scan.command[0]} is not installed: images are not scanned\n`);
+      build.write(`${build.actions ? "::notice::" : "note: "}${options.scan.command[0]} is not installed: images are not scanned\n`);
       scanMode = "never";
       continue;
     }
