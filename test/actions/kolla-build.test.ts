@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { FAKE_KAYOBE, FAKE_TRIVY, type Registry, startRegistry } from "@release-train/pulp-emulator/fixtures";
+import { FAKE_KAYOBE, FAKE_TRIVY, type PodmanStore, privatePodmanStore, type Registry, startRegistry } from "@release-train/pulp-emulator/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeGitHub, OWNER, TOKEN } from "../../packages/release-train/test/github-fake";
 import { runAction } from "./run-action";
@@ -16,6 +16,7 @@ let root: string;
 let kayobeConfig: string;
 let registry: Registry;
 let storage: Record<string, string>;
+let store: PodmanStore;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "action-kolla-build-"));
@@ -23,14 +24,14 @@ beforeAll(async () => {
   await mkdir(join(kayobeConfig, "etc/kayobe"), { recursive: true });
   await writeFile(join(kayobeConfig, ".gitreview"), "[gerrit]\nhost=review.opendev.org\ndefaultbranch=stable/2025.1\n");
   await writeFile(join(kayobeConfig, "etc/kayobe/kolla-image-tags.yml"), "---\nkolla_image_tags:\n  openstack:\n    ubuntu-noble: 2025.1-ubuntu-noble-20250101T000000\n");
-  await writeFile(join(root, "storage.conf"), `[storage]\ndriver = "vfs"\ngraphroot = "${root}/graph"\nrunroot = "${root}/run"\n`);
-  storage = { CONTAINERS_STORAGE_CONF: join(root, "storage.conf"), FAKE_KOLLA_LOG: join(root, "kolla-build.log") };
+  store = await privatePodmanStore(root);
+  storage = { ...store.env, FAKE_KOLLA_LOG: join(root, "kolla-build.log") };
   registry = await startRegistry();
 });
 
 afterAll(async () => {
   await registry?.stop();
-  await exec("podman", ["rmi", "--all", "--force"], { env: { ...process.env, ...storage } }).catch(() => undefined);
+  await store?.clean();
   await rm(root, { recursive: true, force: true });
 });
 

@@ -2,35 +2,33 @@
 // digests are read back with the project's registry client, and the pushes show in Pulp's REST API
 // as real Pulp records them (namespace, push repository with the tag, distribution). A user
 // without rights on the namespace is refused, and the run says so for every image.
-import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { PulpClient, RegistryClient } from "@release-train/pulp-client";
 import { type Emulator, startEmulator } from "@release-train/pulp-emulator";
-import { FAKE_KAYOBE } from "@release-train/pulp-emulator/fixtures";
+import { FAKE_KAYOBE, type PodmanStore, privatePodmanStore } from "@release-train/pulp-emulator/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type KollaBuildOptions, runKollaBuild } from "../src/kolla-build/main";
 
-const exec = promisify(execFile);
 const ADMIN = { username: "admin", password: "password" };
 const TAG = "2025.1-rocky-9-20251124T200000";
 
 let root: string;
 let ark: Emulator;
 let env: Record<string, string>;
+let store: PodmanStore;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "rt-kolla-ark-"));
   ark = await startEmulator({ ...ADMIN, vault: false });
-  await writeFile(join(root, "storage.conf"), `[storage]\ndriver = "vfs"\ngraphroot = "${root}/graph"\nrunroot = "${root}/run"\n`);
-  env = { CONTAINERS_STORAGE_CONF: join(root, "storage.conf"), REGISTRY_AUTH_FILE: join(root, "auth.json"), FAKE_KOLLA_LOG: join(root, "kolla-build.log") };
+  store = await privatePodmanStore(root);
+  env = { ...store.env, FAKE_KOLLA_LOG: join(root, "kolla-build.log") };
 });
 
 afterAll(async () => {
   await ark?.stop();
-  await exec("podman", ["rmi", "--all", "--force"], { env: { ...process.env, ...env } }).catch(() => undefined);
+  await store?.clean();
   await rm(root, { recursive: true, force: true });
 });
 

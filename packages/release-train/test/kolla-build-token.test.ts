@@ -4,13 +4,13 @@
 // Both push paths go through it: podman (logged in by the engine) and the registry API client.
 import { execFile } from "node:child_process";
 import { createSign, randomUUID, X509Certificate } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { FAKE_KAYOBE, type Registry, startRegistry } from "@release-train/pulp-emulator/fixtures";
+import { FAKE_KAYOBE, type PodmanStore, privatePodmanStore, type Registry, startRegistry } from "@release-train/pulp-emulator/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type KollaBuildOptions, runKollaBuild } from "../src/kolla-build/main";
 import { RegistryClient } from "@release-train/pulp-client";
@@ -25,6 +25,7 @@ let registry: Registry;
 let tokenServer: Server;
 const tokenRequests: { user: string | undefined; scope: string | null }[] = [];
 let storage: Record<string, string>;
+let store: PodmanStore;
 
 const b64url = (data: Buffer | string) => Buffer.from(data).toString("base64url");
 
@@ -66,15 +67,15 @@ beforeAll(async () => {
   registry = await startRegistry({
     extraConfig: ["auth:", "  token:", `    realm: ${realm}`, `    service: ${SERVICE}`, `    issuer: ${ISSUER}`, `    rootcertbundle: ${cert}`].join("\n"),
   });
-  await writeFile(join(root, "storage.conf"), `[storage]\ndriver = "vfs"\ngraphroot = "${root}/graph"\nrunroot = "${root}/run"\n`);
-  storage = { CONTAINERS_STORAGE_CONF: join(root, "storage.conf"), REGISTRY_AUTH_FILE: join(root, "auth.json") };
+  store = await privatePodmanStore(root);
+  storage = store.env;
 }, 60_000);
 
 afterAll(async () => {
   tokenServer?.closeAllConnections();
   await new Promise((resolve) => tokenServer?.close(resolve));
   await registry?.stop();
-  await exec("podman", ["rmi", "--all", "--force"], { env: { ...process.env, ...storage } }).catch(() => undefined);
+  await store?.clean();
   await rm(root, { recursive: true, force: true });
 });
 

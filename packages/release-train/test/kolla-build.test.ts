@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { FAKE_KAYOBE, FAKE_TRIVY, type Registry, startRegistry } from "@release-train/pulp-emulator/fixtures";
+import { FAKE_KAYOBE, FAKE_TRIVY, type PodmanStore, privatePodmanStore, type Registry, startRegistry } from "@release-train/pulp-emulator/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { KOLLA_IMAGE_TAGS_FILE } from "../src/kolla-build/image-tags-file";
@@ -28,6 +28,7 @@ let root: string;
 let registry: Registry;
 let proxy: { server: Server; host: string; manifestPuts: string[] };
 let env: Record<string, string>;
+let store: PodmanStore;
 let kayobeConfig: string;
 let bare: string;
 
@@ -59,9 +60,9 @@ async function startFailingProxy(target: string, failImage: string) {
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "rt-kolla-build-"));
   // A private podman store: nothing here touches the machine's images.
-  await writeFile(join(root, "storage.conf"), `[storage]\ndriver = "vfs"\ngraphroot = "${root}/graph"\nrunroot = "${root}/run"\n`);
+  store = await privatePodmanStore(root);
   env = {
-    CONTAINERS_STORAGE_CONF: join(root, "storage.conf"),
+    ...store.env,
     FAKE_KOLLA_LOG: join(root, "kolla-build.log"),
     FAKE_KOLLA_FAIL: "^nova-compute$",
     FAKE_KOLLA_VULNS: JSON.stringify({
@@ -96,7 +97,7 @@ afterAll(async () => {
   await registry?.stop();
   if (root) {
     // vfs layers are root-owned copies; podman's own cleanup first, then the directory.
-    await exec("podman", ["rmi", "--all", "--force"], { env: { ...process.env, ...env } }).catch(() => undefined);
+    await store.clean();
     await rm(root, { recursive: true, force: true });
   }
 });

@@ -5,7 +5,7 @@ import { execFile } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { FAKE_KAYOBE, FAKE_TRIVY } from "@release-train/pulp-emulator/fixtures";
+import { FAKE_KAYOBE, FAKE_TRIVY, privatePodmanStore } from "@release-train/pulp-emulator/fixtures";
 import { KOLLA_IMAGE_TAGS_FILE } from "../kolla-build/image-tags-file";
 import { finishKollaBuild, type KollaBuildRun, runKollaBuild, writeSummary } from "../kolla-build/main";
 
@@ -33,9 +33,9 @@ export async function kollaBuildDemo(options: KollaDemoOptions): Promise<KollaBu
   await writeFile(join(kayobeConfig, KOLLA_IMAGE_TAGS_FILE), "---\nkolla_image_tags:\n  openstack:\n    rocky-9: 2025.1-rocky-9-20250101T000000\n");
   await writeFile(join(kayobeConfig, "etc/kayobe/trivy/allowed-vulnerabilities.yml"), "---\nglobal_allowed_vulnerabilities: []\n");
   // A private podman store for the demo, removed with its directory.
-  await writeFile(join(dir, "storage.conf"), `[storage]\ndriver = "vfs"\ngraphroot = "${dir}/graph"\nrunroot = "${dir}/run"\n`);
+  const store = await privatePodmanStore(dir);
   const env = {
-    CONTAINERS_STORAGE_CONF: join(dir, "storage.conf"),
+    ...store.env,
     FAKE_KOLLA_LOG: join(dir, "kolla-build.log"),
     FAKE_KOLLA_VULNS: JSON.stringify({ "nova-api": [{ id: "CVE-2025-0002", severity: "HIGH", pkg: "python3-urllib3" }] }),
     FAKE_SCAN_ENGINE: engine,
@@ -69,7 +69,7 @@ export async function kollaBuildDemo(options: KollaDemoOptions): Promise<KollaBu
   const finish = await finishKollaBuild(run.results, { kayobeConfig, updateImageTags: true, branchSuffix: run.plan.timestamp, write: (t) => say(t.trimEnd()) });
   await writeSummary(run.results, finish, undefined, say);
   say(`kolla-image-tags.yml now:\n${(await readFile(join(kayobeConfig, KOLLA_IMAGE_TAGS_FILE), "utf8")).trimEnd()}`);
-  if (podman) await exec("podman", ["rmi", "--all", "--force"], { env: { ...process.env, ...env } }).catch(() => undefined);
+  if (podman) await store.clean();
   if (run.failures.length) throw new Error(`kolla-build failed:\n${run.failures.join("\n")}`);
   return run;
 }
