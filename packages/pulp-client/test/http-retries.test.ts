@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { mayHaveBeenApplied, PulpClient, PulpConnectionError, PulpHttpError, PulpTimeoutError, type RequestEvent } from "../src/index";
+import { mayHaveBeenApplied, PulpClient, PulpConnectionError, PulpTimeoutError, type RequestEvent } from "../src/index";
 import { json, type LocalServer, startServer } from "./support/local-server";
 
 const fastRetry = { retries: 3, minDelayMs: 5, maxDelayMs: 20 };
