@@ -46,6 +46,10 @@ export function planRepo(spec: RepoSpec, index: SnapshotIndex): RepoPlan {
     }
     plan.sync = { ...spec.syncOptions };
   }
+  if (!repo && !spec.remote && spec.publish) {
+    // sync: false publishes what was uploaded; an absent repository would be an empty snapshot.
+    problems.push(`repository "${spec.repositoryName}" does not exist in Pulp and sync is false: nothing to publish (upload its content first)`);
+  }
   const guard = spec.distribution?.contentGuard;
   if (guard && !index.guards.has(guard)) problems.push(`content guard '${guard}' does not exist`);
   if (spec.publish) {
