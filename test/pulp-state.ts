@@ -24,7 +24,7 @@ export async function nightState(client: PulpClient): Promise<NightState> {
     repos.map(async (r) => {
       const latest = r.latest_version_href as string;
       const version = await client.repositories.rpm.versions(r.pulp_href as never).get(latest as never);
-      const present = Object.entries(version.content_summary.present as Record<string, { count: number }>)
+      const present = Object.entries((version.content_summary?.present ?? {}) as Record<string, { count: number }>)
         .map(([type, { count }]) => `${type}=${count}`)
         .sort();
       return `${r.name}: ${versionName(latest).split("@")[1]} ${present.join(" ")}`;
@@ -72,7 +72,7 @@ export async function syncTasks(client: PulpClient): Promise<SyncTaskCount> {
   const repeated = new Set<string>();
   const settled = new Map<string, boolean>();
   for (const task of tasks) {
-    const href = (task.reserved_resources_record ?? []).find((r) => repoName.has(r)) ?? "?";
+    const href = (task.reserved_resources_record ?? []).find((r): r is string => typeof r === "string" && repoName.has(r)) ?? "?";
     const name = repoName.get(href) ?? href;
     const counts = (byRepository[name] ??= {});
     counts[task.state] = (counts[task.state] ?? 0) + 1;
