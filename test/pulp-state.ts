@@ -74,7 +74,8 @@ export async function syncTasks(client: PulpClient): Promise<SyncTaskCount> {
   for (const task of tasks) {
     const href = (task.reserved_resources_record ?? []).find((r): r is string => typeof r === "string" && repoName.has(r)) ?? "?";
     const name = repoName.get(href) ?? href;
-    const counts = (byRepository[name] ??= {});
+    const counts = byRepository[name] ?? {};
+    byRepository[name] = counts;
     counts[task.state] = (counts[task.state] ?? 0) + 1;
     // A sync after a completed one (or dispatched while another was not failed) is a repeat.
     if (settled.get(name)) repeated.add(name);
