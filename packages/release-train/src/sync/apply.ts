@@ -98,7 +98,7 @@ export async function applyRepoPlan(plan: RepoPlan, result: RepoResult, ctx: App
           : `${spec.repositoryName} has no content (repository version 0) and sync is false: nothing to publish; upload its content first`,
       );
     }
-    const { keep, remove } = choosePublication(ctx.index, latest, createdPublications);
+    const { keep, remove } = choosePublication(ctx.index, latest, createdPublications, spec.publish);
     for (const href of remove) await deletePublication(href);
     let publication = keep;
     if (!publication) {
