@@ -131,6 +131,10 @@ class MemoryPulp implements SyncPulp {
       return { created: [pub.pulp_href] };
     });
   }
+  async getPublication(_kind: string, href: string) {
+    this.reads++;
+    return { ...(this.publications.find((p) => p.pulp_href === href) as PublicationRecord), kind: "rpm" as const };
+  }
   async deletePublication(href: string) {
     this.write(`delete publication ${href}`);
     // Pulp answers 404 for a publication that is already gone.

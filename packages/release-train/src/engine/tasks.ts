@@ -20,11 +20,12 @@ export interface TaskRunOptions {
   /** First poll delay for this task (long tasks such as syncs: ~1 s). */
   initialDelayMs?: number | undefined;
   /**
-   * A recorded task of this step that completed is the step's result (no new dispatch). Only for
+   * A recorded task of this step that completed is the step's result (no new dispatch). `true` for
    * steps whose outcome does not depend on anything that may have changed since (a sync of the
-   * same run), never for a patch computed from current state.
+   * same run); a check for steps whose result must still fit (the publication is of the version
+   * now wanted); never for a patch computed from current state.
    */
-  reuseCompleted?: boolean;
+  reuseCompleted?: boolean | ((task: TaskRecord) => Promise<boolean>);
   /** How Pulp's task list shows this dispatch: the resource it locks and part of its name. */
   lookup?: { resource: string; name?: string } | undefined;
   /** What the task creates, by natural key (e.g. a distribution by name): found = the step is done. */
@@ -117,7 +118,7 @@ export class TaskRunner {
           if (!(error instanceof TaskFailedError)) throw error;
           failure = error;
         }
-      } else if (options.reuseCompleted && known.state === "completed") {
+      } else if (known.state === "completed" && (await reusable(known, options.reuseCompleted))) {
         options.onTask?.(href, "reused");
         return { task: known, origin: "reused" };
       }
@@ -208,6 +209,10 @@ export class TaskRunner {
     if (match) this.claimed.add(match.pulp_href);
     return match;
   }
+}
+
+async function reusable(task: TaskRecord, reuse: TaskRunOptions["reuseCompleted"]): Promise<boolean> {
+  return typeof reuse === "function" ? reuse(task) : Boolean(reuse);
 }
 
 /** Whether a task's `reserved_resources_record` holds `href` (exclusive or `shared:`); undefined = cannot tell. */

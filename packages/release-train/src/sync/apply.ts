@@ -6,7 +6,7 @@ import type { TaskRecord } from "../engine/task-watcher";
 import type { TaskRunOptions } from "../engine/tasks";
 import { choosePublication, planDistribution, type RepoPlan, snapshotVersionOf } from "./plan";
 import type { SyncPulp } from "./pulp-port";
-import type { SnapshotIndex } from "./snapshot-index";
+import { publicationMatches, type SnapshotIndex } from "./snapshot-index";
 import type { RepoKind, RepoResult } from "./types";
 
 export interface ApplyContext {
@@ -104,8 +104,17 @@ export async function applyRepoPlan(plan: RepoPlan, result: RepoResult, ctx: App
     if (!publication) {
       const version = latest;
       const body = { repository_version: version, ...spec.publish.body };
-      const published = await task("publish", () => ctx.pulp.createPublication(spec.publish!.kind, body), {
+      const publish = spec.publish;
+      const published = await task("publish", () => ctx.pulp.createPublication(publish.kind, body), {
         lookup: { resource: repoHref, name: "publish" },
+        // A publish of this run that finished after the start-of-run read (crash recovery) is reused
+        // if it published the version wanted now, the way wanted now.
+        reuseCompleted: async (done) => {
+          const href = createdHrefs(done).find((h) => PUBLICATION_HREF.test(h));
+          if (!href) return false;
+          const pub = await ctx.pulp.getPublication(publish.kind, href);
+          return pub.repository_version === version && publicationMatches(pub, publish);
+        },
       });
       publication = createdHrefs(published).find((h) => PUBLICATION_HREF.test(h));
       if (!publication) throw new Error(`publish task ${published.pulp_href} created no publication`);
@@ -127,7 +136,10 @@ export async function applyRepoPlan(plan: RepoPlan, result: RepoResult, ctx: App
           const existing = await ctx.pulp.findDistribution(spec.kind, name);
           return existing?.publication === publication ? existing.pulp_href : undefined;
         };
-        const distributed = await task("distribute", () => ctx.pulp.createDistribution(spec.kind, step.body), { find });
+        const distributed = await task("distribute", () => ctx.pulp.createDistribution(spec.kind, step.body), {
+          find,
+          reuseCompleted: async () => (await find()) !== undefined,
+        });
         const href = createdHrefs(distributed)[0];
         // Pulp's CONTENT_ORIGIN may differ from the API URL: read it once from a real base_url.
         if (!ctx.content.root && href) {

@@ -33,6 +33,7 @@ export function pulpPort(client: PulpClient): SyncPulp {
     createRepository: (kind, body) => client.repositories[kind].create(body as never),
     sync: async (href, body) => (await client.repositories.rpm.sync(asHref(href), body as never)).href,
     createPublication: async (kind, body) => (await publications(kind).create(body as never)).href,
+    getPublication: async (kind, href) => ({ ...(await publications(kind).get(asHref(href))), kind }),
     // Gone already (a retried DELETE whose first answer was lost) is what was wanted.
     deletePublication: (href) =>
       client.publications.rpm.delete(asHref(href)).catch((error: unknown) => {

@@ -32,6 +32,7 @@ export interface SyncPulp {
   /** Dispatch a sync; returns the task href. */
   sync(repositoryHref: string, body: Record<string, unknown>): Promise<string>;
   createPublication(kind: PublicationKind, body: Record<string, unknown>): Promise<string>;
+  getPublication(kind: PublicationKind, href: string): Promise<PublicationRecord>;
   deletePublication(href: string): Promise<void>;
   createDistribution(kind: RepoKind, body: Record<string, unknown>): Promise<string>;
   getDistribution(href: string): Promise<DistributionRecord>;
