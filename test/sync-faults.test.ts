@@ -5,6 +5,7 @@
 // --version and --state-file. Every end state must equal the fault-free night's, with no object
 // made twice and no repository synced again once a sync of the night had completed.
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -189,11 +190,14 @@ describe("nightly package sync under faults and SIGKILL (10 repositories)", () =
     const random = seeded(42);
     const kills = Array.from({ length: 10 }, () => Math.round(300 + random() * Math.max(faultFreeMs, 2000)));
     const reruns: number[] = [];
+    let midRun = 0;
     for (const [i, killAfterMs] of kills.entries()) {
       const { emu, client } = await emulator({ ...FAULTS, random: seeded(7000 + i) });
       const stateFile = join(dir, `kill-${i}.json`);
       try {
         const killed = await cli(emu, stateFile, killAfterMs);
+        // The state file exists once the first dispatch was recorded: the kill landed mid-run.
+        if (killed.code !== 0 && existsSync(stateFile)) midRun += 1;
         let runs = 0;
         let last = killed;
         while (last.code !== 0 && runs < 4) {
@@ -208,6 +212,7 @@ describe("nightly package sync under faults and SIGKILL (10 repositories)", () =
         await emu.stop();
       }
     }
-    console.log(`SIGKILL at ${JSON.stringify(kills)} ms (fault-free run ${faultFreeMs} ms): re-runs needed ${JSON.stringify(reruns)}`);
+    console.log(`SIGKILL at ${JSON.stringify(kills)} ms (fault-free run ${faultFreeMs} ms; ${midRun} mid-run): re-runs needed ${JSON.stringify(reruns)}`);
+    expect(midRun).toBeGreaterThanOrEqual(5);
   }, 420_000);
 });
