@@ -83833,6 +83833,131 @@ function issueProblems(issue, allowedFields) {
     }
 }
 
+;// CONCATENATED MODULE: ../../packages/release-train/src/config/jinja.ts
+// The part of Jinja the Ansible train's package repository entries use: `{{ var }}` and
+// `{{ var | default(...) }}`, evaluated from the other variables of the same directory (which may
+// themselves hold such references). Anything else is reported, never passed on as literal text —
+// a remote URL of "{{ docker_mirror | regex_replace(...) }}" would only fail at sync time.
+const EXPRESSION = /\{\{(.*?)\}\}/gs;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const MAX_DEPTH = 10;
+/** Whether a string holds any Jinja markup (`{{ }}`, `{% %}`, `{# #}`). */
+function hasJinja(text) {
+    return /\{\{|\{%|\{#/.test(text);
+}
+/**
+ * Renders `text` with `variables`. A field that is exactly one expression keeps the variable's
+ * type (a boolean stays a boolean); otherwise the results are joined as text.
+ */
+function renderTemplate(text, variables, depth = 0) {
+    if (depth > MAX_DEPTH)
+        return { ok: false, message: `variables refer to each other in a loop (more than ${MAX_DEPTH} levels)` };
+    if (/\{%|\{#/.test(text))
+        return { ok: false, message: `Jinja statements and comments ({% %}, {# #}) are not supported here: ${JSON.stringify(text)}` };
+    const whole = /^\{\{(.*?)\}\}$/s.exec(text);
+    if (whole && !whole[1]?.includes("}}"))
+        return evaluate(whole[1], variables, depth);
+    let failure;
+    const value = text.replace(EXPRESSION, (_match, inner) => {
+        const result = evaluate(inner, variables, depth);
+        if (!result.ok) {
+            failure ??= result.message;
+            return "";
+        }
+        return result.value === null || result.value === undefined ? "" : String(result.value);
+    });
+    if (failure)
+        return { ok: false, message: failure };
+    if (value.includes("{{") || value.includes("}}"))
+        return { ok: false, message: `unbalanced Jinja braces in ${JSON.stringify(text)}` };
+    return { ok: true, value };
+}
+/** One `{{ … }}`: a variable, optionally `| default(literal or variable[, true])`. */
+function evaluate(expression, variables, depth) {
+    const parts = expression.split("|").map((p) => p.trim());
+    const name = parts[0] ?? "";
+    if (!NAME.test(name) || parts.length > 2)
+        return unsupported(expression);
+    let fallback;
+    if (parts.length === 2) {
+        const m = /^default\s*\((.*)\)$/s.exec(parts[1]);
+        if (!m)
+            return unsupported(expression);
+        const args = splitArgs(m[1]);
+        if (!args || args.length < 1 || args.length > 2)
+            return unsupported(expression);
+        const value = literal(args[0], variables, depth);
+        if (!value.ok)
+            return value;
+        const ifFalsy = args[1] === undefined ? false : /^(true|True)$/.test(args[1]) ? true : /^(false|False)$/.test(args[1]) ? false : undefined;
+        if (ifFalsy === undefined)
+            return unsupported(expression);
+        fallback = { value: value.value, ifFalsy };
+    }
+    const defined = Object.hasOwn(variables, name) && variables[name] !== undefined;
+    const raw = defined ? variables[name] : undefined;
+    if (!defined || (fallback?.ifFalsy && !raw)) {
+        if (fallback)
+            return { ok: true, value: fallback.value };
+        return { ok: false, message: `"{{${expression}}}": variable "${name}" is not defined in this directory` };
+    }
+    if (typeof raw === "string" && hasJinja(raw)) {
+        const nested = renderTemplate(raw, variables, depth + 1);
+        return nested.ok ? nested : { ok: false, message: `in variable "${name}": ${nested.message}` };
+    }
+    if (raw !== null && typeof raw === "object")
+        return { ok: false, message: `"{{${expression}}}": variable "${name}" is not a single value` };
+    return { ok: true, value: raw };
+}
+/** A default's argument: a quoted string, number, boolean, or another variable. */
+function literal(arg, variables, depth) {
+    const quoted = /^(['"])(.*)\1$/s.exec(arg);
+    if (quoted)
+        return { ok: true, value: quoted[2] };
+    if (/^-?\d+(\.\d+)?$/.test(arg))
+        return { ok: true, value: Number(arg) };
+    if (/^(true|True)$/.test(arg))
+        return { ok: true, value: true };
+    if (/^(false|False)$/.test(arg))
+        return { ok: true, value: false };
+    if (NAME.test(arg))
+        return evaluate(arg, variables, depth);
+    return { ok: false, message: `default(${arg}): only a quoted string, a number, a boolean or a variable is supported` };
+}
+/** Comma-separated arguments, commas inside quotes kept; undefined when quotes do not close. */
+function splitArgs(text) {
+    const args = [];
+    let current = "";
+    let quote;
+    for (const ch of text) {
+        if (quote) {
+            current += ch;
+            if (ch === quote)
+                quote = undefined;
+        }
+        else if (ch === "'" || ch === '"') {
+            quote = ch;
+            current += ch;
+        }
+        else if (ch === ",") {
+            args.push(current.trim());
+            current = "";
+        }
+        else
+            current += ch;
+    }
+    if (quote)
+        return undefined;
+    args.push(current.trim());
+    return args;
+}
+function unsupported(expression) {
+    return {
+        ok: false,
+        message: `"{{${expression}}}" is not supported here: only {{ variable }} and {{ variable | default(...) }} are evaluated`,
+    };
+}
+
 ;// CONCATENATED MODULE: ../../node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/util.js
 
 // functions
@@ -92232,7 +92357,7 @@ const ZodURL = /*@__PURE__*/ $constructor("ZodURL", (inst, def) => {
 function url(params) {
     return _url(ZodURL, params);
 }
-function httpUrl(params) {
+function schemas_httpUrl(params) {
     return core._url(ZodURL, {
         protocol: regexes.httpProtocol,
         hostname: regexes.domain,
@@ -93005,7 +93130,7 @@ const ZodLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && 
         },
     });
 })));
-function literal(value, params) {
+function schemas_literal(value, params) {
     return new ZodLiteral({
         type: "literal",
         values: Array.isArray(value) ? value : [value],
@@ -93426,6 +93551,16 @@ const debRepoSchema = strictObject({
     sync_policy: schemas_enum(SYNC_POLICIES).optional(),
 })
     .superRefine(requireUrlWhenSynced);
+/**
+ * Checks that fail one entry only (the rest of the configuration stays usable): field → message.
+ * An apt remote needs the dists to sync; Pulp would only refuse it at sync time.
+ */
+function entryChecks(entry) {
+    if (entry.kind === "deb" && entry.sync && entry.distributions === undefined) {
+        return [{ field: "distributions", message: 'is required unless sync is false (the dists to sync, e.g. "jammy jammy-updates")' }];
+    }
+    return [];
+}
 const FIELDS = {
     rpm: Object.keys(rpmRepoSchema.shape).sort(),
     deb: Object.keys(debRepoSchema.shape).sort(),
@@ -93585,6 +93720,7 @@ function locate(doc, lineCounter, path, at = "value") {
 
 
 
+
 const LISTS = { rpm: "rpm_package_repos", deb: "deb_package_repos" };
 function problemAt(file, path, message, at = "value") {
     const { line, column } = locate(file.doc, file.lineCounter, path, at);
@@ -93644,7 +93780,10 @@ function validateList(kind, owners, variables, problems, unreadable, candidates)
     }
     const schema = kind === "rpm" ? rpmRepoSchema : debRepoSchema;
     const repos = [];
-    value.forEach((entry, index) => {
+    value.forEach((raw, index) => {
+        const entry = renderEntry(raw, variables, (field, message) => problems.push(problemAt(file, [listName, index, field], message)));
+        if (entry === undefined)
+            return;
         if (entry !== null && typeof entry === "object" && !Array.isArray(entry)) {
             candidates.push({ fields: entry, origin: { file, path: [listName, index] } });
         }
@@ -93659,9 +93798,37 @@ function validateList(kind, owners, variables, problems, unreadable, candidates)
         }
         const { line, column } = locate(file.doc, file.lineCounter, [listName, index]);
         const source = { file: file.file, path: formatYamlPath([listName, index]), line, column };
-        repos.push({ kind, ...result.data, source });
+        const repo = { kind, ...result.data, source };
+        const entryProblems = entryChecks(repo).map((c) => problemAt(file, [listName, index, c.field], c.message));
+        if (entryProblems.length)
+            repo.problems = entryProblems;
+        repos.push(repo);
     });
     return repos;
+}
+/**
+ * An entry with its Jinja references evaluated from the directory's variables, as the Ansible train
+ * would; undefined (problems reported per field) when some field cannot be evaluated.
+ */
+function renderEntry(entry, variables, problem) {
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry))
+        return entry;
+    const rendered = {};
+    let failed = false;
+    for (const [field, value] of Object.entries(entry)) {
+        if (typeof value !== "string" || !hasJinja(value)) {
+            rendered[field] = value;
+            continue;
+        }
+        const result = renderTemplate(value, variables);
+        if (result.ok)
+            rendered[field] = result.value;
+        else {
+            failed = true;
+            problem(field, result.message);
+        }
+    }
+    return failed ? undefined : rendered;
 }
 /** Fields whose values name one Pulp object each, so two entries must not share them. */
 const UNIQUE_FIELDS = ["short_name", "base_path", "name", "distribution_name"];
@@ -93710,12 +93877,171 @@ async function loadConfig(dir) {
 function allPackageRepos(config) {
     return [...config.rpm, ...config.deb];
 }
+/** Every entry's own problems (see `PackageRepo.problems`), sorted. */
+function entryProblems(repos) {
+    return sortProblems(repos.flatMap((r) => r.problems ?? []));
+}
+/** Stops, before any write, when a selected entry cannot sync: a ConfigError naming file and line. */
+function checkSelected(dir, repos) {
+    const problems = entryProblems(repos);
+    if (problems.length)
+        throw new errors_ConfigError(dir, problems);
+}
 
 ;// CONCATENATED MODULE: ../../packages/release-train/src/config/index.ts
 
 
 
 
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/state-file.ts
+// Records dispatched task hrefs so a re-run of the same run (same version) re-attaches to tasks that
+// are still running (long syncs outlive a CI job) or reuses completed ones instead of dispatching
+// duplicates. Before a dispatch is sent its *intent* is recorded (time, the resource the task will
+// lock, its name), so a dispatch whose answer never arrived (crash, dropped connection) can be
+// found among Pulp's tasks instead of being sent again.
+// Layout: { "<run>/<item>": { "<scope>": { "<step>": href | {dispatching, resource, name?} } } } —
+// for package sync `<version>/<short_name>` → `ark|test` → `sync|publish|…`; other flows pick
+// their own run, item, scope and step names.
+
+
+class StateFile {
+    path;
+    data;
+    writes = Promise.resolve();
+    constructor(path, data) {
+        this.path = path;
+        this.data = data;
+    }
+    /** No path = in-memory only. A missing file is an empty state. */
+    static async open(path) {
+        if (!path)
+            return new StateFile(undefined, {});
+        try {
+            return new StateFile(path, JSON.parse(await (0,promises_.readFile)(path, "utf8")));
+        }
+        catch (error) {
+            if (error.code === "ENOENT")
+                return new StateFile(path, {});
+            throw new Error(`cannot read state file ${path}: ${error.message}`);
+        }
+    }
+    /** Item key within a run: `<run>/<item>` (the run part is what pruning keeps the newest of). */
+    static key(run, item) {
+        return `${run}/${item}`;
+    }
+    /** The recorded task href of a step (undefined while only an intent is recorded). */
+    get(key, scope, step) {
+        const value = this.data[key]?.[scope]?.[step];
+        return typeof value === "string" ? value : undefined;
+    }
+    /** The recorded intent of a step whose dispatch was never answered. */
+    intent(key, scope, step) {
+        const value = this.data[key]?.[scope]?.[step];
+        return typeof value === "object" && value !== null ? value : undefined;
+    }
+    /** Every recorded task href of the given keys (to look their state up in bulk). */
+    tasksOf(keys, scope) {
+        return keys.flatMap((k) => Object.values(this.data[k]?.[scope] ?? {}).filter((v) => typeof v === "string"));
+    }
+    /** Every unanswered intent of the given keys, with its key and step. */
+    intentsOf(keys, scope) {
+        return keys.flatMap((key) => Object.entries(this.data[key]?.[scope] ?? {}).flatMap(([step, v]) => (typeof v === "object" ? [{ key, step, intent: v }] : [])));
+    }
+    record(key, scope, step, value) {
+        const entry = this.data[key] ?? {};
+        entry[scope] = { ...entry[scope], [step]: value };
+        this.data[key] = entry;
+        return this.flush();
+    }
+    /** Forget a step (its dispatch was refused: nothing to find or re-attach to). */
+    clear(key, scope, step) {
+        const steps = this.data[key]?.[scope];
+        if (!steps || !(step in steps))
+            return Promise.resolve();
+        delete steps[step];
+        return this.flush();
+    }
+    snapshot() {
+        return structuredClone(this.data);
+    }
+    /** Forget all but the newest `keep` runs so the file does not grow night after night. */
+    prune(keep = 7) {
+        const runs = [...new Set(Object.keys(this.data).map(runOf))].sort().reverse();
+        const kept = new Set(runs.slice(0, keep));
+        for (const key of Object.keys(this.data))
+            if (!kept.has(runOf(key)))
+                delete this.data[key];
+    }
+    /** Serialised, atomic (write + rename) so concurrent items never corrupt the file. */
+    flush() {
+        const path = this.path;
+        if (!path)
+            return Promise.resolve();
+        this.prune();
+        const text = `${JSON.stringify(this.data, null, 2)}\n`;
+        this.writes = this.writes.then(async () => {
+            await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+            const tmp = `${path}.${process.pid}.tmp`;
+            await (0,promises_.writeFile)(tmp, text);
+            await (0,promises_.rename)(tmp, path);
+        });
+        return this.writes;
+    }
+}
+function runOf(key) {
+    return key.split("/")[0];
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/markdown.ts
+// Small Markdown helpers for GitHub job summaries.
+/** A table cell: pipes escaped, newlines flattened (a cell is one line in GFM). */
+function cell(value) {
+    if (value === undefined || value === "")
+        return "";
+    return String(value).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+}
+function table(header, rows) {
+    const line = (cells) => `| ${cells.map(cell).join(" | ")} |`;
+    return [line(header), `|${header.map(() => " --- ").join("|")}|`, ...rows.map(line)].join("\n");
+}
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${ms} ms`;
+    const s = ms / 1000;
+    if (s < 60)
+        return `${s.toFixed(1)} s`;
+    return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/summary.ts
+// Job summaries: a title, a counts line and one table row per item (failures first), appended to
+// `--summary-file` / $GITHUB_STEP_SUMMARY or printed. A summary that cannot be written is a warning:
+// the run's work and its outputs are what count, not the report of them.
+
+
+/** Markdown for a run: failed items first, then `compare` order. */
+function summaryMarkdown(summary) {
+    const rows = [...summary.items]
+        .sort((a, b) => Number(Boolean(b.error)) - Number(Boolean(a.error)) || (summary.compare?.(a, b) ?? 0))
+        .map((item) => summary.row(item));
+    return `${summary.title}\n\n${summary.counts}\n\n${table(summary.header, rows)}\n`;
+}
+/** Appends (or prints) the summary; returns a warning instead of throwing when the file cannot be written. */
+async function writeSummary(markdown, options) {
+    const file = options.file ?? (options.env ?? process.env).GITHUB_STEP_SUMMARY;
+    if (!file) {
+        options.write(`\n${markdown}`);
+        return undefined;
+    }
+    try {
+        await (0,promises_.appendFile)(file, `${markdown}\n`);
+        return undefined;
+    }
+    catch (error) {
+        return `could not write the job summary to ${file}: ${error.message}`;
+    }
+}
 
 ;// CONCATENATED MODULE: ../../packages/pulp-client/src/field-errors.ts
 const NON_FIELD = "non_field_errors";
@@ -93854,24 +94180,32 @@ class PulpTaskError extends Error {
 /** A request or a task wait that exceeded its time budget. */
 class PulpTimeoutError extends Error {
     timeoutMs;
+    maybeApplied;
     name = "PulpTimeoutError";
-    constructor(message, timeoutMs) {
+    constructor(message, timeoutMs, 
+    /** A write whose request was sent before the time ran out: Pulp may have acted on it. */
+    maybeApplied = false) {
         super(redactString(message));
         this.timeoutMs = timeoutMs;
+        this.maybeApplied = maybeApplied;
     }
 }
 /** No HTTP response at all (refused, reset, TLS failure…) after any retries; `cause` is the transport error. */
 class PulpConnectionError extends Error {
     method;
+    maybeApplied;
     name = "PulpConnectionError";
     url;
     code;
-    constructor(method, url, cause) {
+    constructor(method, url, cause, 
+    /** A write that may have reached Pulp before the connection broke (reset, closed, timed out). */
+    maybeApplied = false) {
         const e = cause;
         const code = e?.code ?? e?.cause?.code;
         const detail = String(e?.cause?.message ?? e?.message ?? cause);
         super(`${method} ${redactUrl(url)} failed: ${redactString(detail)}${code ? ` (${String(code)})` : ""}`, { cause });
         this.method = method;
+        this.maybeApplied = maybeApplied;
         this.code = typeof code === "string" ? code : undefined;
         this.url = redactUrl(url);
     }
@@ -93927,6 +94261,13 @@ function pathOf(url) {
     catch {
         return url;
     }
+}
+/**
+ * A write that failed without an answer after it may have reached Pulp: the caller must find out
+ * (look the object up by its natural key, or the task by its resource) before sending it again.
+ */
+function mayHaveBeenApplied(error) {
+    return (error instanceof PulpConnectionError || error instanceof PulpTimeoutError) && error.maybeApplied;
 }
 
 ;// CONCATENATED MODULE: ../../packages/pulp-client/src/hrefs.ts
@@ -94014,6 +94355,12 @@ const DEFAULT_RETRY = {
 /** Methods whose effect is the same when repeated (POST/PATCH dispatch work or are not idempotent). */
 const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+/**
+ * Statuses for which a write (POST, PATCH) is retried: the server refused before doing anything —
+ * 429 (rate limited, Retry-After honoured) and 503 (Pulp's API or its proxy not taking requests).
+ * Not 502/504: a gateway may have passed the request on before its upstream failed.
+ */
+const WRITE_RETRYABLE_STATUS = new Set([429, 503]);
 function isIdempotent(method) {
     return IDEMPOTENT.has(method.toUpperCase());
 }
@@ -94046,6 +94393,18 @@ const CONNECTION_ERROR_CODES = new Set([
     "UND_ERR_BODY_TIMEOUT",
     "UND_ERR_CLOSED",
 ]);
+/** Failures before any byte of the request can have reached the server: safe to retry a write. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
+function isNotSentError(err) {
+    let e = err;
+    for (let depth = 0; e && depth < 4; depth++) {
+        const code = e.code;
+        if (typeof code === "string" && NOT_SENT_CODES.has(code))
+            return true;
+        e = e.cause;
+    }
+    return false;
+}
 /** Transport-level failure (no HTTP response) worth retrying. */
 function isConnectionError(err) {
     let e = err;
@@ -94468,8 +94827,11 @@ function encodeQuery(query) {
     return text ? `?${text}` : "";
 }
 /**
- * HTTP transport: auth, TLS, bounded concurrency, per-attempt timeout and retries of requests
- * that are safe to repeat (connection errors, 429 with Retry-After, 502/503/504).
+ * HTTP transport: auth, TLS, bounded concurrency, per-attempt timeout and retries where they are
+ * safe. Reads (GET, HEAD, PUT, DELETE): connection errors, timeouts, 429 (Retry-After), 502/503/504.
+ * Writes (POST, PATCH): only 429 and 503, where Pulp refused before doing anything, and connection
+ * failures before the request was sent; a write that broke after it may have reached Pulp throws
+ * with `maybeApplied` for the caller to reconcile (see `mayHaveBeenApplied`).
  */
 class HttpTransport {
     origin;
@@ -94524,11 +94886,12 @@ class HttpTransport {
     }
     async request(method, target, options = {}) {
         const url = this.resolve(target, options.query);
-        const canRetry = isIdempotent(method);
+        const idempotent = isIdempotent(method);
+        const retryStatus = idempotent ? RETRYABLE_STATUS : WRITE_RETRYABLE_STATUS;
         const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
         for (let attempt = 0;; attempt++) {
             options.signal?.throwIfAborted();
-            const last = !canRetry || attempt >= this.retry.retries;
+            const last = attempt >= this.retry.retries;
             let response;
             try {
                 response = await this.limit(() => this.attempt(method, url, payload, attempt, options.signal));
@@ -94536,18 +94899,21 @@ class HttpTransport {
             catch (err) {
                 if (options.signal?.aborted)
                     throw options.signal.reason;
-                const transient = err instanceof PulpTimeoutError || isConnectionError(err);
-                if (last || !transient) {
-                    if (err instanceof PulpTimeoutError)
-                        throw err;
-                    throw new PulpConnectionError(method, url, err);
+                const timeout = err instanceof PulpTimeoutError;
+                const transient = timeout || isConnectionError(err);
+                const repeatable = idempotent || (!timeout && isNotSentError(err));
+                if (last || !transient || !repeatable) {
+                    const maybeApplied = !idempotent && transient && !repeatable;
+                    if (timeout)
+                        throw maybeApplied ? new PulpTimeoutError(err.message, err.timeoutMs, true) : err;
+                    throw new PulpConnectionError(method, url, err, maybeApplied);
                 }
                 await sleep(backoffDelay(attempt, this.retry), options.signal);
                 continue;
             }
             if (response.status >= 200 && response.status < 300)
                 return response;
-            if (!last && RETRYABLE_STATUS.has(response.status)) {
+            if (!last && retryStatus.has(response.status)) {
                 const retryAfter = parseRetryAfter(response.headers["retry-after"]);
                 const delay = retryAfter !== undefined ? Math.min(retryAfter, this.retry.maxRetryAfterMs) : backoffDelay(attempt, this.retry);
                 await sleep(delay, options.signal);
@@ -94679,15 +95045,20 @@ async function findOne(ctx, path, item, filters, opts) {
 
 ;// CONCATENATED MODULE: ../../packages/pulp-client/src/resources/base.ts
 
+
 /** get / list / listAll / findOne over one list endpoint (`path` is relative to the API root or an href). */
 class ReadResource {
     ctx;
     path;
     schema;
-    constructor(ctx, path, schema) {
+    naturalKey;
+    constructor(ctx, path, schema, 
+    /** The unique field an object is known by (`name`; users: `username`). */
+    naturalKey = "name") {
         this.ctx = ctx;
         this.path = path;
         this.schema = schema;
+        this.naturalKey = naturalKey;
     }
     get(href, opts) {
         return this.ctx.get(this.schema, href, undefined, opts);
@@ -94705,11 +95076,41 @@ class ReadResource {
     findOne(filters, opts) {
         return findOne(this.ctx, this.path, this.schema, filters, opts);
     }
+    /**
+     * A synchronous create (201 with the object) that never creates twice: when the POST may have
+     * reached Pulp without an answer (dropped connection, timeout), the object is looked up by its
+     * natural key before the create is sent again; a retry that meets its own first attempt (400,
+     * the key is taken) takes the object found.
+     */
+    async createOnce(body, opts) {
+        const key = body[this.naturalKey];
+        const lookup = () => (typeof key === "string" ? this.findOne({ [this.naturalKey]: key }, opts) : Promise.resolve(undefined));
+        for (let attempt = 0;; attempt++) {
+            try {
+                return await this.ctx.send(this.schema, "POST", this.path, body, opts);
+            }
+            catch (error) {
+                if (typeof key !== "string")
+                    throw error;
+                const ambiguous = mayHaveBeenApplied(error);
+                const ownEcho = attempt > 0 && error instanceof PulpHttpError && error.status === 400;
+                if (!ambiguous && !ownEcho)
+                    throw error;
+                const found = await lookup();
+                if (found !== undefined)
+                    return found;
+                if (!ambiguous || attempt >= MAX_CREATE_ATTEMPTS - 1)
+                    throw error;
+            }
+        }
+    }
 }
+/** POSTs of one create after answers were lost (each preceded by a natural-key lookup). */
+const MAX_CREATE_ATTEMPTS = 4;
 /** Remotes and repositories: create answers 201 with the object, update/delete are tasks. */
 class CreateSyncUpdateAsync extends ReadResource {
     create(body, opts) {
-        return this.ctx.send(this.schema, "POST", this.path, body, opts);
+        return this.createOnce(body, opts);
     }
     update(href, patch, opts) {
         return this.ctx.dispatch("PATCH", href, patch, opts);
@@ -94733,7 +95134,7 @@ class AllAsync extends ReadResource {
 /** Content guards, users, groups: synchronous 201 / 200 / 204. */
 class AllSync extends ReadResource {
     create(body, opts) {
-        return this.ctx.send(this.schema, "POST", this.path, body, opts);
+        return this.createOnce(body, opts);
     }
     update(href, patch, opts) {
         return this.ctx.send(this.schema, "PATCH", href, patch, opts);
@@ -94775,7 +95176,7 @@ class GroupsResource extends AllSync {
 }
 function access(ctx) {
     return {
-        users: new AllSync(ctx, access_ACCESS_PATHS.users, userSchema),
+        users: new AllSync(ctx, access_ACCESS_PATHS.users, userSchema, "username"),
         groups: new GroupsResource(ctx, access_ACCESS_PATHS.groups, groupSchema),
     };
 }
@@ -95661,759 +96062,7 @@ class VaultClient {
 
 
 
-// EXTERNAL MODULE: ../../node_modules/.pnpm/commander@14.0.3/node_modules/commander/index.js
-var commander = __nccwpck_require__(206);
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/commander@14.0.3/node_modules/commander/esm.mjs
-
-
-// wrapper to provide named exports for ESM.
-const {
-  /* program */ "DM": program,
-  /* createCommand */ "gu": createCommand,
-  /* createArgument */ "er": createArgument,
-  /* createOption */ "Ww": createOption,
-  /* CommanderError */ "b7": CommanderError,
-  /* InvalidArgumentError */ "Di": esm_InvalidArgumentError,
-  /* InvalidOptionArgumentError */ "a2": InvalidOptionArgumentError, // deprecated old name
-  /* Command */ "uB": esm_Command,
-  /* Argument */ "ef": Argument,
-  /* Option */ "c$": esm_Option,
-  /* Help */ "_V": Help,
-} = commander;
-
-;// CONCATENATED MODULE: ../../packages/release-train/src/selection.ts
-// Which repositories a run works on, with today's semantics (select_repos in the Ansible version):
-// `filter` is a whitespace-separated list of regular expressions, OR-ed and searched unanchored in
-// short_name; `sync_group` must be equal. Empty filter / group select everything.
-
-class SelectionError extends Error {
-    name = "SelectionError";
-}
-/** Compiles a filter string; throws `SelectionError` naming the offending expression. */
-function compileFilter(filter) {
-    const words = (filter ?? "").split(/\s+/).filter((w) => w !== "");
-    return words.map((word) => {
-        try {
-            return new RegExp(word);
-        }
-        catch (error) {
-            const reason = error instanceof Error ? error.message : String(error);
-            throw new SelectionError(`invalid regular expression ${JSON.stringify(word)} in filter: ${reason}`);
-        }
-    });
-}
-/** A predicate over names: true when no expressions are given or any of them is found. */
-function nameMatcher(filter) {
-    const patterns = compileFilter(filter);
-    return (name) => patterns.length === 0 || patterns.some((re) => re.test(name));
-}
-/** Items whose `short_name` matches the filter and whose `sync_group` equals the given one. */
-function selectRepos(repos, selection = {}) {
-    const matches = nameMatcher(selection.filter);
-    const group = selection.syncGroup ?? "";
-    return repos.filter((repo) => matches(repo.short_name) && (group === "" || repo.sync_group === group));
-}
-/**
- * Sync groups of the (RPM and Deb) package repositories matching `filter`, sorted: the matrix of
- * the nightly workflow, one job per group.
- */
-function syncGroups(config, filter) {
-    const groups = new Set(selectRepos(allPackageRepos(config), { filter }).map((repo) => repo.sync_group));
-    return [...groups].sort();
-}
-
-;// CONCATENATED MODULE: ../../packages/release-train/src/summary/markdown.ts
-// Small Markdown helpers for GitHub job summaries.
-/** A table cell: pipes escaped, newlines flattened (a cell is one line in GFM). */
-function cell(value) {
-    if (value === undefined || value === "")
-        return "";
-    return String(value).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
-}
-function table(header, rows) {
-    const line = (cells) => `| ${cells.map(cell).join(" | ")} |`;
-    return [line(header), `|${header.map(() => " --- ").join("|")}|`, ...rows.map(line)].join("\n");
-}
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${ms} ms`;
-    const s = ms / 1000;
-    if (s < 60)
-        return `${s.toFixed(1)} s`;
-    return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-}
-
-;// CONCATENATED MODULE: ../../packages/release-train/src/summary/package-sync.ts
-
-function packageSyncSummary(run) {
-    const failed = run.failed.length;
-    const changed = run.results.filter((r) => r.changed && !r.error).length;
-    const title = `### Package snapshots → ${run.target}${run.dryRun ? " (dry run)" : ""}, version ${run.version}`;
-    const counts = `${run.results.length} repositories: ${changed} ${run.dryRun ? "to change" : "changed"}, ${run.results.length - changed - failed} unchanged, ${failed} failed.`;
-    const rows = [...run.results]
-        .sort((a, b) => Number(Boolean(b.error)) - Number(Boolean(a.error)) || a.shortName.localeCompare(b.shortName))
-        .map((r) => [
-        r.error ? `❌ ${r.shortName}` : r.shortName,
-        r.kind,
-        r.error ? "" : r.changed ? "yes" : "no",
-        r.newRepositoryVersion ? versionNumber(r.newRepositoryVersion) : "",
-        r.version,
-        r.distributionUrl ? `[${r.distributionUrl}](${r.distributionUrl})` : "",
-        run.dryRun ? r.actions.join(", ") : formatDuration(r.durationMs),
-        r.error,
-    ]);
-    const header = ["Repository", "Type", "Changed", "New repo version", "Snapshot", "Distribution", run.dryRun ? "Planned" : "Duration", "Error"];
-    return `${title}\n\n${counts}\n\n${table(header, rows)}\n`;
-}
-function versionNumber(href) {
-    const n = /\/versions\/(\d+)\/$/.exec(href)?.[1];
-    return n ? `v${n}` : href;
-}
-
-;// CONCATENATED MODULE: ../../packages/release-train/src/sync/types.ts
-// Domain types of the package-snapshot sync: desired state per repository, the Pulp objects the
-// planner reads, and the per-repository result. Kept narrow on purpose: the Pulp client and the
-// config loader are adapted to these shapes (see pulp-port.ts and desired.ts).
-const SECRET_REMOTE_FIELDS = [
-    "client_key",
-    "proxy_username",
-    "proxy_password",
-    "username",
-    "password",
-];
-
-;// CONCATENATED MODULE: ../../packages/release-train/src/sync/plan.ts
-
-function planRepo(spec, index) {
-    const problems = [];
-    const repo = index.repositories.get(spec.repositoryName);
-    const plan = {
-        spec,
-        repository: repo ? { action: "none", href: repo.pulp_href } : { action: "create", body: { name: spec.repositoryName } },
-        cleanup: repo ? duplicatePublications(index, repo.pulp_href) : [],
-        expect: { publish: false, distribute: false },
-        problems,
-    };
-    if (spec.remote) {
-        const existing = index.remotes.get(spec.remote.name);
-        if (!existing)
-            plan.remote = { action: "create", body: { name: spec.remote.name, ...spec.remote.fields } };
-        else {
-            const patch = remotePatch(spec.remote.fields, existing, spec.remote.refreshSecrets);
-            plan.remote = Object.keys(patch).length
-                ? { action: "update", href: existing.pulp_href, patch }
-                : { action: "none", href: existing.pulp_href };
-        }
-        plan.sync = { ...spec.syncOptions };
-    }
-    const guard = spec.distribution?.contentGuard;
-    if (guard && !index.guards.has(guard))
-        problems.push(`content guard '${guard}' does not exist`);
-    if (spec.publish) {
-        const latest = repo?.latest_version_href ?? undefined;
-        const kept = latest ? choosePublication(index, latest, []).keep : undefined;
-        plan.expect.publish = !kept;
-        plan.expect.distribute = !kept || index.distributionsOf(kept).length === 0;
-    }
-    return plan;
-}
-/**
- * Fields whose desired value differs from the remote's. Secrets are write-only, so they can only be
- * compared by `hidden_fields.is_set`; `refreshSecrets` sends every desired secret (rotation).
- */
-function remotePatch(desired, existing, refreshSecrets = false) {
-    const patch = {};
-    const secrets = new Set(SECRET_REMOTE_FIELDS);
-    const isSet = new Map((existing.hidden_fields ?? []).map((f) => [f.name, f.is_set]));
-    for (const [field, value] of Object.entries(desired)) {
-        if (value === undefined)
-            continue;
-        if (secrets.has(field)) {
-            const wanted = value !== null && value !== "";
-            if (wanted !== (isSet.get(field) ?? false) || (wanted && refreshSecrets))
-                patch[field] = value;
-            continue;
-        }
-        if (!sameValue(value, existing[field]))
-            patch[field] = value;
-    }
-    return patch;
-}
-function sameValue(a, b) {
-    const norm = (v) => (v === undefined || v === "" ? null : typeof v === "string" ? v.trim() : v);
-    return norm(a) === norm(b);
-}
-/**
- * Which publication serves a repository version and which are duplicates to delete (guide §15).
- * Keeps every publication a distribution uses; otherwise the oldest. `created` are publications a
- * sync task just made (newer than any listed one).
- */
-function choosePublication(index, versionHref, created) {
-    const listed = index.publicationsOf(versionHref).map((p) => p.pulp_href);
-    const hrefs = [...listed, ...created.filter((h) => !listed.includes(h))];
-    if (hrefs.length === 0)
-        return { remove: [] };
-    const used = hrefs.filter((h) => index.distributionsOf(h).length > 0);
-    const keep = used.length ? used : [hrefs[0]];
-    // Prefer the newest distributed one as "the" publication (latest snapshot serves it).
-    return { keep: keep[keep.length - 1], remove: hrefs.filter((h) => !keep.includes(h)) };
-}
-/** Duplicate publications across all versions of a repository. */
-function duplicatePublications(index, repositoryHref) {
-    const remove = [];
-    for (const [version, pubs] of index.versionsWithPublications(repositoryHref)) {
-        if (pubs.length > 1)
-            remove.push(...choosePublication(index, version, []).remove);
-    }
-    return remove;
-}
-/** Distribute a publication unless some distribution already serves it. */
-function planDistribution(spec, index, publication) {
-    const want = spec.distribution;
-    if (!want)
-        return undefined;
-    const existing = index.distributionsOf(publication);
-    if (existing.length)
-        return { action: "exists", distribution: newestSnapshot(existing, spec) };
-    const guardHref = want.contentGuard ? (index.guards.get(want.contentGuard)?.pulp_href ?? null) : null;
-    const sameName = index.distributionsByName.get(want.name);
-    if (sameName) {
-        // Re-run of the same version after the repository moved on: re-point, keep name and path.
-        return { action: "update", href: sameName.pulp_href, patch: { publication, content_guard: guardHref }, distribution: sameName };
-    }
-    return {
-        action: "create",
-        body: { name: want.name, base_path: want.basePath, publication, content_guard: guardHref },
-    };
-}
-const VERSION_SUFFIX = /(\d{8}T\d{6})$/;
-/** Snapshot version encoded at the end of a distribution's base path. */
-function snapshotVersionOf(distribution) {
-    return VERSION_SUFFIX.exec(distribution.base_path)?.[1];
-}
-function newestSnapshot(distributions, spec) {
-    const prefix = spec.distribution?.basePath.slice(0, -spec.version.length) ?? "";
-    const ours = distributions.filter((d) => d.base_path.startsWith(prefix) && snapshotVersionOf(d));
-    const pool = ours.length ? ours : distributions;
-    return [...pool].sort((a, b) => (a.base_path < b.base_path ? 1 : -1))[0];
-}
-/** Test target: the newest snapshot version Ark distributes for each repository. */
-function latestSnapshotVersions(distributions, entries) {
-    const versions = {};
-    for (const entry of entries) {
-        for (const d of distributions) {
-            if (!d.base_path.startsWith(entry.base_path) || !d.publication)
-                continue;
-            const version = snapshotVersionOf(d);
-            if (!version || d.base_path !== `${entry.base_path}${version}`)
-                continue;
-            const current = versions[entry.short_name];
-            if (!current || version > current)
-                versions[entry.short_name] = version;
-        }
-    }
-    return versions;
-}
-
-;// CONCATENATED MODULE: ../../packages/release-train/src/sync/ark-versions.ts
-// Test Pulp syncs Ark's newest snapshot of each repository unless versions are pinned.
-
-/** short_name → version: pinned ones as given, the rest from Ark's distributions (one list per type). */
-async function resolveArkVersions(ark, entries, pinned = {}) {
-    const missing = entries.filter((e) => !pinned[e.short_name]);
-    if (!missing.length || !ark)
-        return { ...pinned };
-    const kinds = [...new Set(missing.map((e) => e.kind))];
-    const distributions = (await Promise.all(kinds.map((k) => ark.listDistributions(k)))).flat();
-    return { ...latestSnapshotVersions(distributions, missing), ...pinned };
-}
-
-;// CONCATENATED MODULE: ../../packages/release-train/src/sync/client-adapter.ts
-// SyncPulp over @release-train/pulp-client. Lists use large pages so a whole object type is one or
-// two requests; writes return task hrefs that the batched TaskWatcher waits on.
-
-/** Objects per list request: Pulp has no maximum page size (guide §4). */
-const PAGE = { pageSize: 1000 };
-function pulpPort(client) {
-    const publications = (kind) => kind === "rpm" ? client.publications.rpm : kind === "deb-apt" ? client.publications.debApt : client.publications.debVerbatim;
-    return {
-        listRemotes: (kind) => client.remotes[kind].listAll({}, PAGE),
-        listRepositories: (kind) => client.repositories[kind].listAll({}, PAGE),
-        listPublications: (kind) => publications(kind).listAll({}, PAGE),
-        listDistributions: (kind) => client.distributions[kind].listAll({}, PAGE),
-        findContentGuards: (names) => client.contentGuards.any.listAll({ name__in: names }, PAGE),
-        listTasks: async (hrefs) => hrefs.length ? (await client.tasks.listAll({ pulp_href__in: hrefs }, PAGE)) : [],
-        createRemote: (kind, body) => client.remotes[kind].create(body),
-        updateRemote: async (href, patch) => (await client.remotes.rpm.update(asHref(href), patch)).href,
-        createRepository: (kind, body) => client.repositories[kind].create(body),
-        sync: async (href, body) => (await client.repositories.rpm.sync(asHref(href), body)).href,
-        createPublication: async (kind, body) => (await publications(kind).create(body)).href,
-        deletePublication: (href) => client.publications.rpm.delete(asHref(href)),
-        createDistribution: async (kind, body) => (await client.distributions[kind].create(body)).href,
-        getDistribution: (href) => client.distributions.rpm.get(asHref(href)),
-        updateDistribution: async (href, patch) => (await client.distributions.rpm.update(asHref(href), patch)).href,
-    };
-}
-
-;// CONCATENATED MODULE: ../../packages/release-train/src/sync/reporter.ts
-// Log output of a run: in GitHub Actions one `::group::` per repository (lines are buffered per
-// repository so concurrent repositories never interleave); on a terminal one progress line each.
-
-function consoleReporter(options) {
-    const write = options.write ?? ((text) => process.stdout.write(text));
-    return {
-        plan(text) {
-            if (options.actions)
-                write(`::group::${text.split("\n")[0]}\n${text}\n::endgroup::\n`);
-            else
-                write(`${text}\n\n`);
-        },
-        done(result, log, progress) {
-            const status = statusOf(result);
-            const seconds = (result.durationMs / 1000).toFixed(1);
-            if (options.actions) {
-                write(`::group::${result.shortName}: ${status} (${seconds} s)\n`);
-                for (const line of log)
-                    write(`${line}\n`);
-                write("::endgroup::\n");
-                if (result.error)
-                    write(`::error title=${escapeProperty(result.shortName)}::${escapeData(result.error)}\n`);
-            }
-            else {
-                const width = String(progress.total).length;
-                write(`[${String(progress.done).padStart(width)}/${progress.total}] ${result.shortName}: ${status} (${seconds} s)\n`);
-                if (result.error)
-                    write(`    ${result.error}\n`);
-            }
-        },
-    };
-}
-function statusOf(result) {
-    if (result.error)
-        return "FAILED";
-    if (!result.changed)
-        return `unchanged${result.version ? ` (snapshot ${result.version})` : ""}`;
-    return `changed${result.version ? ` → snapshot ${result.version}` : ""}`;
-}
-
-;// CONCATENATED MODULE: ../../packages/release-train/src/sync/state-file.ts
-// Records dispatched task hrefs so a re-run with the same version re-attaches to tasks that are
-// still running (long syncs outlive a CI job) instead of dispatching duplicates.
-// Layout: { "<version>/<short_name>": { "<target>": { "sync": href, "publish": href, … } } }.
-
-
-class StateFile {
-    path;
-    data;
-    writes = Promise.resolve();
-    constructor(path, data) {
-        this.path = path;
-        this.data = data;
-    }
-    /** No path = in-memory only. A missing file is an empty state. */
-    static async open(path) {
-        if (!path)
-            return new StateFile(undefined, {});
-        try {
-            return new StateFile(path, JSON.parse(await (0,promises_.readFile)(path, "utf8")));
-        }
-        catch (error) {
-            if (error.code === "ENOENT")
-                return new StateFile(path, {});
-            throw new Error(`cannot read state file ${path}: ${error.message}`);
-        }
-    }
-    static key(version, shortName) {
-        return `${version}/${shortName}`;
-    }
-    get(key, target, step) {
-        return this.data[key]?.[target]?.[step];
-    }
-    /** Every recorded task href of the given keys (to look their state up in bulk). */
-    tasksOf(keys, target) {
-        return keys.flatMap((k) => Object.values(this.data[k]?.[target] ?? {}));
-    }
-    record(key, target, step, href) {
-        const entry = this.data[key] ?? {};
-        entry[target] = { ...entry[target], [step]: href };
-        this.data[key] = entry;
-        return this.flush();
-    }
-    snapshot() {
-        return structuredClone(this.data);
-    }
-    /** Forget all but the newest `keep` versions so the file does not grow night after night. */
-    prune(keep = 7) {
-        const versions = [...new Set(Object.keys(this.data).map((k) => k.split("/")[0]))].sort().reverse();
-        const kept = new Set(versions.slice(0, keep));
-        for (const key of Object.keys(this.data))
-            if (!kept.has(key.split("/")[0]))
-                delete this.data[key];
-    }
-    /** Serialised, atomic (write + rename) so concurrent repositories never corrupt the file. */
-    flush() {
-        const path = this.path;
-        if (!path)
-            return Promise.resolve();
-        this.prune();
-        const text = `${JSON.stringify(this.data, null, 2)}\n`;
-        this.writes = this.writes.then(async () => {
-            await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
-            const tmp = `${path}.${process.pid}.tmp`;
-            await (0,promises_.writeFile)(tmp, text);
-            await (0,promises_.rename)(tmp, path);
-        });
-        return this.writes;
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/release-train/src/sync/apply.ts
-// Applies one repository's plan: remote → repository → duplicate cleanup → sync (or re-attach) →
-// publish the explicit new version (never "latest", pulpcore#3452) → distribute. Every write goes
-// through the SyncPulp port; every task is awaited through the shared batched TaskWatcher.
-
-
-const VERSION_HREF = /\/versions\/\d+\/$/;
-const PUBLICATION_HREF = /\/publications\//;
-async function applyRepoPlan(plan, ctx, log) {
-    const { spec } = plan;
-    const started = Date.now();
-    const result = emptyResult(spec.shortName, spec.repositoryName, spec.kind);
-    const key = StateFile.key(spec.version, spec.shortName);
-    const did = (action) => {
-        result.changed = true;
-        result.actions.push(action);
-        log(action);
-    };
-    /** Dispatch (or re-attach to a still-running recorded task) and wait. */
-    const runTask = async (step, dispatch, initialDelayMs) => {
-        const recorded = ctx.state.get(key, ctx.target, step);
-        let href;
-        if (recorded && ctx.running.has(recorded)) {
-            href = recorded;
-            log(`${step}: re-attached to running task ${href}`);
-        }
-        else {
-            href = await dispatch();
-            await ctx.state.record(key, ctx.target, step, href);
-        }
-        result.tasks.push(href);
-        return ctx.watcher.wait(href, { initialDelayMs });
-    };
-    try {
-        if (plan.problems.length)
-            throw new Error(plan.problems.join("; "));
-        let remoteHref;
-        if (plan.remote?.action === "create") {
-            remoteHref = (await ctx.pulp.createRemote(spec.kind, plan.remote.body)).pulp_href;
-            did(`created remote ${spec.remote?.name}`);
-        }
-        else if (plan.remote?.action === "update") {
-            const { href, patch } = plan.remote;
-            await runTask("remote", () => ctx.pulp.updateRemote(href, patch));
-            remoteHref = href;
-            did(`updated remote ${spec.remote?.name} (${Object.keys(patch).join(", ")})`);
-        }
-        else
-            remoteHref = plan.remote?.href;
-        let repoHref;
-        let latest;
-        if (plan.repository.action === "create") {
-            const repo = await ctx.pulp.createRepository(spec.kind, plan.repository.body);
-            repoHref = repo.pulp_href;
-            latest = repo.latest_version_href ?? `${repoHref}versions/0/`;
-            did(`created repository ${spec.repositoryName}`);
-        }
-        else {
-            repoHref = plan.repository.href;
-            latest = ctx.index.repositories.get(spec.repositoryName)?.latest_version_href ?? undefined;
-        }
-        const deleted = new Set();
-        const deletePublication = async (href) => {
-            if (deleted.has(href))
-                return;
-            await ctx.pulp.deletePublication(href);
-            deleted.add(href);
-            did(`deleted duplicate publication ${href}`);
-        };
-        for (const href of plan.cleanup)
-            await deletePublication(href);
-        let createdPublications = [];
-        if (plan.sync && remoteHref) {
-            const body = { remote: remoteHref, ...plan.sync };
-            const task = await runTask("sync", () => ctx.pulp.sync(repoHref, body), ctx.syncPollDelayMs);
-            const created = createdHrefs(task);
-            const version = created.find((h) => VERSION_HREF.test(h));
-            createdPublications = created.filter((h) => PUBLICATION_HREF.test(h));
-            if (version) {
-                latest = version;
-                result.newRepositoryVersion = version;
-                did(`synced: new version ${version}`);
-            }
-            else
-                log("synced: no change");
-        }
-        if (spec.publish && latest) {
-            const { keep, remove } = choosePublication(ctx.index, latest, createdPublications);
-            for (const href of remove)
-                await deletePublication(href);
-            let publication = keep;
-            if (!publication) {
-                const version = latest;
-                const body = { repository_version: version, ...spec.publish.body };
-                const task = await runTask("publish", () => ctx.pulp.createPublication(spec.publish.kind, body));
-                publication = createdHrefs(task).find((h) => PUBLICATION_HREF.test(h));
-                if (!publication)
-                    throw new Error(`publish task ${task.pulp_href} created no publication`);
-                did(`published ${version}`);
-            }
-            const step = planDistribution(spec, ctx.index, publication);
-            if (step?.action === "exists") {
-                const version = snapshotVersionOf(step.distribution);
-                if (version)
-                    result.version = version;
-                result.distributionUrl = step.distribution.base_url ?? urlFor(ctx.content.root, step.distribution.base_path);
-                log(`already distributed at ${step.distribution.base_path}`);
-            }
-            else if (step) {
-                const basePath = step.action === "create" ? step.body.base_path : step.distribution.base_path;
-                if (step.action === "create") {
-                    const task = await runTask("distribute", () => ctx.pulp.createDistribution(spec.kind, step.body));
-                    const href = createdHrefs(task)[0];
-                    // Pulp's CONTENT_ORIGIN may differ from the API URL: read it once from a real base_url.
-                    if (!ctx.content.root && href) {
-                        const created = await ctx.pulp.getDistribution(href);
-                        if (created.base_url?.endsWith(`${created.base_path}/`))
-                            ctx.content.root = created.base_url.slice(0, -created.base_path.length - 1);
-                    }
-                }
-                else {
-                    await runTask("distribute", () => ctx.pulp.updateDistribution(step.href, step.patch));
-                }
-                result.version = spec.version;
-                result.distributionUrl = urlFor(ctx.content.root, basePath);
-                did(`distributed at ${basePath}`);
-            }
-        }
-    }
-    catch (error) {
-        result.error = errorText(error);
-        log(`FAILED: ${result.error}`);
-    }
-    result.durationMs = Date.now() - started;
-    return result;
-}
-/** A repository's result before anything happened to it. */
-function emptyResult(shortName, repositoryName, kind) {
-    return { shortName, repositoryName, kind, changed: false, durationMs: 0, actions: [], tasks: [] };
-}
-/** Pulp's own error text: the client's HTTP errors carry the response's detail or field errors. */
-function errorText(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-/** Hrefs a finished task created (null entries skipped). */
-function createdHrefs(task) {
-    return (task.created_resources ?? []).filter((h) => typeof h === "string");
-}
-function urlFor(root, basePath) {
-    return root ? `${root.endsWith("/") ? root : `${root}/`}${basePath}/` : undefined;
-}
-
-;// CONCATENATED MODULE: ../../packages/release-train/src/sync/desired.ts
-/** Repositories a target handles at all: test Pulp only mirrors what Ark syncs and publishes. */
-function targetIncludes(entry, target) {
-    if (target === "ark")
-        return true;
-    return entry.sync !== false && entry.publish !== false;
-}
-function publicationKind(entry) {
-    if (entry.kind === "rpm")
-        return "rpm";
-    return entry.mode === "verbatim" ? "deb-verbatim" : "deb-apt";
-}
-/** pulp_deb apt publication flags for a `mode` (stackhpc.pulp pulp_publication semantics). */
-function publicationBody(entry) {
-    if (entry.kind === "rpm" || entry.mode === "verbatim")
-        return {};
-    switch (entry.mode) {
-        case "structured":
-            return { structured: true };
-        case "simple_and_structured":
-            return { simple: true, structured: true };
-        default:
-            // pulp.squeezer deb_publication's default mode.
-            return { simple: true };
-    }
-}
-function buildRepoSpec(entry, options) {
-    const ark = options.target === "ark";
-    const version = ark ? options.version : options.arkVersions?.[entry.short_name];
-    if (!version)
-        throw new Error(`no snapshot of ${entry.short_name} found in Ark to sync from`);
-    const repositoryName = ark ? entry.name : `${entry.name} (ark)`;
-    const spec = { kind: entry.kind, shortName: entry.short_name, repositoryName, version };
-    if (!ark || entry.sync !== false) {
-        const url = ark ? entry.url : arkSnapshotUrl(options.arkContentUrl, entry.base_path, version);
-        if (!url)
-            throw new Error(`${entry.short_name}: no url to sync from`);
-        const fields = {
-            url,
-            policy: ark ? (entry.policy ?? "immediate") : "on_demand",
-            ...options.remoteOptions,
-        };
-        if (entry.kind === "deb") {
-            if (!entry.distributions)
-                throw new Error(`${entry.short_name}: deb repository needs distributions`);
-            // An Ark publication in pulp_deb's simple-only mode has a single dist `default`, component `all`.
-            const simpleOnly = !ark && entry.mode !== "verbatim" && publicationBody(entry).structured !== true;
-            fields.distributions = simpleOnly ? "default" : entry.distributions;
-            fields.components = simpleOnly ? "all" : (entry.components ?? null);
-            fields.architectures = entry.architectures ?? null;
-        }
-        spec.remote = { name: `${repositoryName}-remote`, fields, ...(options.refreshSecrets ? { refreshSecrets: true } : {}) };
-        spec.syncOptions =
-            entry.kind === "rpm"
-                ? { sync_policy: ark ? (entry.sync_policy ?? "mirror_complete") : "mirror_complete" }
-                : { mirror: ark ? (entry.mirror ?? true) : true };
-    }
-    if (entry.publish !== false) {
-        spec.publish = { kind: publicationKind(entry), body: publicationBody(entry) };
-        spec.distribution = {
-            name: `${entry.distribution_name}${version}${ark ? "" : "-ark"}`,
-            basePath: `${entry.base_path}${version}`,
-        };
-        if (options.contentGuard)
-            spec.distribution.contentGuard = options.contentGuard;
-    }
-    return spec;
-}
-function arkSnapshotUrl(root, basePath, version) {
-    if (!root)
-        throw new Error("the test target needs Ark's content URL");
-    const prefix = root.endsWith("/") ? root : `${root}/`;
-    return `${prefix}${basePath}${version}/`;
-}
-
-;// CONCATENATED MODULE: ../../packages/release-train/src/sync/describe.ts
-function describePlan(plans, target, dryRun) {
-    const lines = [`Plan for ${target} (${plans.length} repositories)${dryRun ? " — dry run, nothing will be written" : ""}:`];
-    for (const plan of plans)
-        lines.push(...describeRepo(plan).map((l, i) => (i === 0 ? l : `    ${l}`)));
-    return lines.join("\n");
-}
-function describeRepo(plan) {
-    const { spec } = plan;
-    const lines = [`  ${spec.shortName} [${spec.kind}] "${spec.repositoryName}"`];
-    if (plan.repository.action === "none" && (!plan.remote || plan.remote.action === "none")) {
-        lines.push(plan.remote ? "remote, repository: unchanged" : "repository: unchanged");
-    }
-    else {
-        if (plan.remote)
-            lines.push(`remote: ${step(plan.remote, spec.remote?.name ?? "")}`);
-        lines.push(`repository: ${step(plan.repository, spec.repositoryName)}`);
-    }
-    if (plan.cleanup.length)
-        lines.push(`cleanup: delete ${plan.cleanup.length} duplicate publication(s)`);
-    lines.push(plan.sync ? `sync: ${JSON.stringify(plan.sync)}` : "sync: skipped (sync: false)");
-    if (!spec.publish || !spec.distribution)
-        lines.push("publish/distribute: skipped (publish: false)");
-    else {
-        const guard = spec.distribution.contentGuard ? ` guard=${spec.distribution.contentGuard}` : "";
-        const unchanged = !plan.expect.publish && !plan.expect.distribute;
-        lines.push(`publish: ${spec.publish.kind} of the new version${plan.expect.publish ? " (latest version is unpublished)" : " if the sync creates one"}`, `distribute: ${spec.distribution.name} at ${spec.distribution.basePath}${guard}${unchanged ? " if the sync creates a new version" : ""}`);
-    }
-    for (const problem of plan.problems)
-        lines.push(`ERROR: ${problem}`);
-    return lines;
-}
-function step(s, name) {
-    if (s.action === "create")
-        return `create ${name}`;
-    if (s.action === "update")
-        return `update ${name} (${Object.keys(s.patch).join(", ")})`;
-    return "unchanged";
-}
-
-;// CONCATENATED MODULE: ../../packages/release-train/src/sync/read-state.ts
-async function readSnapshot(pulp, kinds, guardNames) {
-    const list = [...kinds];
-    const publicationKinds = list.flatMap((k) => (k === "rpm" ? ["rpm"] : ["deb-apt", "deb-verbatim"]));
-    const [remotes, repositories, publications, distributions, contentGuards] = await Promise.all([
-        Promise.all(list.map((k) => pulp.listRemotes(k))),
-        Promise.all(list.map((k) => pulp.listRepositories(k))),
-        Promise.all(publicationKinds.map((k) => pulp.listPublications(k))),
-        Promise.all(list.map((k) => pulp.listDistributions(k))),
-        guardNames.length ? pulp.findContentGuards(guardNames) : Promise.resolve([]),
-    ]);
-    return {
-        remotes: remotes.flat(),
-        repositories: repositories.flat(),
-        publications: publications.flat(),
-        distributions: distributions.flat(),
-        contentGuards,
-    };
-}
-
-;// CONCATENATED MODULE: ../../packages/release-train/src/sync/snapshot-index.ts
-class SnapshotIndex {
-    snapshot;
-    remotes = new Map();
-    repositories = new Map();
-    guards = new Map();
-    distributionsByName = new Map();
-    /** Oldest first (Pulp lists publications newest first). */
-    publicationsByVersion = new Map();
-    distributionsByPublication = new Map();
-    constructor(snapshot) {
-        this.snapshot = snapshot;
-        for (const r of snapshot.remotes)
-            this.remotes.set(r.name, r);
-        for (const r of snapshot.repositories)
-            this.repositories.set(r.name, r);
-        for (const g of snapshot.contentGuards)
-            this.guards.set(g.name, g);
-        for (const d of snapshot.distributions) {
-            this.distributionsByName.set(d.name, d);
-            if (d.publication)
-                push(this.distributionsByPublication, d.publication, d);
-        }
-        for (const p of snapshot.publications)
-            push(this.publicationsByVersion, p.repository_version, p);
-        for (const list of this.publicationsByVersion.values())
-            list.sort(byCreated);
-    }
-    publicationsOf(versionHref) {
-        return this.publicationsByVersion.get(versionHref) ?? [];
-    }
-    distributionsOf(publicationHref) {
-        return this.distributionsByPublication.get(publicationHref) ?? [];
-    }
-    /** Publications of every version of a repository, grouped by version. */
-    versionsWithPublications(repositoryHref) {
-        return [...this.publicationsByVersion].filter(([version]) => version.startsWith(repositoryHref));
-    }
-    /** `<content origin>/pulp/content/` as seen in any distribution's base_url. */
-    contentRoot() {
-        for (const d of this.snapshot.distributions) {
-            const suffix = `${d.base_path}/`;
-            if (d.base_url?.endsWith(suffix))
-                return d.base_url.slice(0, -suffix.length);
-        }
-        return undefined;
-    }
-}
-function push(map, key, value) {
-    const list = map.get(key);
-    if (list)
-        list.push(value);
-    else
-        map.set(key, [value]);
-}
-function byCreated(a, b) {
-    return a.pulp_created < b.pulp_created ? -1 : a.pulp_created > b.pulp_created ? 1 : 0;
-}
-
-;// CONCATENATED MODULE: ../../packages/release-train/src/sync/task-watcher.ts
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/task-watcher.ts
 // Waits for many Pulp tasks with few requests: every pending task is checked by one bulk list call
 // (`pulp_href__in`), first after `initialDelayMs`, then with exponential backoff per task. Tasks
 // that become due close together share a request, so N concurrent syncs cost ~1 poll, not N.
@@ -96562,10 +96211,1070 @@ function taskErrorText(task) {
     return text ? `task ${task.state}: ${text}` : `task ${task.state}`;
 }
 
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/tasks.ts
+// One run's tasks: dispatch through the flow's callback, record the href in the state file, wait
+// through the shared TaskWatcher. What makes a re-run (or a retry) safe:
+// - a recorded task still running is re-attached to; with `reuseCompleted` a recorded completed one
+//   is the step's result (a sync that finished before a crash is not dispatched again);
+// - before a dispatch is sent its intent is recorded; a dispatch whose answer was lost (crash between
+//   request and record, dropped connection, timeout) is looked for among Pulp's tasks — by the
+//   resource it locks and its name, created since the intent — before anything is sent again;
+// - a write that may have reached Pulp is only repeated once nothing of it was found;
+// - a task that failed is dispatched again up to `retries` times (Pulp's error text kept).
+
+
+class TaskRunner {
+    options;
+    recorded;
+    /** Tasks the bulk intent lookup found, not yet claimed. */
+    candidates;
+    claimed = new Set();
+    retries;
+    skewMs;
+    constructor(options, recorded, candidates) {
+        this.options = options;
+        this.recorded = recorded;
+        this.candidates = candidates;
+        this.retries = options.retries ?? 2;
+        this.skewMs = options.clockSkewMs ?? 10_000;
+        for (const href of recorded.keys())
+            this.claimed.add(href);
+    }
+    /** One bulk lookup of the recorded tasks and one of the tasks unanswered intents may have made. */
+    static async open(options) {
+        const hrefs = options.state.tasksOf(options.keys, options.scope);
+        const recorded = hrefs.length ? await options.watcher.states(hrefs) : new Map();
+        const intents = options.state.intentsOf(options.keys, options.scope).map((i) => i.intent);
+        const skew = options.clockSkewMs ?? 10_000;
+        let candidates = [];
+        if (intents.length && options.findTasks) {
+            const since = new Date(Math.min(...intents.map((i) => Date.parse(i.dispatching))) - skew).toISOString();
+            candidates = await options.findTasks({ resources: [...new Set(intents.map((i) => i.resource))], since });
+        }
+        return new TaskRunner(options, recorded, candidates);
+    }
+    /** Dispatch (or re-attach / reuse / find) the task of `step` for item `key` and wait for it. */
+    async run(key, step, dispatch, options = {}) {
+        const { state, scope, watcher } = this.options;
+        const wait = (href) => watcher.wait(href, { initialDelayMs: options.initialDelayMs });
+        let failure;
+        let href = state.get(key, scope, step);
+        let known = href ? this.recorded.get(href) : undefined;
+        const intent = state.intent(key, scope, step);
+        if (!href && intent) {
+            known = await this.reconcile(intent);
+            href = known?.pulp_href;
+            if (href)
+                await state.record(key, scope, step, href);
+            else
+                await state.clear(key, scope, step);
+        }
+        if (href && known) {
+            this.recorded.delete(href);
+            if (!FINAL_STATES.has(known.state)) {
+                options.onTask?.(href, "re-attached");
+                try {
+                    return { task: await wait(href), origin: "re-attached" };
+                }
+                catch (error) {
+                    if (!(error instanceof TaskFailedError))
+                        throw error;
+                    failure = error;
+                }
+            }
+            else if (known.state === "completed" && (await reusable(known, options.reuseCompleted))) {
+                options.onTask?.(href, "reused");
+                return { task: known, origin: "reused" };
+            }
+        }
+        const retries = options.retries ?? this.retries;
+        for (let attempt = failure ? 1 : 0;; attempt++) {
+            if (failure) {
+                if (attempt > retries)
+                    return this.giveUp(failure, options);
+                options.log?.(`${step}: ${failure.message}; dispatching again (${attempt}/${retries})`);
+            }
+            const sent = await this.dispatchOnce(key, step, dispatch, options);
+            if ("found" in sent)
+                return sent.found;
+            options.onTask?.(sent.href, "dispatched");
+            try {
+                return { task: await wait(sent.href), origin: "dispatched" };
+            }
+            catch (error) {
+                if (!(error instanceof TaskFailedError))
+                    throw error;
+                failure = error;
+            }
+        }
+    }
+    /** A failed task of a step with a natural-key `find`: what it was to create may exist anyway. */
+    async giveUp(failure, options) {
+        const found = await options.find?.();
+        if (found)
+            return { task: foundTask(found), origin: "found" };
+        throw failure;
+    }
+    /**
+     * Record the intent, send the dispatch, record its href. When the answer is lost after the request
+     * may have reached Pulp: look for the task (or, with `find`, the object), and only send again when
+     * nothing was found.
+     */
+    async dispatchOnce(key, step, dispatch, options) {
+        const { state, scope } = this.options;
+        for (let attempt = 0;; attempt++) {
+            const intent = options.lookup
+                ? { dispatching: new Date().toISOString(), ...options.lookup }
+                : undefined;
+            if (intent)
+                await state.record(key, scope, step, intent);
+            try {
+                const href = await dispatch();
+                this.claimed.add(href);
+                await state.record(key, scope, step, href);
+                return { href };
+            }
+            catch (error) {
+                if (!mayHaveBeenApplied(error) || attempt >= 3) {
+                    if (intent && !mayHaveBeenApplied(error))
+                        await state.clear(key, scope, step);
+                    throw error;
+                }
+                if (intent && this.options.findTasks) {
+                    const task = await this.reconcile(intent, true);
+                    if (task) {
+                        await state.record(key, scope, step, task.pulp_href);
+                        return { href: task.pulp_href };
+                    }
+                }
+                else if (options.find) {
+                    const found = await options.find();
+                    if (found)
+                        return { found: { task: foundTask(found), origin: "found" } };
+                }
+                else if (!options.repeatable) {
+                    throw error;
+                }
+                options.log?.(`${step}: ${error.message}; nothing of it reached Pulp, sending again`);
+            }
+        }
+    }
+    /** The task an intent made, if Pulp has it: newest unclaimed task on its resource since its time. */
+    async reconcile(intent, fresh = false) {
+        const since = new Date(Date.parse(intent.dispatching) - this.skewMs).toISOString();
+        const pool = fresh && this.options.findTasks ? await this.options.findTasks({ resources: [intent.resource], since }) : this.candidates;
+        const open = pool.filter((t) => !this.claimed.has(t.pulp_href) && (!intent.name || t.name?.includes(intent.name)) && (!t.pulp_created || t.pulp_created >= since));
+        // Cores that record PRNs instead of hrefs: only a query for this one resource can tell.
+        if (!fresh && open.some((t) => locks(t, intent.resource) === undefined))
+            return this.reconcile(intent, true);
+        const match = open
+            .filter((t) => fresh || locks(t, intent.resource))
+            .sort((a, b) => ((a.pulp_created ?? "") < (b.pulp_created ?? "") ? 1 : -1))[0];
+        if (match)
+            this.claimed.add(match.pulp_href);
+        return match;
+    }
+}
+async function reusable(task, reuse) {
+    return typeof reuse === "function" ? reuse(task) : Boolean(reuse);
+}
+/** Whether a task's `reserved_resources_record` holds `href` (exclusive or `shared:`); undefined = cannot tell. */
+function locks(task, href) {
+    const record = task.reserved_resources_record;
+    if (!record?.some((r) => r.includes("/")))
+        return undefined;
+    return record.some((r) => r === href || r === `shared:${href}`);
+}
+/** A step's result when its object already exists: a completed pseudo-task that created it. */
+function foundTask(href) {
+    return { pulp_href: "", state: "completed", created_resources: [href] };
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/index.ts
+// The shared engine of every flow (package sync, container sync, promotion, kolla-build): batched
+// task watching, the state file, task dispatch/re-attach, bounded keep-going apply, console
+// reporting and job summaries. Contract: docs/design.md, "Shared engine".
+
+
+
+
+
+
+
+
+// EXTERNAL MODULE: ../../node_modules/.pnpm/commander@14.0.3/node_modules/commander/index.js
+var commander = __nccwpck_require__(206);
+;// CONCATENATED MODULE: ../../node_modules/.pnpm/commander@14.0.3/node_modules/commander/esm.mjs
+
+
+// wrapper to provide named exports for ESM.
+const {
+  /* program */ "DM": program,
+  /* createCommand */ "gu": createCommand,
+  /* createArgument */ "er": createArgument,
+  /* createOption */ "Ww": createOption,
+  /* CommanderError */ "b7": CommanderError,
+  /* InvalidArgumentError */ "Di": esm_InvalidArgumentError,
+  /* InvalidOptionArgumentError */ "a2": InvalidOptionArgumentError, // deprecated old name
+  /* Command */ "uB": esm_Command,
+  /* Argument */ "ef": Argument,
+  /* Option */ "c$": esm_Option,
+  /* Help */ "_V": Help,
+} = commander;
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/apply.ts
+// Bounded keep-going apply: every item runs its steps (remote, sync, publish, … — named by the
+// flow) with at most `concurrency` items in flight; a failing item records its error and the step
+// it failed in, and never stops the others. The caller fails the run when any result has `error`.
+
+async function applyItems(items, options) {
+    const limit = pLimit(options.concurrency ?? 8);
+    const total = items.length;
+    let done = 0;
+    return Promise.all(items.map((item) => limit(async () => {
+        const key = options.key(item);
+        const result = options.init(item);
+        const lines = [];
+        const started = Date.now();
+        let current;
+        const log = (line) => {
+            lines.push(line);
+            options.reporter?.line?.(key, line);
+        };
+        const ctx = {
+            key,
+            log,
+            did(action) {
+                result.changed = true;
+                result.actions.push(action);
+                log(action);
+            },
+            step(name) {
+                current = name;
+                options.reporter?.step?.(key, name);
+            },
+            async task(step, dispatch, taskOptions) {
+                if (!options.tasks)
+                    throw new Error("applyItems: `tasks` is needed to run tasks");
+                ctx.step(step);
+                const stateKey = options.stateKey?.(item) ?? key;
+                const run = await options.tasks.run(stateKey, step, dispatch, {
+                    log,
+                    ...taskOptions,
+                    onTask(href, origin) {
+                        result.tasks.push(href);
+                        if (origin === "re-attached")
+                            log(`${step}: re-attached to running task ${href}`);
+                        if (origin === "reused")
+                            log(`${step}: completed earlier in this run (task ${href}), not dispatched again`);
+                        taskOptions?.onTask?.(href, origin);
+                    },
+                });
+                if (run.origin === "found")
+                    log(`${step}: its answer was lost, but Pulp has ${run.task.created_resources?.[0]}`);
+                return run;
+            },
+        };
+        options.reporter?.start?.(key);
+        try {
+            await options.apply(item, result, ctx);
+        }
+        catch (error) {
+            const text = errorText(error);
+            result.error = current ? `${current}: ${text}` : text;
+            if (current)
+                result.failedStep = current;
+            log(`FAILED: ${result.error}`);
+        }
+        result.durationMs = Date.now() - started;
+        done += 1;
+        options.reporter?.done?.(key, result, lines, { done, total });
+        return result;
+    })));
+}
+/** Pulp's own error text: the client's HTTP errors carry the response's detail or field errors. */
+function errorText(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/pem.ts
+// What a PEM option or input holds, checked before use: a key passed as the certificate (or the
+// reverse) would otherwise surface as an OpenSSL decoder error from deep inside TLS.
+const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----/g;
+/** Why `text` is not a PEM `expected`, or undefined when it is. */
+function pemProblem(expected, text) {
+    const labels = [...text.matchAll(BLOCK)].map((m) => m[1]);
+    if (labels.length === 0)
+        return `is not PEM (no "-----BEGIN …-----" line); expected a ${expected}`;
+    const isKey = (l) => l.endsWith("PRIVATE KEY");
+    const found = expected === "certificate" ? labels.some((l) => l === "CERTIFICATE") : labels.some(isKey);
+    if (found)
+        return undefined;
+    const holds = labels.some(isKey) ? "a private key" : labels.includes("CERTIFICATE") ? "a certificate" : `a ${labels[0]}`;
+    return `holds ${holds}, not a ${expected}`;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/selection.ts
+// Which repositories a run works on, with today's semantics (select_repos in the Ansible version):
+// `filter` is a whitespace-separated list of regular expressions, OR-ed and searched unanchored in
+// short_name; `sync_group` must be equal. Empty filter / group select everything.
+
+class SelectionError extends Error {
+    name = "SelectionError";
+}
+/** Compiles a filter string; throws `SelectionError` naming the offending expression. */
+function compileFilter(filter) {
+    const words = (filter ?? "").split(/\s+/).filter((w) => w !== "");
+    return words.map((word) => {
+        try {
+            return new RegExp(word);
+        }
+        catch (error) {
+            const reason = error instanceof Error ? error.message : String(error);
+            throw new SelectionError(`invalid regular expression ${JSON.stringify(word)} in filter: ${reason}`);
+        }
+    });
+}
+/** A predicate over names: true when no expressions are given or any of them is found. */
+function nameMatcher(filter) {
+    const patterns = compileFilter(filter);
+    return (name) => patterns.length === 0 || patterns.some((re) => re.test(name));
+}
+/** Items whose `short_name` matches the filter and whose `sync_group` equals the given one. */
+function selectRepos(repos, selection = {}) {
+    const matches = nameMatcher(selection.filter);
+    const group = selection.syncGroup ?? "";
+    return repos.filter((repo) => matches(repo.short_name) && (group === "" || repo.sync_group === group));
+}
+/**
+ * Sync groups of the (RPM and Deb) package repositories matching `filter`, sorted: the matrix of
+ * the nightly workflow, one job per group.
+ */
+function syncGroups(config, filter) {
+    const groups = new Set(selectRepos(allPackageRepos(config), { filter }).map((repo) => repo.sync_group));
+    return [...groups].sort();
+}
+/**
+ * A selection that matched nothing is an error, not a green no-op: a typo in a workflow's group or
+ * filter would otherwise pass every night. Names the group and filter, and the groups that exist.
+ */
+function requireSelected(selected, selection, groups) {
+    if (selected.length > 0)
+        return;
+    const parts = [];
+    if (selection.syncGroup)
+        parts.push(`sync group ${JSON.stringify(selection.syncGroup)}`);
+    if (selection.filter?.trim())
+        parts.push(`filter ${JSON.stringify(selection.filter.trim())}`);
+    const what = parts.length ? parts.join(" and ") : "the configuration";
+    const known = groups.length ? ` (sync groups: ${groups.join(", ")})` : "";
+    throw new SelectionError(`no package repository matches ${what}${known}`);
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/sync/snapshot-index.ts
+class SnapshotIndex {
+    snapshot;
+    remotes = new Map();
+    repositories = new Map();
+    guards = new Map();
+    distributionsByName = new Map();
+    /** Oldest first (Pulp lists publications newest first). */
+    publicationsByVersion = new Map();
+    distributionsByPublication = new Map();
+    constructor(snapshot) {
+        this.snapshot = snapshot;
+        for (const r of snapshot.remotes)
+            this.remotes.set(r.name, r);
+        for (const r of snapshot.repositories)
+            this.repositories.set(r.name, r);
+        for (const g of snapshot.contentGuards)
+            this.guards.set(g.name, g);
+        for (const d of snapshot.distributions) {
+            this.distributionsByName.set(d.name, d);
+            if (d.publication)
+                push(this.distributionsByPublication, d.publication, d);
+        }
+        for (const p of snapshot.publications)
+            push(this.publicationsByVersion, p.repository_version, p);
+        for (const list of this.publicationsByVersion.values())
+            list.sort(byCreated);
+    }
+    /** Publications of a version; with `publish`, only those made the way it asks (kind, Deb mode flags). */
+    publicationsOf(versionHref, publish) {
+        const all = this.publicationsByVersion.get(versionHref) ?? [];
+        return publish ? all.filter((p) => publicationMatches(p, publish)) : all;
+    }
+    distributionsOf(publicationHref) {
+        return this.distributionsByPublication.get(publicationHref) ?? [];
+    }
+    /** Publications of every version of a repository, grouped by version. */
+    versionsWithPublications(repositoryHref) {
+        return [...this.publicationsByVersion].filter(([version]) => version.startsWith(repositoryHref));
+    }
+    /** `<content origin>/pulp/content/` as seen in any distribution's base_url. */
+    contentRoot() {
+        for (const d of this.snapshot.distributions) {
+            const suffix = `${d.base_path}/`;
+            if (d.base_url?.endsWith(suffix))
+                return d.base_url.slice(0, -suffix.length);
+        }
+        return undefined;
+    }
+}
+/** Whether a publication is what `publish` would make: same kind and, for apt, the same mode flags. */
+function publicationMatches(pub, publish) {
+    if (pub.kind && pub.kind !== publish.kind)
+        return false;
+    if (publish.kind !== "deb-apt")
+        return true;
+    return Boolean(pub.simple) === Boolean(publish.body.simple) && Boolean(pub.structured) === Boolean(publish.body.structured);
+}
+/** Publications that are interchangeable (duplicates of each other) share this key. */
+function publicationFlavour(pub) {
+    return `${pub.kind ?? "?"}:${pub.simple ? "simple" : ""}:${pub.structured ? "structured" : ""}`;
+}
+function push(map, key, value) {
+    const list = map.get(key);
+    if (list)
+        list.push(value);
+    else
+        map.set(key, [value]);
+}
+function byCreated(a, b) {
+    return a.pulp_created < b.pulp_created ? -1 : a.pulp_created > b.pulp_created ? 1 : 0;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/sync/types.ts
+const SECRET_REMOTE_FIELDS = [
+    "client_key",
+    "proxy_username",
+    "proxy_password",
+    "username",
+    "password",
+];
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/sync/plan.ts
+// Pure planning: current Pulp state (SnapshotIndex) + desired RepoSpec → the writes to make.
+// The pre-sync part (remote, repository, sync, duplicate cleanup) is fully known up front; the
+// post-sync part (publish, distribute) depends on what the sync created and is decided by
+// `choosePublication` / `planDistribution` once the sync task has finished.
+
+
+function planRepo(spec, index) {
+    const problems = [];
+    const repo = index.repositories.get(spec.repositoryName);
+    const plan = {
+        spec,
+        repository: repo ? { action: "none", href: repo.pulp_href } : { action: "create", body: { name: spec.repositoryName } },
+        cleanup: repo ? duplicatePublications(index, repo.pulp_href) : [],
+        expect: { publish: false, distribute: false },
+        problems,
+    };
+    if (spec.remote) {
+        const existing = index.remotes.get(spec.remote.name);
+        if (!existing)
+            plan.remote = { action: "create", body: { name: spec.remote.name, ...spec.remote.fields } };
+        else {
+            const patch = remotePatch(spec.remote.fields, existing, spec.remote.refreshSecrets);
+            plan.remote = Object.keys(patch).length
+                ? { action: "update", href: existing.pulp_href, patch }
+                : { action: "none", href: existing.pulp_href };
+        }
+        plan.sync = { ...spec.syncOptions };
+    }
+    if (!repo && !spec.remote && spec.publish) {
+        // sync: false publishes what was uploaded; an absent repository would be an empty snapshot.
+        problems.push(`repository "${spec.repositoryName}" does not exist in Pulp and sync is false: nothing to publish (upload its content first)`);
+    }
+    const guard = spec.distribution?.contentGuard;
+    if (guard && !index.guards.has(guard))
+        problems.push(`content guard '${guard}' does not exist`);
+    if (spec.publish) {
+        const latest = repo?.latest_version_href ?? undefined;
+        const kept = latest ? choosePublication(index, latest, [], spec.publish).keep : undefined;
+        plan.expect.publish = !kept;
+        plan.expect.distribute = !kept || index.distributionsOf(kept).length === 0;
+    }
+    return plan;
+}
+/**
+ * Fields whose desired value differs from the remote's. Secrets are write-only, so they can only be
+ * compared by `hidden_fields.is_set`; `refreshSecrets` sends every desired secret (rotation).
+ */
+function remotePatch(desired, existing, refreshSecrets = false) {
+    const patch = {};
+    const secrets = new Set(SECRET_REMOTE_FIELDS);
+    const isSet = new Map((existing.hidden_fields ?? []).map((f) => [f.name, f.is_set]));
+    for (const [field, value] of Object.entries(desired)) {
+        if (value === undefined)
+            continue;
+        if (secrets.has(field)) {
+            const wanted = value !== null && value !== "";
+            if (wanted !== (isSet.get(field) ?? false) || (wanted && refreshSecrets))
+                patch[field] = value;
+            continue;
+        }
+        if (!sameValue(value, existing[field]))
+            patch[field] = value;
+    }
+    return patch;
+}
+function sameValue(a, b) {
+    const norm = (v) => (v === undefined || v === "" ? null : typeof v === "string" ? v.trim() : v);
+    return norm(a) === norm(b);
+}
+/**
+ * Which publication serves a repository version and which are duplicates to delete (guide §15).
+ * Keeps every publication a distribution uses; otherwise the oldest. `created` are publications a
+ * sync task just made (newer than any listed one). With `publish`, only publications made that way
+ * count (a Deb entry whose `mode` changed needs a new one; the old ones stay for older snapshots).
+ */
+function choosePublication(index, versionHref, created, publish) {
+    const listed = index.publicationsOf(versionHref, publish).map((p) => p.pulp_href);
+    const hrefs = [...listed, ...created.filter((h) => !listed.includes(h))];
+    if (hrefs.length === 0)
+        return { remove: [] };
+    const used = hrefs.filter((h) => index.distributionsOf(h).length > 0);
+    const keep = used.length ? used : [hrefs[0]];
+    // Prefer the newest distributed one as "the" publication (latest snapshot serves it).
+    return { keep: keep[keep.length - 1], remove: hrefs.filter((h) => !keep.includes(h)) };
+}
+/** Duplicate publications across all versions of a repository (same version, kind and mode flags). */
+function duplicatePublications(index, repositoryHref) {
+    const remove = [];
+    for (const [, pubs] of index.versionsWithPublications(repositoryHref)) {
+        const flavours = new Map();
+        for (const p of pubs)
+            flavours.set(publicationFlavour(p), [...(flavours.get(publicationFlavour(p)) ?? []), p]);
+        for (const same of flavours.values()) {
+            if (same.length < 2)
+                continue;
+            const used = same.filter((p) => index.distributionsOf(p.pulp_href).length > 0);
+            const keep = new Set((used.length ? used : [same[0]]).map((p) => p.pulp_href));
+            remove.push(...same.filter((p) => !keep.has(p.pulp_href)).map((p) => p.pulp_href));
+        }
+    }
+    return remove;
+}
+/** Distribute a publication unless some distribution already serves it. */
+function planDistribution(spec, index, publication) {
+    const want = spec.distribution;
+    if (!want)
+        return undefined;
+    const existing = index.distributionsOf(publication);
+    if (existing.length)
+        return { action: "exists", distribution: newestSnapshot(existing, spec) };
+    const guardHref = want.contentGuard ? (index.guards.get(want.contentGuard)?.pulp_href ?? null) : null;
+    const sameName = index.distributionsByName.get(want.name);
+    if (sameName) {
+        // Re-run of the same version after the repository moved on: re-point, keep name and path.
+        return { action: "update", href: sameName.pulp_href, patch: { publication, content_guard: guardHref }, distribution: sameName };
+    }
+    return {
+        action: "create",
+        body: { name: want.name, base_path: want.basePath, publication, content_guard: guardHref },
+    };
+}
+const VERSION_SUFFIX = /(\d{8}T\d{6})$/;
+/** Snapshot version encoded at the end of a distribution's base path. */
+function snapshotVersionOf(distribution) {
+    return VERSION_SUFFIX.exec(distribution.base_path)?.[1];
+}
+function newestSnapshot(distributions, spec) {
+    const prefix = spec.distribution?.basePath.slice(0, -spec.version.length) ?? "";
+    const ours = distributions.filter((d) => d.base_path.startsWith(prefix) && snapshotVersionOf(d));
+    const pool = ours.length ? ours : distributions;
+    return [...pool].sort((a, b) => (a.base_path < b.base_path ? 1 : -1))[0];
+}
+/** Test target: the newest snapshot version Ark distributes for each repository. */
+function latestSnapshotVersions(distributions, entries) {
+    const versions = {};
+    for (const entry of entries) {
+        for (const d of distributions) {
+            if (!d.base_path.startsWith(entry.base_path) || !d.publication)
+                continue;
+            const version = snapshotVersionOf(d);
+            if (!version || d.base_path !== `${entry.base_path}${version}`)
+                continue;
+            const current = versions[entry.short_name];
+            if (!current || version > current)
+                versions[entry.short_name] = version;
+        }
+    }
+    return versions;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/sync/ark-versions.ts
+// Test Pulp syncs Ark's newest snapshot of each repository unless versions are pinned.
+
+/** short_name → version: pinned ones as given, the rest from Ark's distributions (one list per type). */
+async function resolveArkVersions(ark, entries, pinned = {}) {
+    const missing = entries.filter((e) => !pinned[e.short_name]);
+    if (!missing.length || !ark)
+        return { ...pinned };
+    const kinds = [...new Set(missing.map((e) => e.kind))];
+    const distributions = (await Promise.all(kinds.map((k) => ark.listDistributions(k)))).flat();
+    return { ...latestSnapshotVersions(distributions, missing), ...pinned };
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/sync/client-adapter.ts
+// SyncPulp over @release-train/pulp-client. Lists use large pages so a whole object type is one or
+// two requests; writes return task hrefs that the batched TaskWatcher waits on.
+
+/** Objects per list request: Pulp has no maximum page size (guide §4). */
+const PAGE = { pageSize: 1000 };
+function pulpPort(client) {
+    const publications = (kind) => kind === "rpm" ? client.publications.rpm : kind === "deb-apt" ? client.publications.debApt : client.publications.debVerbatim;
+    return {
+        listRemotes: (kind) => client.remotes[kind].listAll({}, PAGE),
+        listRepositories: (kind) => client.repositories[kind].listAll({}, PAGE),
+        listPublications: (kind) => publications(kind).listAll({}, PAGE),
+        listDistributions: (kind) => client.distributions[kind].listAll({}, PAGE),
+        findContentGuards: (names) => client.contentGuards.any.listAll({ name__in: names }, PAGE),
+        listTasks: async (hrefs) => hrefs.length ? (await client.tasks.listAll({ pulp_href__in: hrefs }, PAGE)) : [],
+        findTasks: async ({ resources, since }) => resources.length
+            ? (await client.tasks.listAll({ reserved_resources__in: resources, pulp_created__gte: since }, PAGE))
+            : [],
+        getRepository: (kind, href) => client.repositories[kind].get(asHref(href)),
+        findDistribution: (kind, name) => client.distributions[kind].findOne({ name }),
+        createRemote: (kind, body) => client.remotes[kind].create(body),
+        updateRemote: async (href, patch) => (await client.remotes.rpm.update(asHref(href), patch)).href,
+        createRepository: (kind, body) => client.repositories[kind].create(body),
+        sync: async (href, body) => (await client.repositories.rpm.sync(asHref(href), body)).href,
+        createPublication: async (kind, body) => (await publications(kind).create(body)).href,
+        getPublication: async (kind, href) => ({ ...(await publications(kind).get(asHref(href))), kind }),
+        // Gone already (a retried DELETE whose first answer was lost) is what was wanted.
+        deletePublication: (href) => client.publications.rpm.delete(asHref(href)).catch((error) => {
+            if (!(error instanceof PulpHttpError && error.status === 404))
+                throw error;
+        }),
+        createDistribution: async (kind, body) => (await client.distributions[kind].create(body)).href,
+        getDistribution: (href) => client.distributions.rpm.get(asHref(href)),
+        updateDistribution: async (href, patch) => (await client.distributions.rpm.update(asHref(href), patch)).href,
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/reporter.ts
+// Log output of a run, in three modes with the same words:
+// - GitHub Actions: the plan and one `::group::` per item (its lines buffered so concurrent items
+//   never interleave) and an `::error` annotation per failure;
+// - a terminal: every item's lines as they happen, and below them a live line per item in flight
+//   (its step and elapsed time), redrawn every second;
+// - a pipe or file: the same lines as plain text, nothing redrawn.
+// The flow supplies the status text of a finished result.
+
+function consoleReporter(options) {
+    const write = options.write ?? ((text) => process.stdout.write(text));
+    const status = options.status ?? reporter_defaultStatus;
+    if (options.actions)
+        return actionsReporter(write, status);
+    const tty = options.tty ?? Boolean(process.stdout.isTTY);
+    const live = tty ? new LiveLines(write, options.refreshMs ?? 1000) : undefined;
+    const print = (text) => (live ? live.print(text) : write(text));
+    return {
+        plan(text) {
+            print(`${text}\n\n`);
+        },
+        start(key) {
+            live?.set(key, "starting");
+        },
+        step(key, step) {
+            live?.set(key, step);
+        },
+        line(key, line) {
+            print(`  ${key}: ${line}\n`);
+        },
+        done(key, result, _log, progress) {
+            live?.remove(key);
+            const width = String(progress.total).length;
+            const text = result.error ? "FAILED" : status(result);
+            print(`[${String(progress.done).padStart(width)}/${progress.total}] ${key}: ${text} (${seconds(result.durationMs)})\n`);
+            if (result.error)
+                print(`    ${result.error}\n`);
+        },
+        close() {
+            live?.close();
+        },
+    };
+}
+function actionsReporter(write, status) {
+    return {
+        plan(text) {
+            write(`::group::${text.split("\n")[0]}\n${text}\n::endgroup::\n`);
+        },
+        done(key, result, log) {
+            write(`::group::${key}: ${result.error ? "FAILED" : status(result)} (${seconds(result.durationMs)})\n`);
+            for (const line of log)
+                write(`${line}\n`);
+            write("::endgroup::\n");
+            if (result.error)
+                write(`::error title=${escapeProperty(key)}::${escapeData(result.error)}\n`);
+        },
+    };
+}
+/** The block of live lines under the log on a terminal: one per item in flight. */
+class LiveLines {
+    write;
+    active = new Map();
+    drawn = 0;
+    timer;
+    constructor(write, refreshMs) {
+        this.write = write;
+        this.timer = setInterval(() => this.redraw(), refreshMs);
+        this.timer.unref();
+    }
+    set(key, step) {
+        const now = Date.now();
+        const current = this.active.get(key);
+        this.active.set(key, { step, since: now, started: current?.started ?? now });
+        this.redraw();
+    }
+    remove(key) {
+        this.active.delete(key);
+        this.redraw();
+    }
+    /** Text above the live block: clear the block, write, draw it again. */
+    print(text) {
+        this.write(`${this.clear()}${text}`);
+        this.redraw();
+    }
+    close() {
+        clearInterval(this.timer);
+        const text = this.clear();
+        if (text)
+            this.write(text);
+    }
+    clear() {
+        const text = this.drawn ? `\x1b[${this.drawn}F\x1b[J` : "";
+        this.drawn = 0;
+        return text;
+    }
+    redraw() {
+        const now = Date.now();
+        const lines = [...this.active].map(([key, s]) => `  … ${key}: ${s.step} (${seconds(now - s.since)} in step, ${seconds(now - s.started)} in all)`);
+        const text = `${this.clear()}${lines.map((l) => `${l}\n`).join("")}`;
+        if (text)
+            this.write(text);
+        this.drawn = lines.length;
+    }
+}
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+function reporter_defaultStatus(result) {
+    return result.changed ? "changed" : "unchanged";
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/sync/reporter.ts
+// Console reporter of the package sync: the engine's, with a repository's snapshot in its status.
+
+function syncReporter(options) {
+    return consoleReporter({ ...options, status: statusOf });
+}
+function statusOf(result) {
+    if (!result.changed)
+        return `unchanged${result.version ? ` (snapshot ${result.version})` : ""}`;
+    return `changed${result.version ? ` → snapshot ${result.version}` : ""}`;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/sync/apply.ts
+
+
+const VERSION_HREF = /\/versions\/\d+\/$/;
+const EMPTY_VERSION = /\/versions\/0\/$/;
+const PUBLICATION_HREF = /\/publications\//;
+async function applyRepoPlan(plan, result, ctx, item) {
+    const { spec } = plan;
+    const { log, did } = item;
+    const task = async (step, dispatch, options = {}) => (await item.task(step, dispatch, options)).task;
+    if (plan.problems.length)
+        throw new Error(plan.problems.join("; "));
+    item.step("remote");
+    let remoteHref;
+    if (plan.remote?.action === "create") {
+        remoteHref = (await ctx.pulp.createRemote(spec.kind, plan.remote.body)).pulp_href;
+        did(`created remote ${spec.remote?.name}`);
+    }
+    else if (plan.remote?.action === "update") {
+        const { href, patch } = plan.remote;
+        await task("remote", () => ctx.pulp.updateRemote(href, patch), { repeatable: true });
+        remoteHref = href;
+        did(`updated remote ${spec.remote?.name} (${Object.keys(patch).join(", ")})`);
+    }
+    else
+        remoteHref = plan.remote?.href;
+    item.step("repository");
+    let repoHref;
+    let latest;
+    if (plan.repository.action === "create") {
+        const repo = await ctx.pulp.createRepository(spec.kind, plan.repository.body);
+        repoHref = repo.pulp_href;
+        latest = repo.latest_version_href ?? `${repoHref}versions/0/`;
+        did(`created repository ${spec.repositoryName}`);
+    }
+    else {
+        repoHref = plan.repository.href;
+        latest = ctx.index.repositories.get(spec.repositoryName)?.latest_version_href ?? undefined;
+    }
+    item.step("cleanup");
+    const deleted = new Set();
+    const deletePublication = async (href) => {
+        if (deleted.has(href))
+            return;
+        await ctx.pulp.deletePublication(href);
+        deleted.add(href);
+        did(`deleted duplicate publication ${href}`);
+    };
+    for (const href of plan.cleanup)
+        await deletePublication(href);
+    let createdPublications = [];
+    if (plan.sync && remoteHref) {
+        const body = { remote: remoteHref, ...plan.sync };
+        // A sync of this version that completed earlier (before a crash) is this night's sync.
+        const synced = await task("sync", () => ctx.pulp.sync(repoHref, body), {
+            initialDelayMs: ctx.syncPollDelayMs,
+            reuseCompleted: true,
+            lookup: { resource: repoHref, name: "synchroniz" },
+        });
+        const created = createdHrefs(synced);
+        const version = created.find((h) => VERSION_HREF.test(h));
+        createdPublications = created.filter((h) => PUBLICATION_HREF.test(h));
+        if (version) {
+            latest = version;
+            result.newRepositoryVersion = version;
+            did(`synced: new version ${version}`);
+        }
+        else {
+            // No change: the version to publish is the repository's latest *now* — the start-of-run read
+            // may predate a sync that finished since (a re-run after a crash).
+            latest = (await ctx.pulp.getRepository(spec.kind, repoHref)).latest_version_href ?? undefined;
+            log(`synced: no change (latest ${latest})`);
+        }
+    }
+    if (spec.publish && latest) {
+        item.step("publish");
+        if (EMPTY_VERSION.test(latest)) {
+            throw new Error(plan.sync
+                ? `the sync left ${spec.repositoryName} empty (repository version 0): not publishing an empty snapshot; check the upstream ${spec.remote?.fields.url}`
+                : `${spec.repositoryName} has no content (repository version 0) and sync is false: nothing to publish; upload its content first`);
+        }
+        const { keep, remove } = choosePublication(ctx.index, latest, createdPublications, spec.publish);
+        for (const href of remove)
+            await deletePublication(href);
+        let publication = keep;
+        if (!publication) {
+            const version = latest;
+            const body = { repository_version: version, ...spec.publish.body };
+            const publish = spec.publish;
+            const published = await task("publish", () => ctx.pulp.createPublication(publish.kind, body), {
+                lookup: { resource: repoHref, name: "publish" },
+                // A publish of this run that finished after the start-of-run read (crash recovery) is reused
+                // if it published the version wanted now, the way wanted now.
+                reuseCompleted: async (done) => {
+                    const href = createdHrefs(done).find((h) => PUBLICATION_HREF.test(h));
+                    if (!href)
+                        return false;
+                    const pub = await ctx.pulp.getPublication(publish.kind, href);
+                    return pub.repository_version === version && publicationMatches(pub, publish);
+                },
+            });
+            publication = createdHrefs(published).find((h) => PUBLICATION_HREF.test(h));
+            if (!publication)
+                throw new Error(`publish task ${published.pulp_href} created no publication`);
+            did(`published ${version}`);
+        }
+        item.step("distribute");
+        const step = planDistribution(spec, ctx.index, publication);
+        if (step?.action === "exists") {
+            const version = snapshotVersionOf(step.distribution);
+            if (version)
+                result.version = version;
+            result.distributionUrl = step.distribution.base_url ?? urlFor(ctx.content.root, step.distribution.base_path);
+            log(`already distributed at ${step.distribution.base_path}`);
+        }
+        else if (step) {
+            const basePath = step.action === "create" ? step.body.base_path : step.distribution.base_path;
+            if (step.action === "create") {
+                const name = String(step.body.name);
+                // A create whose answer was lost: the distribution, found by its unique name, is the result.
+                const find = async () => {
+                    const existing = await ctx.pulp.findDistribution(spec.kind, name);
+                    return existing?.publication === publication ? existing.pulp_href : undefined;
+                };
+                const distributed = await task("distribute", () => ctx.pulp.createDistribution(spec.kind, step.body), {
+                    find,
+                    reuseCompleted: async () => (await find()) !== undefined,
+                });
+                const href = createdHrefs(distributed)[0];
+                // Pulp's CONTENT_ORIGIN may differ from the API URL: read it once from a real base_url.
+                if (!ctx.content.root && href) {
+                    const created = await ctx.pulp.getDistribution(href);
+                    if (created.base_url?.endsWith(`${created.base_path}/`))
+                        ctx.content.root = created.base_url.slice(0, -created.base_path.length - 1);
+                }
+            }
+            else {
+                await task("distribute", () => ctx.pulp.updateDistribution(step.href, step.patch), { repeatable: true });
+            }
+            result.version = spec.version;
+            result.distributionUrl = urlFor(ctx.content.root, basePath);
+            did(`distributed at ${basePath}`);
+        }
+    }
+}
+/** A repository's result before anything happened to it. */
+function emptyResult(shortName, repositoryName, kind) {
+    return { shortName, repositoryName, kind, changed: false, durationMs: 0, actions: [], tasks: [] };
+}
+/** Hrefs a finished task created (null entries skipped). */
+function createdHrefs(task) {
+    return (task.created_resources ?? []).filter((h) => typeof h === "string");
+}
+function urlFor(root, basePath) {
+    return root ? `${root.endsWith("/") ? root : `${root}/`}${basePath}/` : undefined;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/sync/desired.ts
+/** Repositories a target handles at all: test Pulp only mirrors what Ark syncs and publishes. */
+function targetIncludes(entry, target) {
+    if (target === "ark")
+        return true;
+    return entry.sync !== false && entry.publish !== false;
+}
+function publicationKind(entry) {
+    if (entry.kind === "rpm")
+        return "rpm";
+    return entry.mode === "verbatim" ? "deb-verbatim" : "deb-apt";
+}
+/** pulp_deb apt publication flags for a `mode` (stackhpc.pulp pulp_publication semantics). */
+function publicationBody(entry) {
+    if (entry.kind === "rpm" || entry.mode === "verbatim")
+        return {};
+    switch (entry.mode) {
+        case "structured":
+            return { structured: true };
+        case "simple_and_structured":
+            return { simple: true, structured: true };
+        default:
+            // pulp.squeezer deb_publication's default mode.
+            return { simple: true };
+    }
+}
+function buildRepoSpec(entry, options) {
+    const ark = options.target === "ark";
+    const version = ark ? options.version : options.arkVersions?.[entry.short_name];
+    if (!version)
+        throw new Error(`no snapshot of ${entry.short_name} found in Ark to sync from`);
+    const repositoryName = ark ? entry.name : `${entry.name} (ark)`;
+    const spec = { kind: entry.kind, shortName: entry.short_name, repositoryName, version };
+    if (!ark || entry.sync !== false) {
+        const url = ark ? entry.url : arkSnapshotUrl(options.arkContentUrl, entry.base_path, version);
+        if (!url)
+            throw new Error(`${entry.short_name}: no url to sync from`);
+        const fields = {
+            url,
+            policy: ark ? (entry.policy ?? "immediate") : "on_demand",
+            ...options.remoteOptions,
+        };
+        if (entry.kind === "deb") {
+            if (!entry.distributions)
+                throw new Error(`${entry.short_name}: deb repository needs distributions`);
+            // An Ark publication in pulp_deb's simple-only mode has a single dist `default`, component `all`.
+            const simpleOnly = !ark && entry.mode !== "verbatim" && publicationBody(entry).structured !== true;
+            fields.distributions = simpleOnly ? "default" : entry.distributions;
+            fields.components = simpleOnly ? "all" : (entry.components ?? null);
+            fields.architectures = entry.architectures ?? null;
+        }
+        spec.remote = { name: `${repositoryName}-remote`, fields, ...(options.refreshSecrets ? { refreshSecrets: true } : {}) };
+        spec.syncOptions =
+            entry.kind === "rpm"
+                ? { sync_policy: ark ? (entry.sync_policy ?? "mirror_complete") : "mirror_complete" }
+                : { mirror: ark ? (entry.mirror ?? true) : true };
+    }
+    if (entry.publish !== false) {
+        spec.publish = { kind: publicationKind(entry), body: publicationBody(entry) };
+        spec.distribution = {
+            name: `${entry.distribution_name}${version}${ark ? "" : "-ark"}`,
+            basePath: `${entry.base_path}${version}`,
+        };
+        if (options.contentGuard)
+            spec.distribution.contentGuard = options.contentGuard;
+    }
+    return spec;
+}
+function arkSnapshotUrl(root, basePath, version) {
+    if (!root)
+        throw new Error("the test target needs Ark's content URL");
+    const prefix = root.endsWith("/") ? root : `${root}/`;
+    return `${prefix}${basePath}${version}/`;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/sync/describe.ts
+function describePlan(plans, target, dryRun) {
+    const lines = [`Plan for ${target} (${plans.length} repositories)${dryRun ? " — dry run, nothing will be written" : ""}:`];
+    for (const plan of plans)
+        lines.push(...describeRepo(plan).map((l, i) => (i === 0 ? l : `    ${l}`)));
+    return lines.join("\n");
+}
+function describeRepo(plan) {
+    const { spec } = plan;
+    const lines = [`  ${spec.shortName} [${spec.kind}] "${spec.repositoryName}"`];
+    if (plan.repository.action === "none" && (!plan.remote || plan.remote.action === "none")) {
+        lines.push(plan.remote ? "remote, repository: unchanged" : "repository: unchanged");
+    }
+    else {
+        if (plan.remote)
+            lines.push(`remote: ${step(plan.remote, spec.remote?.name ?? "")}`);
+        lines.push(`repository: ${step(plan.repository, spec.repositoryName)}`);
+    }
+    if (plan.cleanup.length)
+        lines.push(`cleanup: delete ${plan.cleanup.length} duplicate publication(s)`);
+    lines.push(plan.sync ? `sync: ${JSON.stringify(plan.sync)}` : "sync: skipped (sync: false)");
+    if (!spec.publish || !spec.distribution)
+        lines.push("publish/distribute: skipped (publish: false)");
+    else {
+        const guard = spec.distribution.contentGuard ? ` guard=${spec.distribution.contentGuard}` : "";
+        const unchanged = !plan.expect.publish && !plan.expect.distribute;
+        lines.push(`publish: ${spec.publish.kind} of the new version${plan.expect.publish ? " (the latest version has no such publication)" : " if the sync creates one"}`, `distribute: ${spec.distribution.name} at ${spec.distribution.basePath}${guard}${unchanged ? " if the sync creates a new version" : ""}`);
+    }
+    for (const problem of plan.problems)
+        lines.push(`ERROR: ${problem}`);
+    return lines;
+}
+function step(s, name) {
+    if (s.action === "create")
+        return `create ${name}`;
+    if (s.action === "update")
+        return `update ${name} (${Object.keys(s.patch).join(", ")})`;
+    return "unchanged";
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/sync/read-state.ts
+async function readSnapshot(pulp, kinds, guardNames) {
+    const list = [...kinds];
+    const publicationKinds = list.flatMap((k) => (k === "rpm" ? ["rpm"] : ["deb-apt", "deb-verbatim"]));
+    const [remotes, repositories, publications, distributions, contentGuards] = await Promise.all([
+        Promise.all(list.map((k) => pulp.listRemotes(k))),
+        Promise.all(list.map((k) => pulp.listRepositories(k))),
+        Promise.all(publicationKinds.map((k) => pulp.listPublications(k))),
+        Promise.all(list.map((k) => pulp.listDistributions(k))),
+        guardNames.length ? pulp.findContentGuards(guardNames) : Promise.resolve([]),
+    ]);
+    return {
+        remotes: remotes.flat(),
+        repositories: repositories.flat(),
+        // Tagged with their kind: a verbatim and an apt publication of one version are different snapshots.
+        publications: publications.flatMap((list, i) => list.map((p) => ({ ...p, kind: publicationKinds[i] }))),
+        distributions: distributions.flat(),
+        contentGuards,
+    };
+}
+
 ;// CONCATENATED MODULE: ../../packages/release-train/src/sync/run.ts
 // The nightly package-snapshot flow for one target: read Pulp once, plan every repository, print
 // the plan, stop there on a dry run, else apply with bounded concurrency. A failing repository
 // never stops the others; the caller fails the run when `failed` is non-empty.
+
 
 
 
@@ -96592,7 +97301,7 @@ async function syncPackageRepos(options) {
     const index = new SnapshotIndex(await readSnapshot(options.pulp, kinds, guards));
     const plans = specs.map((spec) => planRepo(spec, index));
     const planText = describePlan(plans, options.target, options.dryRun ?? false);
-    options.reporter?.plan?.(planText, plans);
+    options.reporter?.plan?.(planText);
     const base = { target: options.target, version: options.version, planText };
     if (options.dryRun) {
         const results = [...plans.map(dryRunResult), ...specErrors];
@@ -96606,28 +97315,26 @@ async function syncPackageRepos(options) {
         timeoutMs: options.polling?.timeoutMs,
     });
     try {
-        const running = await runningTasks(state, watcher, specs, options.target);
-        const limit = pLimit(options.concurrency ?? 8);
-        const total = plans.length;
-        let done = 0;
+        const stateKey = (spec) => StateFile.key(spec.version, spec.shortName);
+        const tasks = await TaskRunner.open({
+            watcher,
+            state,
+            scope: options.target,
+            keys: specs.map(stateKey),
+            findTasks: (query) => options.pulp.findTasks(query),
+            retries: options.taskRetries,
+        });
         const content = { root: index.contentRoot() };
-        const results = await Promise.all(plans.map((plan) => limit(async () => {
-            options.reporter?.start?.(plan.spec.shortName);
-            const lines = [];
-            const result = await applyRepoPlan(plan, {
-                pulp: options.pulp,
-                index,
-                watcher,
-                state,
-                target: options.target,
-                content,
-                running,
-                syncPollDelayMs: options.polling?.syncInitialDelayMs ?? 1000,
-            }, (line) => lines.push(line));
-            done += 1;
-            options.reporter?.done?.(result, lines, { done, total });
-            return result;
-        })));
+        const context = { pulp: options.pulp, index, content, syncPollDelayMs: options.polling?.syncInitialDelayMs ?? 1000 };
+        const results = await applyItems(plans, {
+            concurrency: options.concurrency,
+            key: (plan) => plan.spec.shortName,
+            stateKey: (plan) => stateKey(plan.spec),
+            init: (plan) => emptyResult(plan.spec.shortName, plan.spec.repositoryName, plan.spec.kind),
+            apply: (plan, result, item) => applyRepoPlan(plan, result, context, item),
+            tasks,
+            reporter: options.reporter,
+        });
         results.push(...specErrors);
         const versions = {};
         for (const r of results)
@@ -96637,18 +97344,8 @@ async function syncPackageRepos(options) {
     }
     finally {
         watcher.close();
+        options.reporter?.close?.();
     }
-}
-/** Recorded tasks of this version that Pulp still runs: one bulk lookup for all repositories. */
-async function runningTasks(state, watcher, specs, target) {
-    const hrefs = state.tasksOf(specs.map((s) => StateFile.key(s.version, s.shortName)), target);
-    const running = new Map();
-    if (!hrefs.length)
-        return running;
-    for (const [href, task] of await watcher.states(hrefs))
-        if (!FINAL_STATES.has(task.state))
-            running.set(href, task);
-    return running;
 }
 function dryRunResult(plan) {
     const actions = [];
@@ -96672,6 +97369,36 @@ function dryRunResult(plan) {
     if (plan.problems.length)
         result.error = plan.problems.join("; ");
     return result;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/sync/summary.ts
+// Job summary of a package-snapshot run: one row per repository, failures first.
+
+
+function packageSyncSummary(run) {
+    const failed = run.failed.length;
+    const changed = run.results.filter((r) => r.changed && !r.error).length;
+    return summaryMarkdown({
+        title: `### Package snapshots → ${run.target}${run.dryRun ? " (dry run)" : ""}, version ${run.version}`,
+        counts: `${run.results.length} repositories: ${changed} ${run.dryRun ? "to change" : "changed"}, ${run.results.length - changed - failed} unchanged, ${failed} failed.`,
+        header: ["Repository", "Type", "Changed", "New repo version", "Snapshot", "Distribution", run.dryRun ? "Planned" : "Duration", "Error"],
+        items: run.results,
+        compare: (a, b) => a.shortName.localeCompare(b.shortName),
+        row: (r) => [
+            r.error ? `❌ ${r.shortName}` : r.shortName,
+            r.kind,
+            r.error ? "" : r.changed ? "yes" : "no",
+            r.newRepositoryVersion ? versionNumber(r.newRepositoryVersion) : "",
+            r.version,
+            r.distributionUrl ? `[${r.distributionUrl}](${r.distributionUrl})` : "",
+            run.dryRun ? r.actions.join(", ") : formatDuration(r.durationMs),
+            r.error,
+        ],
+    });
+}
+function versionNumber(href) {
+    const n = /\/versions\/(\d+)\/$/.exec(href)?.[1];
+    return n ? `v${n}` : href;
 }
 
 ;// CONCATENATED MODULE: ../../packages/release-train/src/version.ts
@@ -96779,6 +97506,19 @@ const options_configOption = () => new Option("--config <dir>", "release train c
     .argParser(nonEmpty)
     .makeOptionMandatory();
 const options_filterOption = () => new Option("--filter <regexes>", "whitespace-separated regular expressions searched in short_name (OR)").default("");
+/** An http(s) URL option, checked when parsed (a bad one names the option, not `TypeError: Invalid URL`). */
+const options_httpUrl = (value) => {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new esm_InvalidArgumentError("must be an http(s) URL, e.g. https://pulp.example.com");
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+        throw new esm_InvalidArgumentError("must be an http(s) URL");
+    return value;
+};
 
 ;// CONCATENATED MODULE: ../../packages/release-train/src/cli/versions.ts
 // `--versions` of kayobe-update and sync-package-repos: `{short_name: version}` given inline or as
@@ -96786,9 +97526,13 @@ const options_filterOption = () => new Option("--filter <regexes>", "whitespace-
 
 
 
-/** `{short_name: version}` from inline JSON or a JSON/YAML file. */
+
+/** `{short_name: version}` from inline JSON or a JSON/YAML file; every version checked. */
 async function readVersions(value) {
-    const text = value.trim().startsWith("{") ? value : await (0,promises_.readFile)(value, "utf8");
+    const trimmed = value.trim();
+    // Inline JSON of any kind (`[1]`, `"x"`, `1`) is a value, not a file name.
+    const inline = /^[[{"]|^-?\d+(\.\d+)?$|^(true|false|null)$/.test(trimmed);
+    const text = inline ? value : await readOptionFile("--versions", value);
     let parsed;
     try {
         parsed = (0,dist/* parse */.qg)(text);
@@ -96797,13 +97541,36 @@ async function readVersions(value) {
         throw new UsageError(`--versions: cannot parse ${JSON.stringify(value)}: ${error.message}`);
     }
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-        throw new UsageError("--versions must be a mapping of short_name to version");
+        throw new UsageError(`--versions must be a mapping of short_name to version, got ${JSON.stringify(parsed)}`);
     }
     const entries = Object.entries(parsed);
     const bad = entries.filter(([, v]) => typeof v !== "string").map(([k]) => k);
     if (bad.length > 0)
         throw new UsageError(`--versions: versions must be strings (${bad.join(", ")})`);
+    const invalid = entries.filter(([, v]) => !isVersion(v)).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+    if (invalid.length > 0)
+        throw new UsageError(`--versions: not a YYYYMMDDTHHMMSS version: ${invalid.join(", ")}`);
     return Object.fromEntries(entries);
+}
+function isVersion(value) {
+    try {
+        parseVersion(value);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** A file an option names, read as text; a failure names the option and the file. */
+async function readOptionFile(option, file) {
+    try {
+        return await (0,promises_.readFile)(file, "utf8");
+    }
+    catch (error) {
+        const e = error;
+        const reason = e.code === "ENOENT" ? "no such file" : e.code === "EISDIR" ? "is a directory" : e.message;
+        throw new UsageError(`${option}: cannot read ${JSON.stringify(file)}: ${reason}`);
+    }
 }
 
 ;// CONCATENATED MODULE: ../../packages/release-train/src/cli/sync-package-repos.ts
@@ -96822,11 +97589,15 @@ async function readVersions(value) {
 
 
 
+
+
+
+
 function syncPackageReposCommand() {
     return new Command("sync-package-repos")
         .description("sync, publish and distribute package repository snapshots (RPM/Deb) into Ark, or from Ark into test Pulp")
         .addOption(configOption())
-        .requiredOption("--pulp-url <url>", "target Pulp URL")
+        .requiredOption("--pulp-url <url>", "target Pulp URL", httpUrl)
         .requiredOption("--username <name>", "Pulp username")
         .addOption(new Option("--password <password>", "Pulp password").env("PULP_PASSWORD"))
         .option("--client-cert <file>", "client certificate (PEM) for the Pulp API (mutual TLS)")
@@ -96839,19 +97610,21 @@ function syncPackageReposCommand() {
         .option("--dry-run", "print the plan and write nothing")
         .option("--concurrency <n>", "repositories processed in parallel", positiveInt, 8)
         .option("--wait-timeout <minutes>", "stop waiting for a task after this long (default 360; re-run to re-attach)", positiveInt)
+        .option("--request-timeout <seconds>", `give up on one Pulp API request after this long (default ${DEFAULT_REQUEST_TIMEOUT_S}; reads are retried)`, positiveInt)
+        .option("--task-retries <n>", "dispatch a step again after its task failed, up to n times (default 2)", nonNegativeInt)
         .option("--state-file <file>", "JSON file recording dispatched tasks, for re-attaching on re-runs")
         .option("--content-guard <name>", "content guard of new distributions (default: development on ark, none on test; '' for none)")
-        .option("--ark-url <url>", "test: Ark API URL, to find the newest snapshots")
+        .option("--ark-url <url>", "test: Ark API URL, to find the newest snapshots (needed unless --versions pins all)", httpUrl)
         .option("--ark-username <name>", "test: Ark API username (default: --remote-username)")
         .addOption(new Option("--ark-password <password>", "test: Ark API password").env("ARK_PASSWORD"))
-        .option("--ark-content-url <url>", "test: Ark content app root (default: <ark-url>/pulp/content/)")
+        .option("--ark-content-url <url>", "test: Ark content app root (default: <ark-url>/pulp/content/)", httpUrl)
         .option("--versions <json|file>", "test: pinned versions {short_name: version}")
         .option("--remote-username <name>", "credentials remotes use to download")
         .addOption(new Option("--remote-password <password>", "password remotes use to download").env("REMOTE_PASSWORD"))
         .option("--remote-client-cert <file>", "client certificate (PEM) remotes present")
         .option("--remote-client-key <file>", "its private key (PEM)")
         .option("--remote-ca-cert <file>", "CA certificate (PEM) remotes trust")
-        .option("--proxy-url <url>", "proxy for remotes")
+        .option("--proxy-url <url>", "proxy for remotes", httpUrl)
         .option("--no-tls-validation", "do not validate upstream TLS certificates")
         .option("--refresh-secrets", "re-send remote passwords and keys (after a rotation; Pulp never shows them)")
         .option("--summary-file <file>", "append the Markdown summary here (default: $GITHUB_STEP_SUMMARY)")
@@ -96863,15 +97636,37 @@ function syncPackageReposCommand() {
     }));
 }
 async function runSyncPackageReposCli(opts, env = process.env, write = (t) => process.stdout.write(t)) {
-    const version = resolveVersion(opts.version);
+    const version = optionValue("--version", () => resolveVersion(opts.version));
+    checkUrls(opts);
     const config = await loadConfig(opts.config);
-    const entries = selectRepos(allPackageRepos(config), { filter: opts.filter, syncGroup: opts.syncGroup });
-    const pem = (file) => (file ? (0,promises_.readFile)(file, "utf8") : Promise.resolve(undefined));
-    const [clientCert, clientKey, caCert] = await Promise.all([pem(opts.clientCert), pem(opts.clientKey), pem(opts.caCert)]);
+    const selection = { filter: opts.filter, syncGroup: opts.syncGroup };
+    const entries = selectRepos(allPackageRepos(config), selection);
+    requireSelected(entries, selection, syncGroups(config));
+    checkSelected(opts.config, entries);
+    const [clientCert, clientKey, caCert] = await Promise.all([
+        pemOption("--client-cert", opts.clientCert, "certificate"),
+        pemOption("--client-key", opts.clientKey, "private key"),
+        pemOption("--ca-cert", opts.caCert, "certificate"),
+    ]);
+    const remoteOptions = await remoteOptionsFrom(opts, env);
+    const pinned = await pinnedVersions(opts.versions);
+    const arkContentUrl = opts.arkContentUrl ?? (opts.arkUrl ? new URL("/pulp/content/", opts.arkUrl).href : undefined);
+    if (opts.target === "test")
+        checkTestTarget(opts, entries, pinned, arkContentUrl);
+    const requestTimeoutMs = (opts.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT_S) * 1000;
+    // Said before the first request, so a Pulp that never answers is never silence.
+    write(`${entries.length} repositories → ${opts.target} Pulp ${opts.pulpUrl}, version ${version}: reading current state…\n`);
+    const onRequest = (event) => {
+        if (event.error === "timeout") {
+            write(`warning: ${event.method} ${event.url} got no answer within ${requestTimeoutMs / 1000} s (--request-timeout), attempt ${event.attempt + 1}\n`);
+        }
+    };
     const client = new PulpClient({
         baseUrl: opts.pulpUrl,
         username: opts.username,
         password: opts.password ?? env.PULP_PASSWORD,
+        requestTimeoutMs,
+        onRequest,
         ...(clientCert ? { clientCert } : {}),
         ...(clientKey ? { clientKey } : {}),
         ...(caCert ? { caCert } : {}),
@@ -96881,14 +97676,17 @@ async function runSyncPackageReposCli(opts, env = process.env, write = (t) => pr
             baseUrl: opts.arkUrl,
             username: opts.arkUsername ?? opts.remoteUsername,
             password: opts.arkPassword ?? env.ARK_PASSWORD ?? opts.remotePassword ?? env.REMOTE_PASSWORD,
+            requestTimeoutMs,
+            onRequest,
         })
         : undefined;
     try {
-        const remoteOptions = await remoteOptionsFrom(opts, env);
         const arkVersions = opts.target === "test"
-            ? await resolveArkVersions(arkClient && pulpPort(arkClient), entries, await pinnedVersions(opts.versions))
+            ? await resolveArkVersions(arkClient && pulpPort(arkClient), entries, pinned).catch((error) => {
+                // Two Pulps are in play: say which one refused.
+                throw new UsageError(`Ark (${opts.arkUrl}): ${errorText(error)}`);
+            })
             : undefined;
-        const arkContentUrl = opts.arkContentUrl ?? (opts.arkUrl ? new URL("/pulp/content/", opts.arkUrl).href : undefined);
         const contentGuard = opts.contentGuard ?? (opts.target === "ark" ? "development" : undefined);
         const result = await syncPackageRepos({
             pulp: pulpPort(client),
@@ -96897,24 +97695,23 @@ async function runSyncPackageReposCli(opts, env = process.env, write = (t) => pr
             version,
             dryRun: opts.dryRun ?? false,
             concurrency: opts.concurrency,
-            reporter: consoleReporter({ actions: env.GITHUB_ACTIONS === "true", write }),
+            reporter: syncReporter({ actions: env.GITHUB_ACTIONS === "true", write }),
             ...(opts.stateFile ? { stateFile: opts.stateFile } : {}),
             ...(opts.waitTimeout ? { polling: { timeoutMs: opts.waitTimeout * 60_000 } } : {}),
+            ...(opts.taskRetries !== undefined ? { taskRetries: opts.taskRetries } : {}),
             ...(contentGuard ? { contentGuard } : {}),
             ...(remoteOptions ? { remoteOptions } : {}),
             ...(opts.refreshSecrets ? { refreshSecrets: true } : {}),
             ...(arkVersions ? { arkVersions } : {}),
             ...(arkContentUrl ? { arkContentUrl } : {}),
         });
-        const summary = packageSyncSummary(result);
-        const summaryFile = opts.summaryFile ?? env.GITHUB_STEP_SUMMARY;
-        if (summaryFile)
-            await (0,promises_.appendFile)(summaryFile, `${summary}\n`);
-        else
-            write(`\n${summary}`);
+        // Outputs first: a summary that cannot be written must not lose them.
         if (opts.output)
             await (0,promises_.writeFile)(opts.output, `${JSON.stringify(result, null, 2)}\n`);
+        const summaryWarning = await writeSummary(packageSyncSummary(result), { file: opts.summaryFile, env, write });
         write(`versions: ${JSON.stringify(result.versions)}\n`);
+        if (summaryWarning)
+            write(`warning: ${summaryWarning}\n`);
         if (result.failed.length)
             write(`${result.failed.length} repositories failed: ${result.failed.map((r) => r.shortName).join(", ")}\n`);
         return result;
@@ -96931,26 +97728,72 @@ async function remoteOptionsFrom(opts, env) {
         fields.username = opts.remoteUsername;
     if (password)
         fields.password = password;
-    if (opts.remoteClientCert)
-        fields.client_cert = await (0,promises_.readFile)(opts.remoteClientCert, "utf8");
-    if (opts.remoteClientKey)
-        fields.client_key = await (0,promises_.readFile)(opts.remoteClientKey, "utf8");
-    if (opts.remoteCaCert)
-        fields.ca_cert = await (0,promises_.readFile)(opts.remoteCaCert, "utf8");
+    const [cert, key, ca] = await Promise.all([
+        pemOption("--remote-client-cert", opts.remoteClientCert, "certificate"),
+        pemOption("--remote-client-key", opts.remoteClientKey, "private key"),
+        pemOption("--remote-ca-cert", opts.remoteCaCert, "certificate"),
+    ]);
+    if (cert)
+        fields.client_cert = cert;
+    if (key)
+        fields.client_key = key;
+    if (ca)
+        fields.ca_cert = ca;
     if (opts.proxyUrl)
         fields.proxy_url = opts.proxyUrl;
     if (opts.tlsValidation === false)
         fields.tls_validation = false;
     return Object.keys(fields).length ? fields : undefined;
 }
-/** Pinned `--versions`, each checked as a snapshot version. */
+/** Pinned `--versions` (each checked as a snapshot version). */
 async function pinnedVersions(value) {
-    if (!value)
-        return {};
-    const versions = await readVersions(value);
-    for (const version of Object.values(versions))
-        parseVersion(version);
-    return versions;
+    return value ? readVersions(value) : {};
+}
+/** Default `--request-timeout`: a Pulp API call that takes longer is stuck (tasks are waited on separately). */
+const DEFAULT_REQUEST_TIMEOUT_S = 60;
+/** A PEM file option, read and checked to hold what the option says. */
+async function pemOption(option, file, kind) {
+    if (!file)
+        return undefined;
+    const text = await readOptionFile(option, file);
+    const problem = pemProblem(kind, text);
+    if (problem)
+        throw new UsageError(`${option} ${JSON.stringify(file)} ${problem}`);
+    return text;
+}
+/** URL options (also when called from the action, which skips commander's parsing). */
+function checkUrls(opts) {
+    const urls = { "--pulp-url": opts.pulpUrl, "--ark-url": opts.arkUrl, "--ark-content-url": opts.arkContentUrl, "--proxy-url": opts.proxyUrl };
+    for (const [option, value] of Object.entries(urls))
+        if (value !== undefined)
+            optionValue(option, () => options_httpUrl(value));
+}
+/**
+ * The test target syncs Ark's snapshots: it needs Ark's content URL, and Ark's API to find the
+ * newest snapshot of every repository that `--versions` does not pin.
+ */
+function checkTestTarget(opts, entries, pinned, arkContentUrl) {
+    const unpinned = entries.filter((e) => targetIncludes(e, "test") && !pinned[e.short_name]).map((e) => e.short_name);
+    if (!opts.arkUrl && unpinned.length) {
+        throw new UsageError(`--target test needs --ark-url to find Ark's newest snapshots (or --versions pinning every repository; not pinned: ${unpinned.join(", ")})`);
+    }
+    if (!arkContentUrl)
+        throw new UsageError("--target test needs --ark-content-url (Ark's content app root) or --ark-url");
+}
+/** Runs a parser of an option's value; its error names the option. */
+function optionValue(option, parse) {
+    try {
+        return parse();
+    }
+    catch (error) {
+        throw new UsageError(`${option}: ${errorText(error)}`);
+    }
+}
+function nonNegativeInt(value) {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0)
+        throw new InvalidArgumentError("must be a whole number (0 or more)");
+    return n;
 }
 function positiveInt(value) {
     const n = Number(value);
@@ -96984,8 +97827,14 @@ async function git(cwd, args) {
     }
     catch (error) {
         const e = error;
+        if (e.code === "ENOENT")
+            throw new GitError("git is not installed (or not on PATH): the kayobe-config proposal needs it");
         throw new GitError(`git ${args[0]} failed in ${cwd}: ${(e.stderr || e.message).trim()}`);
     }
+}
+/** Fail before any write when git is missing (a flow that will commit calls this first). */
+async function requireGit(cwd) {
+    await git(cwd, ["--version"]);
 }
 /**
  * Points `branch` at the current HEAD, checks it out (keeping working-tree edits) and commits
@@ -97215,6 +98064,8 @@ function commitMessage(update) {
     return `${PULL_REQUEST_TITLE}\n\n${lines.join("\n")}\n`;
 }
 async function proposeKayobeUpdate(options) {
+    if (options.commit || options.pullRequest)
+        await requireGit(options.checkoutDir);
     const update = await updateKayobeConfig(options.checkoutDir, options.versions);
     const result = { ...update };
     if (!update.changed || !(options.commit || options.pullRequest))
@@ -97287,7 +98138,12 @@ async function proposeFromCheckout(checkoutDir, versions, options) {
 
 
 
+
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+// Small leaf modules of the library (not its index), so reading inputs stays cheap at cold start.
+
+
 
 /** Inputs whose values must never reach a log: the action masks them first. */
 const SECRET_INPUTS = [
@@ -97315,6 +98171,22 @@ const inputs_boolean = schemas_enum(["true", "True", "TRUE", "false", "False", "
 })
     .transform((s) => s.toLowerCase() === "true");
 const inputs_url = inputs_optional.pipe(url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional());
+/** A snapshot version `YYYYMMDDTHHMMSS` (UTC) that is a real date and time. */
+const snapshotVersion = schemas_string().refine((v) => {
+    try {
+        parseVersion(v);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}, { error: (issue) => `must be a snapshot version YYYYMMDDTHHMMSS (UTC), e.g. 20251124T200000; got ${JSON.stringify(issue.input)}` });
+/** PEM text that holds what the input says (a key pasted as the certificate is caught here). */
+const inputs_pem = (kind) => inputs_optional.superRefine((value, ctx) => {
+    const problem = value === undefined ? undefined : pemProblem(kind, value);
+    if (problem)
+        ctx.addIssue({ code: "custom", message: problem });
+});
 const inputs_pinnedVersions = inputs_optional.pipe(schemas_string()
     .transform((s, ctx) => {
     try {
@@ -97325,7 +98197,7 @@ const inputs_pinnedVersions = inputs_optional.pipe(schemas_string()
         return NEVER;
     }
 })
-    .pipe(record(schemas_string(), schemas_string({ error: "must be a version string" }), { error: 'must be a JSON object {"<short_name>": "<version>"}' }))
+    .pipe(record(schemas_string(), schemas_string({ error: "must be a version string" }).pipe(snapshotVersion), { error: 'must be a JSON object {"<short_name>": "<version>"}' }))
     .optional());
 const schema = object({
     config: schemas_string().trim().min(1, "is required"),
@@ -97333,17 +98205,17 @@ const schema = object({
     "pulp-url": inputs_url,
     "pulp-username": inputs_optional,
     "pulp-password": inputs_optional,
-    "pulp-client-cert": inputs_optional,
-    "pulp-client-key": inputs_optional,
-    "pulp-ca-cert": inputs_optional,
+    "pulp-client-cert": inputs_pem("certificate"),
+    "pulp-client-key": inputs_pem("private key"),
+    "pulp-ca-cert": inputs_pem("certificate"),
     "ark-content-url": inputs_url,
-    "ark-client-cert": inputs_optional,
-    "ark-client-key": inputs_optional,
+    "ark-client-cert": inputs_pem("certificate"),
+    "ark-client-key": inputs_pem("private key"),
     "ark-username": inputs_optional,
     "ark-password": inputs_optional,
     "sync-group": inputs_optional,
     filter: inputs_optional,
-    version: inputs_optional,
+    version: inputs_optional.pipe(snapshotVersion.optional()),
     "check-mode": inputs_boolean,
     concurrency: schemas_string()
         .trim()
