@@ -181,6 +181,15 @@ describe("sync-package-repos defects found trying it as a new user (issue 8, 4â€
     expect(JSON.parse(await readFile(output, "utf8")).versions).toEqual({ summary10: "20261201T000000" });
   }, 60_000);
 
+  it("--json prints the result as one JSON object on stdout, the human output on stderr", async () => {
+    const res = await cli(await config({ rpm: [rpm("json1")] }), ["--version", "20261201T000000", "--json", "--dry-run"]);
+    expect(res.code, res.stderr).toBe(0);
+    const result = JSON.parse(res.stdout);
+    expect(result).toMatchObject({ dryRun: true, target: "ark", version: "20261201T000000" });
+    expect(result.results.map((r: { shortName: string }) => r.shortName)).toEqual(["json1"]);
+    expect(res.stderr).toContain("Plan for ark (1 repositories) â€” dry run");
+  });
+
   it("11: bad URLs, missing files, inline values and a key passed as the certificate name the option", async () => {
     const cfg = await config({ rpm: [rpm("opts")] });
     // commander rejects the option while parsing (and exits): run the real binary.

@@ -100,9 +100,12 @@ export function syncPackageReposCommand(): Command {
     .option("--refresh-secrets", "re-send remote passwords and keys (after a rotation; Pulp never shows them)")
     .option("--summary-file <file>", "append the Markdown summary here (default: $GITHUB_STEP_SUMMARY)")
     .option("--output <file>", "write the full result (JSON) here")
+    .option("--json", "print the result (on a dry run: the plan) as one JSON object on stdout; progress goes to stderr")
     .action(
-      action(async (opts: SyncPackageReposCliOptions) => {
-        const result = await runSyncPackageReposCli(opts);
+      action(async (opts: SyncPackageReposCliOptions & { json?: boolean }) => {
+        const human = opts.json ? (t: string) => void process.stderr.write(t) : undefined;
+        const result = await runSyncPackageReposCli(opts, process.env, human);
+        if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
         if (result.failed.length) process.exitCode = 1;
       }),
     );

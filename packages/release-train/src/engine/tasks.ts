@@ -199,13 +199,16 @@ export class TaskRunner {
     const pool =
       fresh && this.options.findTasks ? await this.options.findTasks({ resources: [intent.resource], since }) : this.candidates;
     const open = pool.filter(
-      (t) => !this.claimed.has(t.pulp_href) && (!intent.name || t.name?.includes(intent.name)) && (!t.pulp_created || t.pulp_created >= since),
+      (t) =>
+        !this.claimed.has(t.pulp_href) &&
+        (!intent.name || t.name?.includes(intent.name)) &&
+        (!t.pulp_created || Date.parse(t.pulp_created) >= Date.parse(since)),
     );
     // Cores that record PRNs instead of hrefs: only a query for this one resource can tell.
     if (!fresh && open.some((t) => locks(t, intent.resource) === undefined)) return this.reconcile(intent, true);
     const match = open
       .filter((t) => fresh || locks(t, intent.resource))
-      .sort((a, b) => ((a.pulp_created ?? "") < (b.pulp_created ?? "") ? 1 : -1))[0];
+      .sort((a, b) => Date.parse(b.pulp_created ?? "0") - Date.parse(a.pulp_created ?? "0"))[0];
     if (match) this.claimed.add(match.pulp_href);
     return match;
   }

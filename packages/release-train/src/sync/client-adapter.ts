@@ -21,10 +21,18 @@ export function pulpPort(client: PulpClient): SyncPulp {
     findContentGuards: (names) => client.contentGuards.any.listAll({ name__in: names } as Query, PAGE),
     listTasks: async (hrefs) =>
       hrefs.length ? ((await client.tasks.listAll({ pulp_href__in: hrefs } as Query, PAGE)) as TaskRecord[]) : [],
-    findTasks: async ({ resources, since }) =>
-      resources.length
-        ? ((await client.tasks.listAll({ reserved_resources__in: resources, pulp_created__gte: since } as Query, PAGE)) as TaskRecord[])
-        : [],
+    // Pulp 3.24 cannot filter tasks by creation time: newest first, stop at the first older one.
+    findTasks: async ({ resources, since }) => {
+      const found: TaskRecord[] = [];
+      if (!resources.length) return found;
+      const query = { reserved_resources__in: resources, ordering: "-pulp_created" } as Query;
+      const from = Date.parse(since);
+      for await (const task of client.tasks.list(query, PAGE)) {
+        if (Date.parse(task.pulp_created) < from) break;
+        found.push(task as TaskRecord);
+      }
+      return found;
+    },
     getRepository: (kind, href) => client.repositories[kind].get(asHref(href)),
     findDistribution: (kind, name) => client.distributions[kind].findOne({ name }),
 
