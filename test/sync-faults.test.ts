@@ -27,6 +27,8 @@ const BIN = join(import.meta.dirname, "..", "packages", "release-train", "bin", 
 const TIMING: KnobsInput = { workers: 4, taskDurationMs: { sync: 400, publish: 100, default: 30 } };
 const FAULTS: KnobsInput = { http5xxRate: 0.05, dropConnectionRate: 0.05, lostResponseRate: 0.02, taskFailureRate: 0.05 };
 const polling = { initialDelayMs: 50, syncInitialDelayMs: 200, maxDelayMs: 300 };
+/** Trials of the fault mix (more with SYNC_FAULT_TRIALS, for measuring). */
+const TRIALS = Number(process.env["SYNC_FAULT_TRIALS"] ?? 6);
 const fastRetry = { retries: 4, minDelayMs: 20, maxDelayMs: 200 };
 
 const RPM = ["el9-base", "el9-appstream", "el9-extras", "el8-base", "el8-appstream", "epel9", "docker-el9"];
@@ -160,7 +162,7 @@ describe("nightly package sync under faults and SIGKILL (10 repositories)", () =
   it("under the fault mix one run converges in most trials, always to the fault-free end state", async () => {
     const runsNeeded: number[] = [];
     const failuresPerRun: number[][] = [];
-    for (let trial = 0; trial < 6; trial++) {
+    for (let trial = 0; trial < TRIALS; trial++) {
       const { emu, client } = await emulator({ ...FAULTS, random: seeded(1000 + trial) });
       // The runner's own client goes through the faults; the checking client does not.
       const runner = new PulpClient({ baseUrl: emu.url, ...ADMIN, retry: fastRetry });
@@ -170,6 +172,8 @@ describe("nightly package sync under faults and SIGKILL (10 repositories)", () =
         for (let n = 1; n <= 6; n++) {
           const run = await syncPackageRepos({ pulp: pulpPort(runner), entries, target: "ark", version: VERSION, contentGuard: "development", stateFile, polling });
           failures.push(run.failed.length);
+          for (const r of run.failed) console.log(`trial ${trial} run ${n}: ${r.shortName}: ${r.error} (tasks ${r.tasks.join(" ")})`);
+          if (process.env["DEBUG_FAULTS"] && run.failed.length) console.log(JSON.stringify(emu.requestLog.filter((e) => e.path.includes("distributions") || e.path.includes("tasks/")).slice(-400)));
           if (run.failed.length === 0) break;
         }
         await expectNightLikeFaultFree(emu, client);

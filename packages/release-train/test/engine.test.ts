@@ -3,7 +3,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PulpConnectionError } from "@release-train/pulp-client";
+import { PulpConnectionError, PulpHttpError } from "@release-train/pulp-client";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   applyItems,
@@ -122,6 +122,24 @@ describe("TaskRunner", () => {
     expect(pulp.dispatched).toHaveLength(1);
     expect(lookups).toBe(1);
     expect(JSON.parse(await readFile(path, "utf8"))["v1/a"].ark.sync).toBe(run.task.pulp_href);
+  });
+
+  it("a create whose answer was lost and whose resend is refused (name taken) takes the object the first attempt made", async () => {
+    const pulp = fakePulp();
+    const { watcher, tasks } = await runner(pulp, await statePath());
+    let calls = 0;
+    const lostAnswer = () => new PulpConnectionError("POST", "http://pulp/d/", Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }), true);
+    const dispatch = async () => {
+      calls += 1;
+      if (calls === 1) throw lostAnswer();
+      throw new PulpHttpError("POST", "http://pulp/d/", 400, { name: ["This field must be unique."] });
+    };
+    // The first attempt's task has not run yet when the lookup after the lost answer looks.
+    const find = async () => (calls > 1 ? "/pulp/api/v3/distributions/rpm/rpm/1/" : undefined);
+    const run = await tasks.run("v1/a", "distribute", dispatch, { find });
+    watcher.close();
+    expect(run).toMatchObject({ origin: "found", task: { created_resources: ["/pulp/api/v3/distributions/rpm/rpm/1/"] } });
+    expect(calls).toBe(2);
   });
 
   it("dispatches a failed task again up to `retries` times, then fails with Pulp's text", async () => {

@@ -125,12 +125,18 @@ export class TaskRunner {
     }
 
     const retries = options.retries ?? this.retries;
+    // Whether an answer was lost in this step: a later refusal may be that attempt's doing.
+    const history = { lost: false };
     for (let attempt = failure ? 1 : 0; ; attempt++) {
       if (failure) {
-        if (attempt > retries) return this.giveUp(failure, options);
+        // A step with a natural key whose task failed (e.g. "name must be unique" because a lost
+        // first attempt made it after all): what it was to make may exist anyway.
+        const found = await options.find?.();
+        if (found) return { task: foundTask(found), origin: "found" };
+        if (attempt > retries) throw failure;
         options.log?.(`${step}: ${failure.message}; dispatching again (${attempt}/${retries})`);
       }
-      const sent = await this.dispatchOnce(key, step, dispatch, options);
+      const sent = await this.dispatchOnce(key, step, dispatch, options, history);
       if ("found" in sent) return sent.found;
       options.onTask?.(sent.href, "dispatched");
       try {
@@ -140,13 +146,6 @@ export class TaskRunner {
         failure = error;
       }
     }
-  }
-
-  /** A failed task of a step with a natural-key `find`: what it was to create may exist anyway. */
-  private async giveUp(failure: TaskFailedError, options: TaskRunOptions): Promise<TaskRun> {
-    const found = await options.find?.();
-    if (found) return { task: foundTask(found), origin: "found" };
-    throw failure;
   }
 
   /**
@@ -159,6 +158,7 @@ export class TaskRunner {
     step: string,
     dispatch: () => Promise<string>,
     options: TaskRunOptions,
+    history: { lost: boolean },
   ): Promise<{ href: string } | { found: TaskRun }> {
     const { state, scope } = this.options;
     for (let attempt = 0; ; attempt++) {
@@ -172,25 +172,36 @@ export class TaskRunner {
         await state.record(key, scope, step, href);
         return { href };
       } catch (error) {
-        if (!mayHaveBeenApplied(error) || attempt >= 3) {
-          if (intent && !mayHaveBeenApplied(error)) await state.clear(key, scope, step);
+        const ambiguous = mayHaveBeenApplied(error);
+        // After a lost answer, a refusal of the resend (e.g. 400, the name is taken) may be the first
+        // attempt's doing: look once more before failing.
+        if (!ambiguous && !history.lost) {
+          if (intent) await state.clear(key, scope, step);
           throw error;
         }
-        if (intent && this.options.findTasks) {
-          const task = await this.reconcile(intent, true);
-          if (task) {
-            await state.record(key, scope, step, task.pulp_href);
-            return { href: task.pulp_href };
-          }
-        } else if (options.find) {
-          const found = await options.find();
-          if (found) return { found: { task: foundTask(found), origin: "found" } };
-        } else if (!options.repeatable) {
-          throw error;
+        const earlier = await this.findEarlier(intent, options);
+        if (earlier) {
+          if ("href" in earlier) await state.record(key, scope, step, earlier.href);
+          return earlier;
         }
+        if (!ambiguous || attempt >= 3 || (!intent && !options.find && !options.repeatable)) throw error;
+        history.lost = true;
         options.log?.(`${step}: ${(error as Error).message}; nothing of it reached Pulp, sending again`);
       }
     }
+  }
+
+  /** What a dispatch whose answer was lost made: its task (by intent) or its object (by `find`). */
+  private async findEarlier(intent: DispatchIntent | undefined, options: TaskRunOptions): Promise<{ href: string } | { found: TaskRun } | undefined> {
+    if (intent && this.options.findTasks) {
+      const task = await this.reconcile(intent, true);
+      if (task) return { href: task.pulp_href };
+    }
+    if (options.find) {
+      const found = await options.find();
+      if (found) return { found: { task: foundTask(found), origin: "found" } };
+    }
+    return undefined;
   }
 
   /** The task an intent made, if Pulp has it: newest unclaimed task on its resource since its time. */
