@@ -46,6 +46,7 @@ describe("nightly package sync under faults and SIGKILL (10 repositories)", () =
   let expected: NightState;
   let expectedServed: Record<string, string[]>;
   let faultFreeMs = 0;
+  let faultFreeTasks = 0;
 
   async function emulator(knobs: KnobsInput): Promise<{ emu: Emulator; client: PulpClient }> {
     const emu = await startEmulator({ ...ADMIN, knobs: TIMING });
@@ -140,6 +141,7 @@ describe("nightly package sync under faults and SIGKILL (10 repositories)", () =
       const run = await cli(emu, join(dir, "fault-free.json"));
       expect(run.code, run.out).toBe(0);
       faultFreeMs = run.ms;
+      faultFreeTasks = (await client.tasks.listAll()).length;
       expected = await nightState(client);
       expect(expected.distributions).toHaveLength(10);
       const served = await servedPackages(emu);
@@ -162,6 +164,7 @@ describe("nightly package sync under faults and SIGKILL (10 repositories)", () =
   it("under the fault mix one run converges in most trials, always to the fault-free end state", async () => {
     const runsNeeded: number[] = [];
     const failuresPerRun: number[][] = [];
+    const tasksPerTrial: number[] = [];
     for (let trial = 0; trial < TRIALS; trial++) {
       const { emu, client } = await emulator({ ...FAULTS, random: seeded(1000 + trial) });
       // The runner's own client goes through the faults; the checking client does not.
@@ -173,10 +176,10 @@ describe("nightly package sync under faults and SIGKILL (10 repositories)", () =
           const run = await syncPackageRepos({ pulp: pulpPort(runner), entries, target: "ark", version: VERSION, contentGuard: "development", stateFile, polling });
           failures.push(run.failed.length);
           for (const r of run.failed) console.log(`trial ${trial} run ${n}: ${r.shortName}: ${r.error} (tasks ${r.tasks.join(" ")})`);
-          if (process.env["DEBUG_FAULTS"] && run.failed.length) console.log(JSON.stringify(emu.requestLog.filter((e) => e.path.includes("distributions") || e.path.includes("tasks/")).slice(-400)));
           if (run.failed.length === 0) break;
         }
         await expectNightLikeFaultFree(emu, client);
+        tasksPerTrial.push((await client.tasks.listAll()).length);
       } finally {
         await runner.close();
         await client.close();
@@ -185,7 +188,10 @@ describe("nightly package sync under faults and SIGKILL (10 repositories)", () =
       runsNeeded.push(failures.length);
       failuresPerRun.push(failures);
     }
-    console.log(`fault mix: runs needed per trial ${JSON.stringify(runsNeeded)}, failures per run ${JSON.stringify(failuresPerRun)}`);
+    console.log(
+      `fault mix: runs needed per trial ${JSON.stringify(runsNeeded)}, failures per run ${JSON.stringify(failuresPerRun)}, ` +
+        `Pulp tasks per trial ${JSON.stringify(tasksPerTrial)} (fault-free ${faultFreeTasks})`,
+    );
     expect(runsNeeded.filter((n) => n === 1).length).toBeGreaterThanOrEqual(4);
     expect(Math.max(...runsNeeded)).toBeLessThanOrEqual(3);
   }, 300_000);
