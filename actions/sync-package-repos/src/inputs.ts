@@ -1,7 +1,7 @@
 // Small leaf modules of the library (not its index), so reading inputs stays cheap at cold start.
 import { type PemKind, pemProblem } from "@release-train/release-train/pem";
 import { parseVersion } from "@release-train/release-train/version";
-import { z } from "zod";
+import * as z from "zod";
 
 /** The action's inputs, typed; names follow action.yml. */
 export interface ActionInputs {
@@ -28,6 +28,8 @@ export interface ActionInputs {
   version?: string;
   checkMode: boolean;
   concurrency: number;
+  /** Minutes to wait for one Pulp task before stopping cleanly (the task state is kept for a re-run). */
+  waitTimeout: number;
   contentGuard: string;
   stateFile?: string;
   pinnedVersions?: Record<string, string>;
@@ -64,6 +66,12 @@ const boolean = z
     error: "must be true or false",
   })
   .transform((s) => s.toLowerCase() === "true");
+
+const positiveInteger = z
+  .string()
+  .trim()
+  .regex(/^[1-9][0-9]*$/, "must be a positive integer")
+  .transform(Number);
 
 const url = optional.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional());
 
@@ -121,11 +129,8 @@ const schema = z
     filter: optional,
     version: optional.pipe(snapshotVersion.optional()),
     "check-mode": boolean,
-    concurrency: z
-      .string()
-      .trim()
-      .regex(/^[1-9][0-9]*$/, "must be a positive integer")
-      .transform(Number),
+    concurrency: positiveInteger,
+    "wait-timeout": positiveInteger,
     "content-guard": z.string().trim().min(1, "is required"),
     "state-file": optional,
     "pinned-versions": pinnedVersions,
@@ -184,6 +189,7 @@ export function readInputs(getInput: (name: InputName) => string): ActionInputs 
     version: v.version,
     checkMode: v["check-mode"],
     concurrency: v.concurrency,
+    waitTimeout: v["wait-timeout"],
     contentGuard: v["content-guard"],
     stateFile: v["state-file"],
     pinnedVersions: v["pinned-versions"],

@@ -9,3 +9,5 @@ export * from "./selection";
 export type { SyncRunResult } from "./sync/run";
 export type { RepoResult, SyncTarget } from "./sync/types";
 export * from "./version";
+export { failedJobs, type JobResults, postSlackAlert, type RunContext, runUrl, slackAlertText } from "./alerts/slack";
+export { packageSyncSummary } from "./sync/summary";
