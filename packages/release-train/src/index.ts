@@ -4,6 +4,7 @@ export * from "./engine";
 export { runSyncPackageReposCli, type SyncPackageReposCliOptions } from "./cli/sync-package-repos";
 export * from "./github";
 export * from "./kayobe";
+export { type PemKind, pemProblem } from "./pem";
 export * from "./selection";
 export type { SyncRunResult } from "./sync/run";
 export type { RepoResult, SyncTarget } from "./sync/types";
