@@ -5,6 +5,8 @@ export { runSyncPackageReposCli, type SyncPackageReposCliOptions } from "./cli/s
 export * from "./github";
 export * from "./kayobe";
 export * from "./selection";
+export * from "./source-repos";
+export { createGitHubClient, type GitHub, type GitHubClientOptions } from "./github/client";
 export type { SyncRunResult } from "./sync/run";
 export type { RepoResult, SyncTarget } from "./sync/types";
 export * from "./version";

@@ -4,7 +4,7 @@
 import { getOctokit } from "@actions/github";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
-import Bottleneck from "bottleneck/light";
+import Bottleneck from "bottleneck";
 
 export type GitHub = ReturnType<typeof getOctokit>;
 

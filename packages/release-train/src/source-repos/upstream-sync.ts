@@ -3,7 +3,7 @@
 // `stable/<series>` (or master); when upstream is ahead, create `upstream/<series>-<date>` at the
 // upstream commit in the fork (forks share objects, so no history is pushed) and open a pull
 // request; create a missing downstream branch at the upstream commit.
-import pLimit from "p-limit";
+import { applyItems, type ItemContext, type ItemResult, type Reporter } from "../engine";
 import { type GitHub, githubMessage, statusOf } from "../github/client";
 import { parseRepository } from "../github/pulls";
 
@@ -26,11 +26,12 @@ export interface UpstreamSyncOptions {
   /** Days of inactivity after which to warn about GitHub's 60-day schedule disablement. */
   inactivityWarningDays?: number;
   now?: Date;
+  reporter?: Reporter<SeriesResult>;
 }
 
 export type SeriesStatus = "opened" | "skipped" | "failed";
 
-export interface SeriesResult {
+export interface SeriesResult extends ItemResult {
   series: string;
   status: SeriesStatus;
   /** Why skipped or failed, or what was done. */
@@ -114,21 +115,25 @@ export function pullRequestBody(series: string, upstream: string, upstreamBranch
   ].join("\n");
 }
 
-async function syncSeries(options: UpstreamSyncOptions, series: string, scopes: string | undefined): Promise<SeriesResult> {
+type SeriesOutcome = Omit<SeriesResult, keyof ItemResult>;
+
+async function syncSeries(options: UpstreamSyncOptions, series: string, scopes: string | undefined, ctx: ItemContext): Promise<SeriesOutcome> {
   const { github, dryRun = false } = options;
-  const log = options.log ?? (() => {});
+  const log = (line: string) => ctx.log(line);
   const fork = parseRepository(options.repository);
   const up = parseRepository(options.upstream);
   const upstreamBranch = upstreamBranchFor(options.upstreamBranchPattern ?? "stable/{series}", series);
   const downstreamBranch = downstreamBranchFor(options.downstreamBranchPattern ?? "stackhpc/{series}", series);
   const base = { series, upstreamBranch, downstreamBranch };
+  ctx.step("compare");
   const upstreamSha = await getRefSha(github, up.owner, up.repo, upstreamBranch);
-  if (!upstreamSha) return { ...base, status: "failed", reason: `${options.upstream} has no branch ${upstreamBranch}` };
+  if (!upstreamSha) throw new Error(`${options.upstream} has no branch ${upstreamBranch}`);
 
   const downstreamSha = await getRefSha(github, fork.owner, fork.repo, downstreamBranch);
   if (!downstreamSha) {
-    log(`${series}: ${downstreamBranch} is missing; ${dryRun ? "would create" : "creating"} it at ${upstreamSha.slice(0, 12)}`);
+    log(`${downstreamBranch} is missing; ${dryRun ? "would create" : "creating"} it at ${upstreamSha.slice(0, 12)}`);
     if (dryRun) return { ...base, upstreamSha, status: "skipped", reason: `would create ${downstreamBranch} at upstream ${upstreamSha.slice(0, 12)}`, createdDownstreamBranch: true };
+    ctx.step("create branch");
     try {
       await github.rest.git.createRef({ owner: fork.owner, repo: fork.repo, ref: `refs/heads/${downstreamBranch}`, sha: upstreamSha });
     } catch (error) {
@@ -159,9 +164,10 @@ async function syncSeries(options: UpstreamSyncOptions, series: string, scopes: 
   if (workflowFiles.length > 0 && scopes !== undefined && !scopes.split(/,\s*/).includes("workflow")) {
     throw new WorkflowPermissionError(workflowPermissionMessage(syncBranch, workflowFiles, scopes));
   }
-  log(`${series}: ${up.owner}:${upstreamBranch} is ${compare.ahead_by} commit(s) ahead; ${dryRun ? "would open" : "opening"} a pull request from ${syncBranch}`);
+  log(`${up.owner}:${upstreamBranch} is ${compare.ahead_by} commit(s) ahead; ${dryRun ? "would open" : "opening"} a pull request from ${syncBranch}`);
   if (dryRun) return { ...base, upstreamSha, aheadBy: compare.ahead_by, syncBranch, status: "skipped", reason: `would open a pull request from ${syncBranch} (${compare.ahead_by} commits)` };
 
+  ctx.step("sync branch");
   try {
     const current = await getRefSha(github, fork.owner, fork.repo, syncBranch);
     if (current === undefined) {
@@ -179,6 +185,7 @@ async function syncSeries(options: UpstreamSyncOptions, series: string, scopes: 
   const title = `Synchronise ${series} with upstream`;
   const body = pullRequestBody(series, options.upstream, upstreamBranch, compare.html_url, compare.commits, compare.total_commits);
   let pr: { number: number; html_url: string };
+  ctx.step("pull request");
   try {
     pr = (await github.rest.pulls.create({ owner: fork.owner, repo: fork.repo, head: syncBranch, base: downstreamBranch, title, body })).data;
   } catch (error) {
@@ -189,6 +196,7 @@ async function syncSeries(options: UpstreamSyncOptions, series: string, scopes: 
     pr = (await github.rest.pulls.update({ owner: fork.owner, repo: fork.repo, pull_number: data[0].number, title, body })).data;
   }
   const labels = options.labels ?? DEFAULT_SYNC_LABELS;
+  ctx.step("labels");
   if (labels.length > 0) await github.rest.issues.addLabels({ owner: fork.owner, repo: fork.repo, issue_number: pr.number, labels });
   return { ...base, upstreamSha, aheadBy: compare.ahead_by, syncBranch, status: "opened", reason: `opened #${pr.number} (${compare.ahead_by} commits)`, pullRequest: { number: pr.number, url: pr.html_url } };
 }
@@ -230,21 +238,34 @@ export async function upstreamSync(options: UpstreamSyncOptions): Promise<Upstre
   const fork = parseRepository(options.repository);
   parseRepository(options.upstream);
   const { scopes, defaultBranch } = await tokenScopes(options.github, fork.owner, fork.repo);
-  const limit = pLimit(options.concurrency ?? 2);
-  const results = await Promise.all(
-    options.series.map((series) =>
-      limit(async (): Promise<SeriesResult> => {
-        try {
-          return await syncSeries(options, series, scopes);
-        } catch (error) {
-          const upstreamBranch = upstreamBranchFor(options.upstreamBranchPattern ?? "stable/{series}", series);
-          const downstreamBranch = downstreamBranchFor(options.downstreamBranchPattern ?? "stackhpc/{series}", series);
-          const reason = error instanceof WorkflowPermissionError ? error.message : `GitHub: ${githubMessage(error)}`;
-          return { series, status: "failed", reason, upstreamBranch, downstreamBranch };
-        }
-      }),
-    ),
-  );
+  const results = await applyItems(options.series, {
+    key: (series) => series,
+    concurrency: options.concurrency ?? 2,
+    reporter: options.reporter,
+    init: (series): SeriesResult => ({
+      changed: false,
+      actions: [],
+      tasks: [],
+      durationMs: 0,
+      series,
+      status: "failed",
+      reason: "",
+      upstreamBranch: upstreamBranchFor(options.upstreamBranchPattern ?? "stable/{series}", series),
+      downstreamBranch: downstreamBranchFor(options.downstreamBranchPattern ?? "stackhpc/{series}", series),
+    }),
+    apply: async (series, result, ctx) => {
+      const outcome = await syncSeries(options, series, scopes, ctx);
+      Object.assign(result, outcome);
+      if (outcome.status === "opened") ctx.did(outcome.reason);
+      else ctx.log(outcome.reason);
+    },
+  });
+  for (const r of results) {
+    if (r.error) {
+      r.status = "failed";
+      r.reason = r.error;
+    }
+  }
   const warnings = await scheduleWarnings(options, defaultBranch);
   return { repository: options.repository, upstream: options.upstream, dryRun: options.dryRun ?? false, results, warnings };
 }

@@ -150,7 +150,7 @@ export async function commitFile(bare: string, parent: string, path: string, con
       await bareGit(bare, ["update-index", "--add", "--cacheinfo", `100644,${blob},${path}`], env);
     }
     const tree = await bareGit(bare, ["write-tree"], env);
-    const when = date ? { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : {};
+    const when: Record<string, string> = date ? { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : {};
     return await bareGit(bare, ["commit-tree", tree, "-p", parent, "-m", message], when);
   } finally {
     await rm(dir, { recursive: true, force: true });
