@@ -160,6 +160,7 @@ async function syncSeries(options: UpstreamSyncOptions, series: string, scopes: 
   }
 
   const syncBranch = `upstream/${series}-${isoDate(options.date ?? new Date())}`;
+  ctx.step("sync branch");
   const workflowFiles = (compare.files ?? []).map((f) => f.filename).filter((f) => f.startsWith(".github/workflows/"));
   if (workflowFiles.length > 0 && scopes !== undefined && !scopes.split(/,\s*/).includes("workflow")) {
     throw new WorkflowPermissionError(workflowPermissionMessage(syncBranch, workflowFiles, scopes));
@@ -167,7 +168,6 @@ async function syncSeries(options: UpstreamSyncOptions, series: string, scopes: 
   log(`${up.owner}:${upstreamBranch} is ${compare.ahead_by} commit(s) ahead; ${dryRun ? "would open" : "opening"} a pull request from ${syncBranch}`);
   if (dryRun) return { ...base, upstreamSha, aheadBy: compare.ahead_by, syncBranch, status: "skipped", reason: `would open a pull request from ${syncBranch} (${compare.ahead_by} commits)` };
 
-  ctx.step("sync branch");
   try {
     const current = await getRefSha(github, fork.owner, fork.repo, syncBranch);
     if (current === undefined) {

@@ -43,7 +43,7 @@ function load(): Loaded {
   addFormats(ajv);
   // GitHub's own format for `owner/name`.
   ajv.addFormat("repo.nwo", /^[^/]+\/[^/]+$/);
-  ajv.addSchema({ $id: DOC, components: spec["components"] as Json });
+  ajv.addSchema({ $id: DOC, components: rebase(spec["components"] as Json) });
   const routes: Route[] = Object.entries(spec["paths"] as Record<string, Record<string, JsonObject>>).map(
     ([template, methods]) => {
       const source = template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, (m) =>
@@ -59,15 +59,22 @@ function load(): Loaded {
   return loaded;
 }
 
-/** Rewrites local `#/components/…` references to the registered document. */
+/**
+ * Rewrites local `#/components/…` references to the registered document, and OpenAPI 3.0's
+ * `nullable` into JSON Schema (ajv only accepts `nullable` next to a `type`; GitHub's description
+ * also puts it beside `allOf`/`$ref`).
+ */
 function rebase(schema: Json): Json {
   if (Array.isArray(schema)) return schema.map(rebase);
   if (schema && typeof schema === "object") {
     const out: JsonObject = {};
     for (const [k, v] of Object.entries(schema)) {
+      if (k === "nullable") continue;
       out[k] = k === "$ref" && typeof v === "string" && v.startsWith("#/") ? `${DOC}${v}` : rebase(v);
     }
-    return out;
+    if (schema["nullable"] !== true) return out;
+    if (typeof out["type"] === "string" && !out["enum"]) return { ...out, type: [out["type"], "null"] };
+    return { anyOf: [out, { type: "null" }] };
   }
   return schema;
 }

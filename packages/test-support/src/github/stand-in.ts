@@ -251,7 +251,11 @@ export class GitHubStandIn {
       if (grant.scopes) headers["x-oauth-scopes"] = grant.scopes.join(", ");
       const limited = this.rateLimited(`${method} ${url.pathname}`);
       if (limited) throw limited;
-      for (const problem of validateGitHubRequest(method, url.pathname, body)) this.violations.push(`${method} ${url.pathname}: ${problem}`);
+      try {
+        for (const problem of validateGitHubRequest(method, url.pathname, body)) this.violations.push(`${method} ${url.pathname}: ${problem}`);
+      } catch (error) {
+        this.violations.push(`${method} ${url.pathname}: request validator failed: ${(error as Error).message}`);
+      }
       [status, payload] = await this.handle(method, url, body as Record<string, unknown> | undefined, grant);
     } catch (error) {
       if (!(error instanceof HttpError)) {
@@ -264,10 +268,14 @@ export class GitHubStandIn {
         headers = { ...headers, ...error.headers };
       }
     }
-    if (findGitHubOperation(method, url.pathname)) {
-      for (const problem of validateGitHubResponse(method, url.pathname, status, payload)) {
-        this.violations.push(`${method} ${url.pathname} → ${status}: ${problem}`);
+    try {
+      if (findGitHubOperation(method, url.pathname)) {
+        for (const problem of validateGitHubResponse(method, url.pathname, status, payload)) {
+          this.violations.push(`${method} ${url.pathname} → ${status}: ${problem}`);
+        }
       }
+    } catch (error) {
+      this.violations.push(`${method} ${url.pathname} → ${status}: validator failed: ${(error as Error).message}`);
     }
     this.requests.push({ method, url: req.url!, headers: req.headers, body, status, at: Date.now() });
     res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
@@ -497,7 +505,11 @@ export class GitHubStandIn {
       title: pr.title,
       body: pr.body,
       user: this.user("release-train[bot]"),
-      labels: pr.labels.map((n) => this.labelJson(repo, repo.labels.find((l) => l.name === n) ?? { id: 0, name: n, color: "ededed", description: null })),
+      // The pull request schemas type a label's description as a plain string.
+      labels: pr.labels.map((n) => {
+        const label = repo.labels.find((l) => l.name === n) ?? { id: 0, name: n, color: "ededed", description: null };
+        return { ...this.labelJson(repo, label), description: label.description ?? "" };
+      }),
       milestone: null,
       assignee: null,
       assignees: [],
