@@ -122,7 +122,8 @@ function communityFiles(ctx: Ctx, value: unknown, path: PathSegment[]): Communit
       if (!file) continue;
       const content = resolveValue(ctx, file["content"], [...at, name, "content"]);
       const dest = resolveValue(ctx, file["dest"], [...at, name, "dest"]);
-      if (typeof content !== "string") problem(ctx, [...at, name, "content"], "must be a string (the file's content)");
+      if (file["content"] === undefined) problem(ctx, [...at, name], "content is required");
+      else if (content !== undefined && typeof content !== "string") problem(ctx, [...at, name, "content"], "must be a string (the file's content)");
       if (typeof dest !== "string" || dest === "" || dest.startsWith("/") || dest.split("/").includes("..")) {
         problem(ctx, [...at, name, "dest"], "must be a relative path inside the repository");
       }
