@@ -16,6 +16,11 @@ export interface GitHubClientOptions {
   writeIntervalMs?: number;
   /** How many writes may be in flight at once (GitHub: serial). */
   writeConcurrency?: number;
+  /**
+   * Spacing of requests that notify people (opening pull requests, adding labels): the throttling
+   * plugin's 3 s by default; `writeIntervalMs` when that is given smaller.
+   */
+  notificationIntervalMs?: number;
   /** Retries after a secondary rate limit or 429 before the request fails. */
   rateLimitRetries?: number;
   /** Longest wait accepted for one Retry-After or rate-limit reset. */
@@ -79,6 +84,10 @@ export function createGitHubClient(options: GitHubClientOptions): GitHub {
         write: new Bottleneck.Group({
           maxConcurrent: options.writeConcurrency ?? 1,
           minTime: options.writeIntervalMs ?? 1000,
+        }),
+        notifications: new Bottleneck.Group({
+          maxConcurrent: options.writeConcurrency ?? 1,
+          minTime: options.notificationIntervalMs ?? Math.min(3000, options.writeIntervalMs ?? 3000),
         }),
         onSecondaryRateLimit: (after: number, o: { method?: string; url?: string }, _octokit: unknown, retryCount: number) => {
           if (retryCount >= retries || tooLong(after)) return false;

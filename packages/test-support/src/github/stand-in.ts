@@ -102,9 +102,11 @@ interface Repo {
 }
 
 export interface RateLimitRule {
-  kind: "secondary" | "429";
+  /** `fail`: a plain server error (`status`, default 502), to cut a run off part-way. */
+  kind: "secondary" | "429" | "fail";
   /** Seconds sent in Retry-After. */
   retryAfter: number;
+  status?: number;
   /** How many matching requests to refuse. */
   times: number;
   /** Which requests: `METHOD /path` tested against this pattern; default every request. */
@@ -293,6 +295,10 @@ export class GitHubStandIn {
     const rule = this.rules.find((r) => r.times > 0 && (!r.match || r.match.test(key)));
     if (!rule) return undefined;
     rule.times--;
+    if (rule.kind === "fail") {
+      const status = rule.status ?? 502;
+      return new HttpError(status, { message: "Server Error", documentation_url: DOCS, status: String(status) });
+    }
     const headers = { "retry-after": String(rule.retryAfter) };
     if (rule.kind === "secondary") {
       return new HttpError(
