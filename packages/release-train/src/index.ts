@@ -10,3 +10,4 @@ export { createGitHubClient, type GitHub, type GitHubClientOptions } from "./git
 export type { SyncRunResult } from "./sync/run";
 export type { RepoResult, SyncTarget } from "./sync/types";
 export * from "./version";
+export * from "./action-inputs";
