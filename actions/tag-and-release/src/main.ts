@@ -19,7 +19,8 @@ async function run(): Promise<void> {
   const inputs = readActionInputs(schema, (name) => core.getInput(name));
   const result = await tagAndRelease({
     repo: inputs.path,
-    release: inputs["release-series"],
+    // The workflow may pass the pushed branch (`stackhpc/2025.1`) as the series.
+    release: inputs["release-series"].replace(/^refs\/heads\//, "").replace(/^stackhpc\//, ""),
     prefix: inputs.prefix,
     upstreamRemote: inputs["upstream-remote"],
     downstreamRemote: inputs["downstream-remote"],
