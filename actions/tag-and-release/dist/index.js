@@ -101983,7 +101983,7 @@ async function scheduleWarnings(options, defaultBranch) {
             const days = Math.floor((now.getTime() - new Date(date).getTime()) / 86_400_000);
             if (days >= threshold) {
                 warnings.push(`${options.repository}: the last commit on ${defaultBranch} is ${days} days old (${date.slice(0, 10)}); GitHub disables scheduled workflows ` +
-                    `after 60 days without repository activity, so this weekly sync will stop in ${Math.max(0, 60 - days)} days. Keep it alive by merging a ` +
+                    `after 60 days without repository activity, so ${days >= 60 ? "this weekly sync may already have stopped" : `this weekly sync will stop in ${60 - days} days`}. Keep it alive by merging a ` +
                     `commit to ${defaultBranch} (a source-repo-sync pull request will do), or re-enable it afterwards with ` +
                     "`gh workflow enable upstream-sync.yml` (PUT /repos/{owner}/{repo}/actions/workflows/{id}/enable).");
             }
@@ -102417,7 +102417,8 @@ async function main_run() {
     const inputs = readActionInputs(schema, (name) => lib_core.getInput(name));
     const result = await tagAndRelease({
         repo: inputs.path,
-        release: inputs["release-series"],
+        // The workflow may pass the pushed branch (`stackhpc/2025.1`) as the series.
+        release: inputs["release-series"].replace(/^refs\/heads\//, "").replace(/^stackhpc\//, ""),
         prefix: inputs.prefix,
         upstreamRemote: inputs["upstream-remote"],
         downstreamRemote: inputs["downstream-remote"],

@@ -216,7 +216,7 @@ async function scheduleWarnings(options: UpstreamSyncOptions, defaultBranch: str
       if (days >= threshold) {
         warnings.push(
           `${options.repository}: the last commit on ${defaultBranch} is ${days} days old (${date.slice(0, 10)}); GitHub disables scheduled workflows ` +
-            `after 60 days without repository activity, so this weekly sync will stop in ${Math.max(0, 60 - days)} days. Keep it alive by merging a ` +
+            `after 60 days without repository activity, so ${days >= 60 ? "this weekly sync may already have stopped" : `this weekly sync will stop in ${60 - days} days`}. Keep it alive by merging a ` +
             `commit to ${defaultBranch} (a source-repo-sync pull request will do), or re-enable it afterwards with ` +
             "`gh workflow enable upstream-sync.yml` (PUT /repos/{owner}/{repo}/actions/workflows/{id}/enable).",
         );
