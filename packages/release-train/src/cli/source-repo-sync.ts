@@ -7,7 +7,7 @@ import { sourceRepoSyncSummary } from "../source-repos/summary";
 import { DEFAULT_WORKFLOW_LABELS, sourceRepoSync, type TargetResult } from "../source-repos/sync";
 import { KNOWN_WORKFLOWS } from "../source-repos/templates";
 import { action, printJson, UsageError } from "./errors";
-import { concurrencyFrom, type GitHubCliOptions, githubApiUrlOption, githubFrom, githubTokenOption, writeIntervalOption } from "./github-options";
+import { concurrencyFrom, type GitHubCliOptions, githubFrom, withGitHubRunOptions } from "./github-options";
 import { configOption } from "./options";
 
 interface SourceRepoSyncCliOptions extends GitHubCliOptions {
@@ -38,7 +38,7 @@ function defaultBranches(given: string[]): Record<string, string> {
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function sourceRepoSyncCommand(): Command {
-  return new Command("source-repo-sync")
+  const command = new Command("source-repo-sync")
     .description("render workflows and CODEOWNERS for every repository and branch of source_repositories and open one pull request per branch that differs")
     .addOption(configOption())
     .option("--owner <org>", "GitHub organisation of the repositories", "stackhpc")
@@ -49,13 +49,8 @@ export function sourceRepoSyncCommand(): Command {
     .option("--labels <list>", "labels of the pull requests", DEFAULT_WORKFLOW_LABELS.join(","))
     .option("--repositories <names>", "only these repositories (comma-separated)")
     .option("--concurrency <n>", "branches in flight at once", "4")
-    .option("--dry-run", "read GitHub and list the diffs; write nothing")
-    .option("--json", "print the result as JSON")
-    .option("--summary-file <path>", "append the Markdown summary here (default $GITHUB_STEP_SUMMARY)")
-    .addOption(githubTokenOption())
-    .addOption(githubApiUrlOption())
-    .addOption(writeIntervalOption())
-    .action(
+    .option("--dry-run", "read GitHub and list the diffs; write nothing");
+  return withGitHubRunOptions(command).action(
       action(async (o: SourceRepoSyncCliOptions) => {
         const config = await loadSourceReposConfig(o.config, KNOWN_WORKFLOWS);
         const only = o.repositories?.split(/[\s,]+/).filter(Boolean);
@@ -95,5 +90,5 @@ export function sourceRepoSyncCommand(): Command {
         if (o.json) printJson(result);
         if (result.failed.length > 0) process.exitCode = 1;
       }),
-    );
+  );
 }

@@ -3,7 +3,7 @@ import { consoleReporter, writeSummary } from "../engine";
 import { upstreamSyncSummary } from "../source-repos/summary";
 import { DEFAULT_SYNC_LABELS, type SeriesResult, upstreamSync } from "../source-repos/upstream-sync";
 import { action, printJson, UsageError } from "./errors";
-import { concurrencyFrom, type GitHubCliOptions, githubApiUrlOption, githubFrom, githubTokenOption, writeIntervalOption } from "./github-options";
+import { concurrencyFrom, type GitHubCliOptions, githubFrom, withGitHubRunOptions } from "./github-options";
 
 interface UpstreamSyncCliOptions extends GitHubCliOptions {
   repository: string;
@@ -21,7 +21,7 @@ interface UpstreamSyncCliOptions extends GitHubCliOptions {
 const list = (value: string) => value.split(/[\s,]+/).filter(Boolean);
 
 export function upstreamSyncCommand(): Command {
-  return new Command("upstream-sync")
+  const command = new Command("upstream-sync")
     .description("open a pull request per release series where upstream is ahead of the fork (weekly upstream sync)")
     .addOption(new Option("--repository <owner/name>", "the fork").env("GITHUB_REPOSITORY").makeOptionMandatory())
     .option("--upstream <owner/name>", "upstream repository (default openstack/<name>)")
@@ -30,13 +30,8 @@ export function upstreamSyncCommand(): Command {
     .option("--downstream-branch-pattern <pattern>", "downstream branch; {series} is replaced", "stackhpc/{series}")
     .option("--labels <list>", "labels of the pull requests", DEFAULT_SYNC_LABELS.join(","))
     .option("--concurrency <n>", "series in flight at once", "2")
-    .option("--dry-run", "compare and report; create no branch or pull request")
-    .option("--json", "print the result as JSON")
-    .option("--summary-file <path>", "append the Markdown summary here (default $GITHUB_STEP_SUMMARY)")
-    .addOption(githubTokenOption())
-    .addOption(githubApiUrlOption())
-    .addOption(writeIntervalOption())
-    .action(
+    .option("--dry-run", "compare and report; create no branch or pull request");
+  return withGitHubRunOptions(command).action(
       action(async (o: UpstreamSyncCliOptions) => {
         const series = list(o.series);
         if (series.length === 0) throw new UsageError("--series: give at least one release series");
@@ -65,5 +60,5 @@ export function upstreamSyncCommand(): Command {
         if (o.json) printJson(result);
         if (result.results.some((r) => r.status === "failed")) process.exitCode = 1;
       }),
-    );
+  );
 }
