@@ -101349,8 +101349,14 @@ async function git_git(cwd, args) {
     }
     catch (error) {
         const e = error;
+        if (e.code === "ENOENT")
+            throw new GitError("git is not installed (or not on PATH): the kayobe-config proposal needs it");
         throw new GitError(`git ${args[0]} failed in ${cwd}: ${(e.stderr || e.message).trim()}`);
     }
+}
+/** Fail before any write when git is missing (a flow that will commit calls this first). */
+async function git_requireGit(cwd) {
+    await git_git(cwd, ["--version"]);
 }
 /**
  * Points `branch` at the current HEAD, checks it out (keeping working-tree edits) and commits
@@ -101580,6 +101586,8 @@ function commitMessage(update) {
     return `${PULL_REQUEST_TITLE}\n\n${lines.join("\n")}\n`;
 }
 async function propose_proposeKayobeUpdate(options) {
+    if (options.commit || options.pullRequest)
+        await requireGit(options.checkoutDir);
     const update = await updateKayobeConfig(options.checkoutDir, options.versions);
     const result = { ...update };
     if (!update.changed || !(options.commit || options.pullRequest))
@@ -102920,7 +102928,7 @@ async function scheduleWarnings(options, defaultBranch) {
             const days = Math.floor((now.getTime() - new Date(date).getTime()) / 86_400_000);
             if (days >= threshold) {
                 warnings.push(`${options.repository}: the last commit on ${defaultBranch} is ${days} days old (${date.slice(0, 10)}); GitHub disables scheduled workflows ` +
-                    `after 60 days without repository activity, so this weekly sync will stop in ${Math.max(0, 60 - days)} days. Keep it alive by merging a ` +
+                    `after 60 days without repository activity, so ${days >= 60 ? "this weekly sync may already have stopped" : `this weekly sync will stop in ${60 - days} days`}. Keep it alive by merging a ` +
                     `commit to ${defaultBranch} (a source-repo-sync pull request will do), or re-enable it afterwards with ` +
                     "`gh workflow enable upstream-sync.yml` (PUT /repos/{owner}/{repo}/actions/workflows/{id}/enable).");
             }

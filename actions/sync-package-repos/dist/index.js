@@ -7304,6 +7304,2875 @@ function removeHook(state, name, method) {
 
 /***/ }),
 
+/***/ 7311:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var Batcher, Events, parser;
+parser = __nccwpck_require__(6133);
+Events = __nccwpck_require__(4419);
+
+Batcher = function () {
+  class Batcher {
+    constructor(options = {}) {
+      this.options = options;
+      parser.load(this.options, this.defaults, this);
+      this.Events = new Events(this);
+      this._arr = [];
+
+      this._resetPromise();
+
+      this._lastFlush = Date.now();
+    }
+
+    _resetPromise() {
+      return this._promise = new this.Promise((res, rej) => {
+        return this._resolve = res;
+      });
+    }
+
+    _flush() {
+      clearTimeout(this._timeout);
+      this._lastFlush = Date.now();
+
+      this._resolve();
+
+      this.Events.trigger("batch", this._arr);
+      this._arr = [];
+      return this._resetPromise();
+    }
+
+    add(data) {
+      var ret;
+
+      this._arr.push(data);
+
+      ret = this._promise;
+
+      if (this._arr.length === this.maxSize) {
+        this._flush();
+      } else if (this.maxTime != null && this._arr.length === 1) {
+        this._timeout = setTimeout(() => {
+          return this._flush();
+        }, this.maxTime);
+      }
+
+      return ret;
+    }
+
+  }
+
+  ;
+  Batcher.prototype.defaults = {
+    maxTime: null,
+    maxSize: null,
+    Promise: Promise
+  };
+  return Batcher;
+}.call(void 0);
+
+module.exports = Batcher;
+
+/***/ }),
+
+/***/ 1401:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+function _slicedToArray(arr, i) { return _arrayWithHoles(arr) || _iterableToArrayLimit(arr, i) || _nonIterableRest(); }
+
+function _iterableToArrayLimit(arr, i) { var _arr = []; var _n = true; var _d = false; var _e = undefined; try { for (var _i = arr[Symbol.iterator](), _s; !(_n = (_s = _i.next()).done); _n = true) { _arr.push(_s.value); if (i && _arr.length === i) break; } } catch (err) { _d = true; _e = err; } finally { try { if (!_n && _i["return"] != null) _i["return"](); } finally { if (_d) throw _e; } } return _arr; }
+
+function _toArray(arr) { return _arrayWithHoles(arr) || _iterableToArray(arr) || _nonIterableRest(); }
+
+function _nonIterableRest() { throw new TypeError("Invalid attempt to destructure non-iterable instance"); }
+
+function _iterableToArray(iter) { if (Symbol.iterator in Object(iter) || Object.prototype.toString.call(iter) === "[object Arguments]") return Array.from(iter); }
+
+function _arrayWithHoles(arr) { if (Array.isArray(arr)) return arr; }
+
+function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
+
+function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
+
+var Bottleneck,
+    DEFAULT_PRIORITY,
+    Events,
+    Job,
+    LocalDatastore,
+    NUM_PRIORITIES,
+    Queues,
+    RedisDatastore,
+    States,
+    Sync,
+    parser,
+    splice = [].splice;
+NUM_PRIORITIES = 10;
+DEFAULT_PRIORITY = 5;
+parser = __nccwpck_require__(6133);
+Queues = __nccwpck_require__(6458);
+Job = __nccwpck_require__(6627);
+LocalDatastore = __nccwpck_require__(4426);
+RedisDatastore = __nccwpck_require__(9238);
+Events = __nccwpck_require__(4419);
+States = __nccwpck_require__(7076);
+Sync = __nccwpck_require__(9221);
+
+Bottleneck = function () {
+  class Bottleneck {
+    constructor(options = {}, ...invalid) {
+      var storeInstanceOptions, storeOptions;
+      this._addToQueue = this._addToQueue.bind(this);
+
+      this._validateOptions(options, invalid);
+
+      parser.load(options, this.instanceDefaults, this);
+      this._queues = new Queues(NUM_PRIORITIES);
+      this._scheduled = {};
+      this._states = new States(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
+      this._limiter = null;
+      this.Events = new Events(this);
+      this._submitLock = new Sync("submit", this.Promise);
+      this._registerLock = new Sync("register", this.Promise);
+      storeOptions = parser.load(options, this.storeDefaults, {});
+
+      this._store = function () {
+        if (this.datastore === "redis" || this.datastore === "ioredis" || this.connection != null) {
+          storeInstanceOptions = parser.load(options, this.redisStoreDefaults, {});
+          return new RedisDatastore(this, storeOptions, storeInstanceOptions);
+        } else if (this.datastore === "local") {
+          storeInstanceOptions = parser.load(options, this.localStoreDefaults, {});
+          return new LocalDatastore(this, storeOptions, storeInstanceOptions);
+        } else {
+          throw new Bottleneck.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
+        }
+      }.call(this);
+
+      this._queues.on("leftzero", () => {
+        var ref;
+        return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
+      });
+
+      this._queues.on("zero", () => {
+        var ref;
+        return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
+      });
+    }
+
+    _validateOptions(options, invalid) {
+      if (!(options != null && typeof options === "object" && invalid.length === 0)) {
+        throw new Bottleneck.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
+      }
+    }
+
+    ready() {
+      return this._store.ready;
+    }
+
+    clients() {
+      return this._store.clients;
+    }
+
+    channel() {
+      return `b_${this.id}`;
+    }
+
+    channel_client() {
+      return `b_${this.id}_${this._store.clientId}`;
+    }
+
+    publish(message) {
+      return this._store.__publish__(message);
+    }
+
+    disconnect(flush = true) {
+      return this._store.__disconnect__(flush);
+    }
+
+    chain(_limiter) {
+      this._limiter = _limiter;
+      return this;
+    }
+
+    queued(priority) {
+      return this._queues.queued(priority);
+    }
+
+    clusterQueued() {
+      return this._store.__queued__();
+    }
+
+    empty() {
+      return this.queued() === 0 && this._submitLock.isEmpty();
+    }
+
+    running() {
+      return this._store.__running__();
+    }
+
+    done() {
+      return this._store.__done__();
+    }
+
+    jobStatus(id) {
+      return this._states.jobStatus(id);
+    }
+
+    jobs(status) {
+      return this._states.statusJobs(status);
+    }
+
+    counts() {
+      return this._states.statusCounts();
+    }
+
+    _randomIndex() {
+      return Math.random().toString(36).slice(2);
+    }
+
+    check(weight = 1) {
+      return this._store.__check__(weight);
+    }
+
+    _clearGlobalState(index) {
+      if (this._scheduled[index] != null) {
+        clearTimeout(this._scheduled[index].expiration);
+        delete this._scheduled[index];
+        return true;
+      } else {
+        return false;
+      }
+    }
+
+    _free(index, job, options, eventInfo) {
+      var _this = this;
+
+      return _asyncToGenerator(function* () {
+        var e, running;
+
+        try {
+          var _ref = yield _this._store.__free__(index, options.weight);
+
+          running = _ref.running;
+
+          _this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
+
+          if (running === 0 && _this.empty()) {
+            return _this.Events.trigger("idle");
+          }
+        } catch (error1) {
+          e = error1;
+          return _this.Events.trigger("error", e);
+        }
+      })();
+    }
+
+    _run(index, job, wait) {
+      var clearGlobalState, free, run;
+      job.doRun();
+      clearGlobalState = this._clearGlobalState.bind(this, index);
+      run = this._run.bind(this, index, job);
+      free = this._free.bind(this, index, job);
+      return this._scheduled[index] = {
+        timeout: setTimeout(() => {
+          return job.doExecute(this._limiter, clearGlobalState, run, free);
+        }, wait),
+        expiration: job.options.expiration != null ? setTimeout(function () {
+          return job.doExpire(clearGlobalState, run, free);
+        }, wait + job.options.expiration) : void 0,
+        job: job
+      };
+    }
+
+    _drainOne(capacity) {
+      return this._registerLock.schedule(() => {
+        var args, index, next, options, queue;
+
+        if (this.queued() === 0) {
+          return this.Promise.resolve(null);
+        }
+
+        queue = this._queues.getFirst();
+
+        var _next2 = next = queue.first();
+
+        options = _next2.options;
+        args = _next2.args;
+
+        if (capacity != null && options.weight > capacity) {
+          return this.Promise.resolve(null);
+        }
+
+        this.Events.trigger("debug", `Draining ${options.id}`, {
+          args,
+          options
+        });
+        index = this._randomIndex();
+        return this._store.__register__(index, options.weight, options.expiration).then(({
+          success,
+          wait,
+          reservoir
+        }) => {
+          var empty;
+          this.Events.trigger("debug", `Drained ${options.id}`, {
+            success,
+            args,
+            options
+          });
+
+          if (success) {
+            queue.shift();
+            empty = this.empty();
+
+            if (empty) {
+              this.Events.trigger("empty");
+            }
+
+            if (reservoir === 0) {
+              this.Events.trigger("depleted", empty);
+            }
+
+            this._run(index, next, wait);
+
+            return this.Promise.resolve(options.weight);
+          } else {
+            return this.Promise.resolve(null);
+          }
+        });
+      });
+    }
+
+    _drainAll(capacity, total = 0) {
+      return this._drainOne(capacity).then(drained => {
+        var newCapacity;
+
+        if (drained != null) {
+          newCapacity = capacity != null ? capacity - drained : capacity;
+          return this._drainAll(newCapacity, total + drained);
+        } else {
+          return this.Promise.resolve(total);
+        }
+      }).catch(e => {
+        return this.Events.trigger("error", e);
+      });
+    }
+
+    _dropAllQueued(message) {
+      return this._queues.shiftAll(function (job) {
+        return job.doDrop({
+          message
+        });
+      });
+    }
+
+    stop(options = {}) {
+      var done, waitForExecuting;
+      options = parser.load(options, this.stopDefaults);
+
+      waitForExecuting = at => {
+        var finished;
+
+        finished = () => {
+          var counts;
+          counts = this._states.counts;
+          return counts[0] + counts[1] + counts[2] + counts[3] === at;
+        };
+
+        return new this.Promise((resolve, reject) => {
+          if (finished()) {
+            return resolve();
+          } else {
+            return this.on("done", () => {
+              if (finished()) {
+                this.removeAllListeners("done");
+                return resolve();
+              }
+            });
+          }
+        });
+      };
+
+      done = options.dropWaitingJobs ? (this._run = function (index, next) {
+        return next.doDrop({
+          message: options.dropErrorMessage
+        });
+      }, this._drainOne = () => {
+        return this.Promise.resolve(null);
+      }, this._registerLock.schedule(() => {
+        return this._submitLock.schedule(() => {
+          var k, ref, v;
+          ref = this._scheduled;
+
+          for (k in ref) {
+            v = ref[k];
+
+            if (this.jobStatus(v.job.options.id) === "RUNNING") {
+              clearTimeout(v.timeout);
+              clearTimeout(v.expiration);
+              v.job.doDrop({
+                message: options.dropErrorMessage
+              });
+            }
+          }
+
+          this._dropAllQueued(options.dropErrorMessage);
+
+          return waitForExecuting(0);
+        });
+      })) : this.schedule({
+        priority: NUM_PRIORITIES - 1,
+        weight: 0
+      }, () => {
+        return waitForExecuting(1);
+      });
+
+      this._receive = function (job) {
+        return job._reject(new Bottleneck.prototype.BottleneckError(options.enqueueErrorMessage));
+      };
+
+      this.stop = () => {
+        return this.Promise.reject(new Bottleneck.prototype.BottleneckError("stop() has already been called"));
+      };
+
+      return done;
+    }
+
+    _addToQueue(job) {
+      var _this2 = this;
+
+      return _asyncToGenerator(function* () {
+        var args, blocked, error, options, reachedHWM, shifted, strategy;
+        args = job.args;
+        options = job.options;
+
+        try {
+          var _ref2 = yield _this2._store.__submit__(_this2.queued(), options.weight);
+
+          reachedHWM = _ref2.reachedHWM;
+          blocked = _ref2.blocked;
+          strategy = _ref2.strategy;
+        } catch (error1) {
+          error = error1;
+
+          _this2.Events.trigger("debug", `Could not queue ${options.id}`, {
+            args,
+            options,
+            error
+          });
+
+          job.doDrop({
+            error
+          });
+          return false;
+        }
+
+        if (blocked) {
+          job.doDrop();
+          return true;
+        } else if (reachedHWM) {
+          shifted = strategy === Bottleneck.prototype.strategy.LEAK ? _this2._queues.shiftLastFrom(options.priority) : strategy === Bottleneck.prototype.strategy.OVERFLOW_PRIORITY ? _this2._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck.prototype.strategy.OVERFLOW ? job : void 0;
+
+          if (shifted != null) {
+            shifted.doDrop();
+          }
+
+          if (shifted == null || strategy === Bottleneck.prototype.strategy.OVERFLOW) {
+            if (shifted == null) {
+              job.doDrop();
+            }
+
+            return reachedHWM;
+          }
+        }
+
+        job.doQueue(reachedHWM, blocked);
+
+        _this2._queues.push(job);
+
+        yield _this2._drainAll();
+        return reachedHWM;
+      })();
+    }
+
+    _receive(job) {
+      if (this._states.jobStatus(job.options.id) != null) {
+        job._reject(new Bottleneck.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
+
+        return false;
+      } else {
+        job.doReceive();
+        return this._submitLock.schedule(this._addToQueue, job);
+      }
+    }
+
+    submit(...args) {
+      var cb, fn, job, options, ref, ref1, task;
+
+      if (typeof args[0] === "function") {
+        var _ref3, _ref4, _splice$call, _splice$call2;
+
+        ref = args, (_ref3 = ref, _ref4 = _toArray(_ref3), fn = _ref4[0], args = _ref4.slice(1), _ref3), (_splice$call = splice.call(args, -1), _splice$call2 = _slicedToArray(_splice$call, 1), cb = _splice$call2[0], _splice$call);
+        options = parser.load({}, this.jobDefaults);
+      } else {
+        var _ref5, _ref6, _splice$call3, _splice$call4;
+
+        ref1 = args, (_ref5 = ref1, _ref6 = _toArray(_ref5), options = _ref6[0], fn = _ref6[1], args = _ref6.slice(2), _ref5), (_splice$call3 = splice.call(args, -1), _splice$call4 = _slicedToArray(_splice$call3, 1), cb = _splice$call4[0], _splice$call3);
+        options = parser.load(options, this.jobDefaults);
+      }
+
+      task = (...args) => {
+        return new this.Promise(function (resolve, reject) {
+          return fn(...args, function (...args) {
+            return (args[0] != null ? reject : resolve)(args);
+          });
+        });
+      };
+
+      job = new Job(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+      job.promise.then(function (args) {
+        return typeof cb === "function" ? cb(...args) : void 0;
+      }).catch(function (args) {
+        if (Array.isArray(args)) {
+          return typeof cb === "function" ? cb(...args) : void 0;
+        } else {
+          return typeof cb === "function" ? cb(args) : void 0;
+        }
+      });
+      return this._receive(job);
+    }
+
+    schedule(...args) {
+      var job, options, task;
+
+      if (typeof args[0] === "function") {
+        var _args = args;
+
+        var _args2 = _toArray(_args);
+
+        task = _args2[0];
+        args = _args2.slice(1);
+        options = {};
+      } else {
+        var _args3 = args;
+
+        var _args4 = _toArray(_args3);
+
+        options = _args4[0];
+        task = _args4[1];
+        args = _args4.slice(2);
+      }
+
+      job = new Job(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+
+      this._receive(job);
+
+      return job.promise;
+    }
+
+    wrap(fn) {
+      var schedule, wrapped;
+      schedule = this.schedule.bind(this);
+
+      wrapped = function wrapped(...args) {
+        return schedule(fn.bind(this), ...args);
+      };
+
+      wrapped.withOptions = function (options, ...args) {
+        return schedule(options, fn, ...args);
+      };
+
+      return wrapped;
+    }
+
+    updateSettings(options = {}) {
+      var _this3 = this;
+
+      return _asyncToGenerator(function* () {
+        yield _this3._store.__updateSettings__(parser.overwrite(options, _this3.storeDefaults));
+        parser.overwrite(options, _this3.instanceDefaults, _this3);
+        return _this3;
+      })();
+    }
+
+    currentReservoir() {
+      return this._store.__currentReservoir__();
+    }
+
+    incrementReservoir(incr = 0) {
+      return this._store.__incrementReservoir__(incr);
+    }
+
+  }
+
+  ;
+  Bottleneck.default = Bottleneck;
+  Bottleneck.Events = Events;
+  Bottleneck.version = Bottleneck.prototype.version = (__nccwpck_require__(3876)/* .version */ .r);
+  Bottleneck.strategy = Bottleneck.prototype.strategy = {
+    LEAK: 1,
+    OVERFLOW: 2,
+    OVERFLOW_PRIORITY: 4,
+    BLOCK: 3
+  };
+  Bottleneck.BottleneckError = Bottleneck.prototype.BottleneckError = __nccwpck_require__(8255);
+  Bottleneck.Group = Bottleneck.prototype.Group = __nccwpck_require__(3027);
+  Bottleneck.RedisConnection = Bottleneck.prototype.RedisConnection = __nccwpck_require__(3019);
+  Bottleneck.IORedisConnection = Bottleneck.prototype.IORedisConnection = __nccwpck_require__(5351);
+  Bottleneck.Batcher = Bottleneck.prototype.Batcher = __nccwpck_require__(7311);
+  Bottleneck.prototype.jobDefaults = {
+    priority: DEFAULT_PRIORITY,
+    weight: 1,
+    expiration: null,
+    id: "<no-id>"
+  };
+  Bottleneck.prototype.storeDefaults = {
+    maxConcurrent: null,
+    minTime: 0,
+    highWater: null,
+    strategy: Bottleneck.prototype.strategy.LEAK,
+    penalty: null,
+    reservoir: null,
+    reservoirRefreshInterval: null,
+    reservoirRefreshAmount: null,
+    reservoirIncreaseInterval: null,
+    reservoirIncreaseAmount: null,
+    reservoirIncreaseMaximum: null
+  };
+  Bottleneck.prototype.localStoreDefaults = {
+    Promise: Promise,
+    timeout: null,
+    heartbeatInterval: 250
+  };
+  Bottleneck.prototype.redisStoreDefaults = {
+    Promise: Promise,
+    timeout: null,
+    heartbeatInterval: 5000,
+    clientTimeout: 10000,
+    Redis: null,
+    clientOptions: {},
+    clusterNodes: null,
+    clearDatastore: false,
+    connection: null
+  };
+  Bottleneck.prototype.instanceDefaults = {
+    datastore: "local",
+    connection: null,
+    id: "<no-id>",
+    rejectOnDrop: true,
+    trackDoneStatus: false,
+    Promise: Promise
+  };
+  Bottleneck.prototype.stopDefaults = {
+    enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
+    dropWaitingJobs: true,
+    dropErrorMessage: "This limiter has been stopped."
+  };
+  return Bottleneck;
+}.call(void 0);
+
+module.exports = Bottleneck;
+
+/***/ }),
+
+/***/ 8255:
+/***/ ((module) => {
+
+
+
+var BottleneckError;
+BottleneckError = class BottleneckError extends Error {};
+module.exports = BottleneckError;
+
+/***/ }),
+
+/***/ 9074:
+/***/ ((module) => {
+
+
+
+var DLList;
+DLList = class DLList {
+  constructor(incr, decr) {
+    this.incr = incr;
+    this.decr = decr;
+    this._first = null;
+    this._last = null;
+    this.length = 0;
+  }
+
+  push(value) {
+    var node;
+    this.length++;
+
+    if (typeof this.incr === "function") {
+      this.incr();
+    }
+
+    node = {
+      value,
+      prev: this._last,
+      next: null
+    };
+
+    if (this._last != null) {
+      this._last.next = node;
+      this._last = node;
+    } else {
+      this._first = this._last = node;
+    }
+
+    return void 0;
+  }
+
+  shift() {
+    var value;
+
+    if (this._first == null) {
+      return;
+    } else {
+      this.length--;
+
+      if (typeof this.decr === "function") {
+        this.decr();
+      }
+    }
+
+    value = this._first.value;
+
+    if ((this._first = this._first.next) != null) {
+      this._first.prev = null;
+    } else {
+      this._last = null;
+    }
+
+    return value;
+  }
+
+  first() {
+    if (this._first != null) {
+      return this._first.value;
+    }
+  }
+
+  getArray() {
+    var node, ref, results;
+    node = this._first;
+    results = [];
+
+    while (node != null) {
+      results.push((ref = node, node = node.next, ref.value));
+    }
+
+    return results;
+  }
+
+  forEachShift(cb) {
+    var node;
+    node = this.shift();
+
+    while (node != null) {
+      cb(node), node = this.shift();
+    }
+
+    return void 0;
+  }
+
+  debug() {
+    var node, ref, ref1, ref2, results;
+    node = this._first;
+    results = [];
+
+    while (node != null) {
+      results.push((ref = node, node = node.next, {
+        value: ref.value,
+        prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
+        next: (ref2 = ref.next) != null ? ref2.value : void 0
+      }));
+    }
+
+    return results;
+  }
+
+};
+module.exports = DLList;
+
+/***/ }),
+
+/***/ 4419:
+/***/ ((module) => {
+
+
+
+function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
+
+function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
+
+var Events;
+Events = class Events {
+  constructor(instance) {
+    this.instance = instance;
+    this._events = {};
+
+    if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
+      throw new Error("An Emitter already exists for this object");
+    }
+
+    this.instance.on = (name, cb) => {
+      return this._addListener(name, "many", cb);
+    };
+
+    this.instance.once = (name, cb) => {
+      return this._addListener(name, "once", cb);
+    };
+
+    this.instance.removeAllListeners = (name = null) => {
+      if (name != null) {
+        return delete this._events[name];
+      } else {
+        return this._events = {};
+      }
+    };
+  }
+
+  _addListener(name, status, cb) {
+    var base;
+
+    if ((base = this._events)[name] == null) {
+      base[name] = [];
+    }
+
+    this._events[name].push({
+      cb,
+      status
+    });
+
+    return this.instance;
+  }
+
+  listenerCount(name) {
+    if (this._events[name] != null) {
+      return this._events[name].length;
+    } else {
+      return 0;
+    }
+  }
+
+  trigger(name, ...args) {
+    var _this = this;
+
+    return _asyncToGenerator(function* () {
+      var e, promises;
+
+      try {
+        if (name !== "debug") {
+          _this.trigger("debug", `Event triggered: ${name}`, args);
+        }
+
+        if (_this._events[name] == null) {
+          return;
+        }
+
+        _this._events[name] = _this._events[name].filter(function (listener) {
+          return listener.status !== "none";
+        });
+        promises = _this._events[name].map(
+        /*#__PURE__*/
+        function () {
+          var _ref = _asyncToGenerator(function* (listener) {
+            var e, returned;
+
+            if (listener.status === "none") {
+              return;
+            }
+
+            if (listener.status === "once") {
+              listener.status = "none";
+            }
+
+            try {
+              returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
+
+              if (typeof (returned != null ? returned.then : void 0) === "function") {
+                return yield returned;
+              } else {
+                return returned;
+              }
+            } catch (error) {
+              e = error;
+
+              if (true) {
+                _this.trigger("error", e);
+              }
+
+              return null;
+            }
+          });
+
+          return function (_x) {
+            return _ref.apply(this, arguments);
+          };
+        }());
+        return (yield Promise.all(promises)).find(function (x) {
+          return x != null;
+        });
+      } catch (error) {
+        e = error;
+
+        if (true) {
+          _this.trigger("error", e);
+        }
+
+        return null;
+      }
+    })();
+  }
+
+};
+module.exports = Events;
+
+/***/ }),
+
+/***/ 3027:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+function _slicedToArray(arr, i) { return _arrayWithHoles(arr) || _iterableToArrayLimit(arr, i) || _nonIterableRest(); }
+
+function _nonIterableRest() { throw new TypeError("Invalid attempt to destructure non-iterable instance"); }
+
+function _iterableToArrayLimit(arr, i) { var _arr = []; var _n = true; var _d = false; var _e = undefined; try { for (var _i = arr[Symbol.iterator](), _s; !(_n = (_s = _i.next()).done); _n = true) { _arr.push(_s.value); if (i && _arr.length === i) break; } } catch (err) { _d = true; _e = err; } finally { try { if (!_n && _i["return"] != null) _i["return"](); } finally { if (_d) throw _e; } } return _arr; }
+
+function _arrayWithHoles(arr) { if (Array.isArray(arr)) return arr; }
+
+function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
+
+function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
+
+var Events, Group, IORedisConnection, RedisConnection, Scripts, parser;
+parser = __nccwpck_require__(6133);
+Events = __nccwpck_require__(4419);
+RedisConnection = __nccwpck_require__(3019);
+IORedisConnection = __nccwpck_require__(5351);
+Scripts = __nccwpck_require__(2560);
+
+Group = function () {
+  class Group {
+    constructor(limiterOptions = {}) {
+      this.deleteKey = this.deleteKey.bind(this);
+      this.limiterOptions = limiterOptions;
+      parser.load(this.limiterOptions, this.defaults, this);
+      this.Events = new Events(this);
+      this.instances = {};
+      this.Bottleneck = __nccwpck_require__(1401);
+
+      this._startAutoCleanup();
+
+      this.sharedConnection = this.connection != null;
+
+      if (this.connection == null) {
+        if (this.limiterOptions.datastore === "redis") {
+          this.connection = new RedisConnection(Object.assign({}, this.limiterOptions, {
+            Events: this.Events
+          }));
+        } else if (this.limiterOptions.datastore === "ioredis") {
+          this.connection = new IORedisConnection(Object.assign({}, this.limiterOptions, {
+            Events: this.Events
+          }));
+        }
+      }
+    }
+
+    key(key = "") {
+      var ref;
+      return (ref = this.instances[key]) != null ? ref : (() => {
+        var limiter;
+        limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+          id: `${this.id}-${key}`,
+          timeout: this.timeout,
+          connection: this.connection
+        }));
+        this.Events.trigger("created", limiter, key);
+        return limiter;
+      })();
+    }
+
+    deleteKey(key = "") {
+      var _this = this;
+
+      return _asyncToGenerator(function* () {
+        var deleted, instance;
+        instance = _this.instances[key];
+
+        if (_this.connection) {
+          deleted = yield _this.connection.__runCommand__(['del', ...Scripts.allKeys(`${_this.id}-${key}`)]);
+        }
+
+        if (instance != null) {
+          delete _this.instances[key];
+          yield instance.disconnect();
+        }
+
+        return instance != null || deleted > 0;
+      })();
+    }
+
+    limiters() {
+      var k, ref, results, v;
+      ref = this.instances;
+      results = [];
+
+      for (k in ref) {
+        v = ref[k];
+        results.push({
+          key: k,
+          limiter: v
+        });
+      }
+
+      return results;
+    }
+
+    keys() {
+      return Object.keys(this.instances);
+    }
+
+    clusterKeys() {
+      var _this2 = this;
+
+      return _asyncToGenerator(function* () {
+        var cursor, end, found, i, k, keys, len, next, start;
+
+        if (_this2.connection == null) {
+          return _this2.Promise.resolve(_this2.keys());
+        }
+
+        keys = [];
+        cursor = null;
+        start = `b_${_this2.id}-`.length;
+        end = "_settings".length;
+
+        while (cursor !== 0) {
+          var _ref = yield _this2.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${_this2.id}-*_settings`, "count", 10000]);
+
+          var _ref2 = _slicedToArray(_ref, 2);
+
+          next = _ref2[0];
+          found = _ref2[1];
+          cursor = ~~next;
+
+          for (i = 0, len = found.length; i < len; i++) {
+            k = found[i];
+            keys.push(k.slice(start, -end));
+          }
+        }
+
+        return keys;
+      })();
+    }
+
+    _startAutoCleanup() {
+      var _this3 = this;
+
+      var base;
+      clearInterval(this.interval);
+      return typeof (base = this.interval = setInterval(
+      /*#__PURE__*/
+      _asyncToGenerator(function* () {
+        var e, k, ref, results, time, v;
+        time = Date.now();
+        ref = _this3.instances;
+        results = [];
+
+        for (k in ref) {
+          v = ref[k];
+
+          try {
+            if (yield v._store.__groupCheck__(time)) {
+              results.push(_this3.deleteKey(k));
+            } else {
+              results.push(void 0);
+            }
+          } catch (error) {
+            e = error;
+            results.push(v.Events.trigger("error", e));
+          }
+        }
+
+        return results;
+      }), this.timeout / 2)).unref === "function" ? base.unref() : void 0;
+    }
+
+    updateSettings(options = {}) {
+      parser.overwrite(options, this.defaults, this);
+      parser.overwrite(options, options, this.limiterOptions);
+
+      if (options.timeout != null) {
+        return this._startAutoCleanup();
+      }
+    }
+
+    disconnect(flush = true) {
+      var ref;
+
+      if (!this.sharedConnection) {
+        return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
+      }
+    }
+
+  }
+
+  ;
+  Group.prototype.defaults = {
+    timeout: 1000 * 60 * 5,
+    connection: null,
+    Promise: Promise,
+    id: "group-key"
+  };
+  return Group;
+}.call(void 0);
+
+module.exports = Group;
+
+/***/ }),
+
+/***/ 5351:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+function _slicedToArray(arr, i) { return _arrayWithHoles(arr) || _iterableToArrayLimit(arr, i) || _nonIterableRest(); }
+
+function _nonIterableRest() { throw new TypeError("Invalid attempt to destructure non-iterable instance"); }
+
+function _iterableToArrayLimit(arr, i) { var _arr = []; var _n = true; var _d = false; var _e = undefined; try { for (var _i = arr[Symbol.iterator](), _s; !(_n = (_s = _i.next()).done); _n = true) { _arr.push(_s.value); if (i && _arr.length === i) break; } } catch (err) { _d = true; _e = err; } finally { try { if (!_n && _i["return"] != null) _i["return"](); } finally { if (_d) throw _e; } } return _arr; }
+
+function _arrayWithHoles(arr) { if (Array.isArray(arr)) return arr; }
+
+function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
+
+function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
+
+var Events, IORedisConnection, Scripts, parser;
+parser = __nccwpck_require__(6133);
+Events = __nccwpck_require__(4419);
+Scripts = __nccwpck_require__(2560);
+
+IORedisConnection = function () {
+  class IORedisConnection {
+    constructor(options = {}) {
+      parser.load(options, this.defaults, this);
+
+      if (this.Redis == null) {
+        this.Redis = eval("require")("ioredis"); // Obfuscated or else Webpack/Angular will try to inline the optional ioredis module. To override this behavior: pass the ioredis module to Bottleneck as the 'Redis' option.
+      }
+
+      if (this.Events == null) {
+        this.Events = new Events(this);
+      }
+
+      this.terminated = false;
+
+      if (this.clusterNodes != null) {
+        this.client = new this.Redis.Cluster(this.clusterNodes, this.clientOptions);
+        this.subscriber = new this.Redis.Cluster(this.clusterNodes, this.clientOptions);
+      } else if (this.client != null && this.client.duplicate == null) {
+        this.subscriber = new this.Redis.Cluster(this.client.startupNodes, this.client.options);
+      } else {
+        if (this.client == null) {
+          this.client = new this.Redis(this.clientOptions);
+        }
+
+        this.subscriber = this.client.duplicate();
+      }
+
+      this.limiters = {};
+      this.ready = this.Promise.all([this._setup(this.client, false), this._setup(this.subscriber, true)]).then(() => {
+        this._loadScripts();
+
+        return {
+          client: this.client,
+          subscriber: this.subscriber
+        };
+      });
+    }
+
+    _setup(client, sub) {
+      client.setMaxListeners(0);
+      return new this.Promise((resolve, reject) => {
+        client.on("error", e => {
+          return this.Events.trigger("error", e);
+        });
+
+        if (sub) {
+          client.on("message", (channel, message) => {
+            var ref;
+            return (ref = this.limiters[channel]) != null ? ref._store.onMessage(channel, message) : void 0;
+          });
+        }
+
+        if (client.status === "ready") {
+          return resolve();
+        } else {
+          return client.once("ready", resolve);
+        }
+      });
+    }
+
+    _loadScripts() {
+      return Scripts.names.forEach(name => {
+        return this.client.defineCommand(name, {
+          lua: Scripts.payload(name)
+        });
+      });
+    }
+
+    __runCommand__(cmd) {
+      var _this = this;
+
+      return _asyncToGenerator(function* () {
+        var _, deleted;
+
+        yield _this.ready;
+
+        var _ref = yield _this.client.pipeline([cmd]).exec();
+
+        var _ref2 = _slicedToArray(_ref, 1);
+
+        var _ref2$ = _slicedToArray(_ref2[0], 2);
+
+        _ = _ref2$[0];
+        deleted = _ref2$[1];
+        return deleted;
+      })();
+    }
+
+    __addLimiter__(instance) {
+      return this.Promise.all([instance.channel(), instance.channel_client()].map(channel => {
+        return new this.Promise((resolve, reject) => {
+          return this.subscriber.subscribe(channel, () => {
+            this.limiters[channel] = instance;
+            return resolve();
+          });
+        });
+      }));
+    }
+
+    __removeLimiter__(instance) {
+      var _this2 = this;
+
+      return [instance.channel(), instance.channel_client()].forEach(
+      /*#__PURE__*/
+      function () {
+        var _ref3 = _asyncToGenerator(function* (channel) {
+          if (!_this2.terminated) {
+            yield _this2.subscriber.unsubscribe(channel);
+          }
+
+          return delete _this2.limiters[channel];
+        });
+
+        return function (_x) {
+          return _ref3.apply(this, arguments);
+        };
+      }());
+    }
+
+    __scriptArgs__(name, id, args, cb) {
+      var keys;
+      keys = Scripts.keys(name, id);
+      return [keys.length].concat(keys, args, cb);
+    }
+
+    __scriptFn__(name) {
+      return this.client[name].bind(this.client);
+    }
+
+    disconnect(flush = true) {
+      var i, k, len, ref;
+      ref = Object.keys(this.limiters);
+
+      for (i = 0, len = ref.length; i < len; i++) {
+        k = ref[i];
+        clearInterval(this.limiters[k]._store.heartbeat);
+      }
+
+      this.limiters = {};
+      this.terminated = true;
+
+      if (flush) {
+        return this.Promise.all([this.client.quit(), this.subscriber.quit()]);
+      } else {
+        this.client.disconnect();
+        this.subscriber.disconnect();
+        return this.Promise.resolve();
+      }
+    }
+
+  }
+
+  ;
+  IORedisConnection.prototype.datastore = "ioredis";
+  IORedisConnection.prototype.defaults = {
+    Redis: null,
+    clientOptions: {},
+    clusterNodes: null,
+    client: null,
+    Promise: Promise,
+    Events: null
+  };
+  return IORedisConnection;
+}.call(void 0);
+
+module.exports = IORedisConnection;
+
+/***/ }),
+
+/***/ 6627:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
+
+function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
+
+var BottleneckError, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser;
+NUM_PRIORITIES = 10;
+DEFAULT_PRIORITY = 5;
+parser = __nccwpck_require__(6133);
+BottleneckError = __nccwpck_require__(8255);
+Job = class Job {
+  constructor(task, args, options, jobDefaults, rejectOnDrop, Events, _states, Promise) {
+    this.task = task;
+    this.args = args;
+    this.rejectOnDrop = rejectOnDrop;
+    this.Events = Events;
+    this._states = _states;
+    this.Promise = Promise;
+    this.options = parser.load(options, jobDefaults);
+    this.options.priority = this._sanitizePriority(this.options.priority);
+
+    if (this.options.id === jobDefaults.id) {
+      this.options.id = `${this.options.id}-${this._randomIndex()}`;
+    }
+
+    this.promise = new this.Promise((_resolve, _reject) => {
+      this._resolve = _resolve;
+      this._reject = _reject;
+    });
+    this.retryCount = 0;
+  }
+
+  _sanitizePriority(priority) {
+    var sProperty;
+    sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
+
+    if (sProperty < 0) {
+      return 0;
+    } else if (sProperty > NUM_PRIORITIES - 1) {
+      return NUM_PRIORITIES - 1;
+    } else {
+      return sProperty;
+    }
+  }
+
+  _randomIndex() {
+    return Math.random().toString(36).slice(2);
+  }
+
+  doDrop({
+    error,
+    message = "This job has been dropped by Bottleneck"
+  } = {}) {
+    if (this._states.remove(this.options.id)) {
+      if (this.rejectOnDrop) {
+        this._reject(error != null ? error : new BottleneckError(message));
+      }
+
+      this.Events.trigger("dropped", {
+        args: this.args,
+        options: this.options,
+        task: this.task,
+        promise: this.promise
+      });
+      return true;
+    } else {
+      return false;
+    }
+  }
+
+  _assertStatus(expected) {
+    var status;
+    status = this._states.jobStatus(this.options.id);
+
+    if (!(status === expected || expected === "DONE" && status === null)) {
+      throw new BottleneckError(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
+    }
+  }
+
+  doReceive() {
+    this._states.start(this.options.id);
+
+    return this.Events.trigger("received", {
+      args: this.args,
+      options: this.options
+    });
+  }
+
+  doQueue(reachedHWM, blocked) {
+    this._assertStatus("RECEIVED");
+
+    this._states.next(this.options.id);
+
+    return this.Events.trigger("queued", {
+      args: this.args,
+      options: this.options,
+      reachedHWM,
+      blocked
+    });
+  }
+
+  doRun() {
+    if (this.retryCount === 0) {
+      this._assertStatus("QUEUED");
+
+      this._states.next(this.options.id);
+    } else {
+      this._assertStatus("EXECUTING");
+    }
+
+    return this.Events.trigger("scheduled", {
+      args: this.args,
+      options: this.options
+    });
+  }
+
+  doExecute(chained, clearGlobalState, run, free) {
+    var _this = this;
+
+    return _asyncToGenerator(function* () {
+      var error, eventInfo, passed;
+
+      if (_this.retryCount === 0) {
+        _this._assertStatus("RUNNING");
+
+        _this._states.next(_this.options.id);
+      } else {
+        _this._assertStatus("EXECUTING");
+      }
+
+      eventInfo = {
+        args: _this.args,
+        options: _this.options,
+        retryCount: _this.retryCount
+      };
+
+      _this.Events.trigger("executing", eventInfo);
+
+      try {
+        passed = yield chained != null ? chained.schedule(_this.options, _this.task, ..._this.args) : _this.task(..._this.args);
+
+        if (clearGlobalState()) {
+          _this.doDone(eventInfo);
+
+          yield free(_this.options, eventInfo);
+
+          _this._assertStatus("DONE");
+
+          return _this._resolve(passed);
+        }
+      } catch (error1) {
+        error = error1;
+        return _this._onFailure(error, eventInfo, clearGlobalState, run, free);
+      }
+    })();
+  }
+
+  doExpire(clearGlobalState, run, free) {
+    var error, eventInfo;
+
+    if (this._states.jobStatus(this.options.id === "RUNNING")) {
+      this._states.next(this.options.id);
+    }
+
+    this._assertStatus("EXECUTING");
+
+    eventInfo = {
+      args: this.args,
+      options: this.options,
+      retryCount: this.retryCount
+    };
+    error = new BottleneckError(`This job timed out after ${this.options.expiration} ms.`);
+    return this._onFailure(error, eventInfo, clearGlobalState, run, free);
+  }
+
+  _onFailure(error, eventInfo, clearGlobalState, run, free) {
+    var _this2 = this;
+
+    return _asyncToGenerator(function* () {
+      var retry, retryAfter;
+
+      if (clearGlobalState()) {
+        retry = yield _this2.Events.trigger("failed", error, eventInfo);
+
+        if (retry != null) {
+          retryAfter = ~~retry;
+
+          _this2.Events.trigger("retry", `Retrying ${_this2.options.id} after ${retryAfter} ms`, eventInfo);
+
+          _this2.retryCount++;
+          return run(retryAfter);
+        } else {
+          _this2.doDone(eventInfo);
+
+          yield free(_this2.options, eventInfo);
+
+          _this2._assertStatus("DONE");
+
+          return _this2._reject(error);
+        }
+      }
+    })();
+  }
+
+  doDone(eventInfo) {
+    this._assertStatus("EXECUTING");
+
+    this._states.next(this.options.id);
+
+    return this.Events.trigger("done", eventInfo);
+  }
+
+};
+module.exports = Job;
+
+/***/ }),
+
+/***/ 4426:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
+
+function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
+
+var BottleneckError, LocalDatastore, parser;
+parser = __nccwpck_require__(6133);
+BottleneckError = __nccwpck_require__(8255);
+LocalDatastore = class LocalDatastore {
+  constructor(instance, storeOptions, storeInstanceOptions) {
+    this.instance = instance;
+    this.storeOptions = storeOptions;
+    this.clientId = this.instance._randomIndex();
+    parser.load(storeInstanceOptions, storeInstanceOptions, this);
+    this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
+    this._running = 0;
+    this._done = 0;
+    this._unblockTime = 0;
+    this.ready = this.Promise.resolve();
+    this.clients = {};
+
+    this._startHeartbeat();
+  }
+
+  _startHeartbeat() {
+    var base;
+
+    if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
+      return typeof (base = this.heartbeat = setInterval(() => {
+        var amount, incr, maximum, now, reservoir;
+        now = Date.now();
+
+        if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
+          this._lastReservoirRefresh = now;
+          this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
+
+          this.instance._drainAll(this.computeCapacity());
+        }
+
+        if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
+          var _this$storeOptions = this.storeOptions;
+          amount = _this$storeOptions.reservoirIncreaseAmount;
+          maximum = _this$storeOptions.reservoirIncreaseMaximum;
+          reservoir = _this$storeOptions.reservoir;
+          this._lastReservoirIncrease = now;
+          incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
+
+          if (incr > 0) {
+            this.storeOptions.reservoir += incr;
+            return this.instance._drainAll(this.computeCapacity());
+          }
+        }
+      }, this.heartbeatInterval)).unref === "function" ? base.unref() : void 0;
+    } else {
+      return clearInterval(this.heartbeat);
+    }
+  }
+
+  __publish__(message) {
+    var _this = this;
+
+    return _asyncToGenerator(function* () {
+      yield _this.yieldLoop();
+      return _this.instance.Events.trigger("message", message.toString());
+    })();
+  }
+
+  __disconnect__(flush) {
+    var _this2 = this;
+
+    return _asyncToGenerator(function* () {
+      yield _this2.yieldLoop();
+      clearInterval(_this2.heartbeat);
+      return _this2.Promise.resolve();
+    })();
+  }
+
+  yieldLoop(t = 0) {
+    return new this.Promise(function (resolve, reject) {
+      return setTimeout(resolve, t);
+    });
+  }
+
+  computePenalty() {
+    var ref;
+    return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5000;
+  }
+
+  __updateSettings__(options) {
+    var _this3 = this;
+
+    return _asyncToGenerator(function* () {
+      yield _this3.yieldLoop();
+      parser.overwrite(options, options, _this3.storeOptions);
+
+      _this3._startHeartbeat();
+
+      _this3.instance._drainAll(_this3.computeCapacity());
+
+      return true;
+    })();
+  }
+
+  __running__() {
+    var _this4 = this;
+
+    return _asyncToGenerator(function* () {
+      yield _this4.yieldLoop();
+      return _this4._running;
+    })();
+  }
+
+  __queued__() {
+    var _this5 = this;
+
+    return _asyncToGenerator(function* () {
+      yield _this5.yieldLoop();
+      return _this5.instance.queued();
+    })();
+  }
+
+  __done__() {
+    var _this6 = this;
+
+    return _asyncToGenerator(function* () {
+      yield _this6.yieldLoop();
+      return _this6._done;
+    })();
+  }
+
+  __groupCheck__(time) {
+    var _this7 = this;
+
+    return _asyncToGenerator(function* () {
+      yield _this7.yieldLoop();
+      return _this7._nextRequest + _this7.timeout < time;
+    })();
+  }
+
+  computeCapacity() {
+    var maxConcurrent, reservoir;
+    var _this$storeOptions2 = this.storeOptions;
+    maxConcurrent = _this$storeOptions2.maxConcurrent;
+    reservoir = _this$storeOptions2.reservoir;
+
+    if (maxConcurrent != null && reservoir != null) {
+      return Math.min(maxConcurrent - this._running, reservoir);
+    } else if (maxConcurrent != null) {
+      return maxConcurrent - this._running;
+    } else if (reservoir != null) {
+      return reservoir;
+    } else {
+      return null;
+    }
+  }
+
+  conditionsCheck(weight) {
+    var capacity;
+    capacity = this.computeCapacity();
+    return capacity == null || weight <= capacity;
+  }
+
+  __incrementReservoir__(incr) {
+    var _this8 = this;
+
+    return _asyncToGenerator(function* () {
+      var reservoir;
+      yield _this8.yieldLoop();
+      reservoir = _this8.storeOptions.reservoir += incr;
+
+      _this8.instance._drainAll(_this8.computeCapacity());
+
+      return reservoir;
+    })();
+  }
+
+  __currentReservoir__() {
+    var _this9 = this;
+
+    return _asyncToGenerator(function* () {
+      yield _this9.yieldLoop();
+      return _this9.storeOptions.reservoir;
+    })();
+  }
+
+  isBlocked(now) {
+    return this._unblockTime >= now;
+  }
+
+  check(weight, now) {
+    return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
+  }
+
+  __check__(weight) {
+    var _this10 = this;
+
+    return _asyncToGenerator(function* () {
+      var now;
+      yield _this10.yieldLoop();
+      now = Date.now();
+      return _this10.check(weight, now);
+    })();
+  }
+
+  __register__(index, weight, expiration) {
+    var _this11 = this;
+
+    return _asyncToGenerator(function* () {
+      var now, wait;
+      yield _this11.yieldLoop();
+      now = Date.now();
+
+      if (_this11.conditionsCheck(weight)) {
+        _this11._running += weight;
+
+        if (_this11.storeOptions.reservoir != null) {
+          _this11.storeOptions.reservoir -= weight;
+        }
+
+        wait = Math.max(_this11._nextRequest - now, 0);
+        _this11._nextRequest = now + wait + _this11.storeOptions.minTime;
+        return {
+          success: true,
+          wait,
+          reservoir: _this11.storeOptions.reservoir
+        };
+      } else {
+        return {
+          success: false
+        };
+      }
+    })();
+  }
+
+  strategyIsBlock() {
+    return this.storeOptions.strategy === 3;
+  }
+
+  __submit__(queueLength, weight) {
+    var _this12 = this;
+
+    return _asyncToGenerator(function* () {
+      var blocked, now, reachedHWM;
+      yield _this12.yieldLoop();
+
+      if (_this12.storeOptions.maxConcurrent != null && weight > _this12.storeOptions.maxConcurrent) {
+        throw new BottleneckError(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${_this12.storeOptions.maxConcurrent}`);
+      }
+
+      now = Date.now();
+      reachedHWM = _this12.storeOptions.highWater != null && queueLength === _this12.storeOptions.highWater && !_this12.check(weight, now);
+      blocked = _this12.strategyIsBlock() && (reachedHWM || _this12.isBlocked(now));
+
+      if (blocked) {
+        _this12._unblockTime = now + _this12.computePenalty();
+        _this12._nextRequest = _this12._unblockTime + _this12.storeOptions.minTime;
+
+        _this12.instance._dropAllQueued();
+      }
+
+      return {
+        reachedHWM,
+        blocked,
+        strategy: _this12.storeOptions.strategy
+      };
+    })();
+  }
+
+  __free__(index, weight) {
+    var _this13 = this;
+
+    return _asyncToGenerator(function* () {
+      yield _this13.yieldLoop();
+      _this13._running -= weight;
+      _this13._done += weight;
+
+      _this13.instance._drainAll(_this13.computeCapacity());
+
+      return {
+        running: _this13._running
+      };
+    })();
+  }
+
+};
+module.exports = LocalDatastore;
+
+/***/ }),
+
+/***/ 6458:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var DLList, Events, Queues;
+DLList = __nccwpck_require__(9074);
+Events = __nccwpck_require__(4419);
+Queues = class Queues {
+  constructor(num_priorities) {
+    var i;
+    this.Events = new Events(this);
+    this._length = 0;
+
+    this._lists = function () {
+      var j, ref, results;
+      results = [];
+
+      for (i = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i = 1 <= ref ? ++j : --j) {
+        results.push(new DLList(() => {
+          return this.incr();
+        }, () => {
+          return this.decr();
+        }));
+      }
+
+      return results;
+    }.call(this);
+  }
+
+  incr() {
+    if (this._length++ === 0) {
+      return this.Events.trigger("leftzero");
+    }
+  }
+
+  decr() {
+    if (--this._length === 0) {
+      return this.Events.trigger("zero");
+    }
+  }
+
+  push(job) {
+    return this._lists[job.options.priority].push(job);
+  }
+
+  queued(priority) {
+    if (priority != null) {
+      return this._lists[priority].length;
+    } else {
+      return this._length;
+    }
+  }
+
+  shiftAll(fn) {
+    return this._lists.forEach(function (list) {
+      return list.forEachShift(fn);
+    });
+  }
+
+  getFirst(arr = this._lists) {
+    var j, len, list;
+
+    for (j = 0, len = arr.length; j < len; j++) {
+      list = arr[j];
+
+      if (list.length > 0) {
+        return list;
+      }
+    }
+
+    return [];
+  }
+
+  shiftLastFrom(priority) {
+    return this.getFirst(this._lists.slice(priority).reverse()).shift();
+  }
+
+};
+module.exports = Queues;
+
+/***/ }),
+
+/***/ 3019:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
+
+function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
+
+var Events, RedisConnection, Scripts, parser;
+parser = __nccwpck_require__(6133);
+Events = __nccwpck_require__(4419);
+Scripts = __nccwpck_require__(2560);
+
+RedisConnection = function () {
+  class RedisConnection {
+    constructor(options = {}) {
+      parser.load(options, this.defaults, this);
+
+      if (this.Redis == null) {
+        this.Redis = eval("require")("redis"); // Obfuscated or else Webpack/Angular will try to inline the optional redis module. To override this behavior: pass the redis module to Bottleneck as the 'Redis' option.
+      }
+
+      if (this.Events == null) {
+        this.Events = new Events(this);
+      }
+
+      this.terminated = false;
+
+      if (this.client == null) {
+        this.client = this.Redis.createClient(this.clientOptions);
+      }
+
+      this.subscriber = this.client.duplicate();
+      this.limiters = {};
+      this.shas = {};
+      this.ready = this.Promise.all([this._setup(this.client, false), this._setup(this.subscriber, true)]).then(() => {
+        return this._loadScripts();
+      }).then(() => {
+        return {
+          client: this.client,
+          subscriber: this.subscriber
+        };
+      });
+    }
+
+    _setup(client, sub) {
+      client.setMaxListeners(0);
+      return new this.Promise((resolve, reject) => {
+        client.on("error", e => {
+          return this.Events.trigger("error", e);
+        });
+
+        if (sub) {
+          client.on("message", (channel, message) => {
+            var ref;
+            return (ref = this.limiters[channel]) != null ? ref._store.onMessage(channel, message) : void 0;
+          });
+        }
+
+        if (client.ready) {
+          return resolve();
+        } else {
+          return client.once("ready", resolve);
+        }
+      });
+    }
+
+    _loadScript(name) {
+      return new this.Promise((resolve, reject) => {
+        var payload;
+        payload = Scripts.payload(name);
+        return this.client.multi([["script", "load", payload]]).exec((err, replies) => {
+          if (err != null) {
+            return reject(err);
+          }
+
+          this.shas[name] = replies[0];
+          return resolve(replies[0]);
+        });
+      });
+    }
+
+    _loadScripts() {
+      return this.Promise.all(Scripts.names.map(k => {
+        return this._loadScript(k);
+      }));
+    }
+
+    __runCommand__(cmd) {
+      var _this = this;
+
+      return _asyncToGenerator(function* () {
+        yield _this.ready;
+        return new _this.Promise((resolve, reject) => {
+          return _this.client.multi([cmd]).exec_atomic(function (err, replies) {
+            if (err != null) {
+              return reject(err);
+            } else {
+              return resolve(replies[0]);
+            }
+          });
+        });
+      })();
+    }
+
+    __addLimiter__(instance) {
+      return this.Promise.all([instance.channel(), instance.channel_client()].map(channel => {
+        return new this.Promise((resolve, reject) => {
+          var handler;
+
+          handler = chan => {
+            if (chan === channel) {
+              this.subscriber.removeListener("subscribe", handler);
+              this.limiters[channel] = instance;
+              return resolve();
+            }
+          };
+
+          this.subscriber.on("subscribe", handler);
+          return this.subscriber.subscribe(channel);
+        });
+      }));
+    }
+
+    __removeLimiter__(instance) {
+      var _this2 = this;
+
+      return this.Promise.all([instance.channel(), instance.channel_client()].map(
+      /*#__PURE__*/
+      function () {
+        var _ref = _asyncToGenerator(function* (channel) {
+          if (!_this2.terminated) {
+            yield new _this2.Promise((resolve, reject) => {
+              return _this2.subscriber.unsubscribe(channel, function (err, chan) {
+                if (err != null) {
+                  return reject(err);
+                }
+
+                if (chan === channel) {
+                  return resolve();
+                }
+              });
+            });
+          }
+
+          return delete _this2.limiters[channel];
+        });
+
+        return function (_x) {
+          return _ref.apply(this, arguments);
+        };
+      }()));
+    }
+
+    __scriptArgs__(name, id, args, cb) {
+      var keys;
+      keys = Scripts.keys(name, id);
+      return [this.shas[name], keys.length].concat(keys, args, cb);
+    }
+
+    __scriptFn__(name) {
+      return this.client.evalsha.bind(this.client);
+    }
+
+    disconnect(flush = true) {
+      var i, k, len, ref;
+      ref = Object.keys(this.limiters);
+
+      for (i = 0, len = ref.length; i < len; i++) {
+        k = ref[i];
+        clearInterval(this.limiters[k]._store.heartbeat);
+      }
+
+      this.limiters = {};
+      this.terminated = true;
+      this.client.end(flush);
+      this.subscriber.end(flush);
+      return this.Promise.resolve();
+    }
+
+  }
+
+  ;
+  RedisConnection.prototype.datastore = "redis";
+  RedisConnection.prototype.defaults = {
+    Redis: null,
+    clientOptions: {},
+    client: null,
+    Promise: Promise,
+    Events: null
+  };
+  return RedisConnection;
+}.call(void 0);
+
+module.exports = RedisConnection;
+
+/***/ }),
+
+/***/ 9238:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+function _slicedToArray(arr, i) { return _arrayWithHoles(arr) || _iterableToArrayLimit(arr, i) || _nonIterableRest(); }
+
+function _nonIterableRest() { throw new TypeError("Invalid attempt to destructure non-iterable instance"); }
+
+function _iterableToArrayLimit(arr, i) { var _arr = []; var _n = true; var _d = false; var _e = undefined; try { for (var _i = arr[Symbol.iterator](), _s; !(_n = (_s = _i.next()).done); _n = true) { _arr.push(_s.value); if (i && _arr.length === i) break; } } catch (err) { _d = true; _e = err; } finally { try { if (!_n && _i["return"] != null) _i["return"](); } finally { if (_d) throw _e; } } return _arr; }
+
+function _arrayWithHoles(arr) { if (Array.isArray(arr)) return arr; }
+
+function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
+
+function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
+
+var BottleneckError, IORedisConnection, RedisConnection, RedisDatastore, parser;
+parser = __nccwpck_require__(6133);
+BottleneckError = __nccwpck_require__(8255);
+RedisConnection = __nccwpck_require__(3019);
+IORedisConnection = __nccwpck_require__(5351);
+RedisDatastore = class RedisDatastore {
+  constructor(instance, storeOptions, storeInstanceOptions) {
+    this.instance = instance;
+    this.storeOptions = storeOptions;
+    this.originalId = this.instance.id;
+    this.clientId = this.instance._randomIndex();
+    parser.load(storeInstanceOptions, storeInstanceOptions, this);
+    this.clients = {};
+    this.capacityPriorityCounters = {};
+    this.sharedConnection = this.connection != null;
+
+    if (this.connection == null) {
+      this.connection = this.instance.datastore === "redis" ? new RedisConnection({
+        Redis: this.Redis,
+        clientOptions: this.clientOptions,
+        Promise: this.Promise,
+        Events: this.instance.Events
+      }) : this.instance.datastore === "ioredis" ? new IORedisConnection({
+        Redis: this.Redis,
+        clientOptions: this.clientOptions,
+        clusterNodes: this.clusterNodes,
+        Promise: this.Promise,
+        Events: this.instance.Events
+      }) : void 0;
+    }
+
+    this.instance.connection = this.connection;
+    this.instance.datastore = this.connection.datastore;
+    this.ready = this.connection.ready.then(clients => {
+      this.clients = clients;
+      return this.runScript("init", this.prepareInitSettings(this.clearDatastore));
+    }).then(() => {
+      return this.connection.__addLimiter__(this.instance);
+    }).then(() => {
+      return this.runScript("register_client", [this.instance.queued()]);
+    }).then(() => {
+      var base;
+
+      if (typeof (base = this.heartbeat = setInterval(() => {
+        return this.runScript("heartbeat", []).catch(e => {
+          return this.instance.Events.trigger("error", e);
+        });
+      }, this.heartbeatInterval)).unref === "function") {
+        base.unref();
+      }
+
+      return this.clients;
+    });
+  }
+
+  __publish__(message) {
+    var _this = this;
+
+    return _asyncToGenerator(function* () {
+      var client;
+
+      var _ref = yield _this.ready;
+
+      client = _ref.client;
+      return client.publish(_this.instance.channel(), `message:${message.toString()}`);
+    })();
+  }
+
+  onMessage(channel, message) {
+    var _this2 = this;
+
+    return _asyncToGenerator(function* () {
+      var capacity, counter, data, drained, e, newCapacity, pos, priorityClient, rawCapacity, type;
+
+      try {
+        pos = message.indexOf(":");
+        var _ref2 = [message.slice(0, pos), message.slice(pos + 1)];
+        type = _ref2[0];
+        data = _ref2[1];
+
+        if (type === "capacity") {
+          return yield _this2.instance._drainAll(data.length > 0 ? ~~data : void 0);
+        } else if (type === "capacity-priority") {
+          var _data$split = data.split(":");
+
+          var _data$split2 = _slicedToArray(_data$split, 3);
+
+          rawCapacity = _data$split2[0];
+          priorityClient = _data$split2[1];
+          counter = _data$split2[2];
+          capacity = rawCapacity.length > 0 ? ~~rawCapacity : void 0;
+
+          if (priorityClient === _this2.clientId) {
+            drained = yield _this2.instance._drainAll(capacity);
+            newCapacity = capacity != null ? capacity - (drained || 0) : "";
+            return yield _this2.clients.client.publish(_this2.instance.channel(), `capacity-priority:${newCapacity}::${counter}`);
+          } else if (priorityClient === "") {
+            clearTimeout(_this2.capacityPriorityCounters[counter]);
+            delete _this2.capacityPriorityCounters[counter];
+            return _this2.instance._drainAll(capacity);
+          } else {
+            return _this2.capacityPriorityCounters[counter] = setTimeout(
+            /*#__PURE__*/
+            _asyncToGenerator(function* () {
+              var e;
+
+              try {
+                delete _this2.capacityPriorityCounters[counter];
+                yield _this2.runScript("blacklist_client", [priorityClient]);
+                return yield _this2.instance._drainAll(capacity);
+              } catch (error) {
+                e = error;
+                return _this2.instance.Events.trigger("error", e);
+              }
+            }), 1000);
+          }
+        } else if (type === "message") {
+          return _this2.instance.Events.trigger("message", data);
+        } else if (type === "blocked") {
+          return yield _this2.instance._dropAllQueued();
+        }
+      } catch (error) {
+        e = error;
+        return _this2.instance.Events.trigger("error", e);
+      }
+    })();
+  }
+
+  __disconnect__(flush) {
+    clearInterval(this.heartbeat);
+
+    if (this.sharedConnection) {
+      return this.connection.__removeLimiter__(this.instance);
+    } else {
+      return this.connection.disconnect(flush);
+    }
+  }
+
+  runScript(name, args) {
+    var _this3 = this;
+
+    return _asyncToGenerator(function* () {
+      if (!(name === "init" || name === "register_client")) {
+        yield _this3.ready;
+      }
+
+      return new _this3.Promise((resolve, reject) => {
+        var all_args, arr;
+        all_args = [Date.now(), _this3.clientId].concat(args);
+
+        _this3.instance.Events.trigger("debug", `Calling Redis script: ${name}.lua`, all_args);
+
+        arr = _this3.connection.__scriptArgs__(name, _this3.originalId, all_args, function (err, replies) {
+          if (err != null) {
+            return reject(err);
+          }
+
+          return resolve(replies);
+        });
+        return _this3.connection.__scriptFn__(name)(...arr);
+      }).catch(e => {
+        if (e.message === "SETTINGS_KEY_NOT_FOUND") {
+          if (name === "heartbeat") {
+            return _this3.Promise.resolve();
+          } else {
+            return _this3.runScript("init", _this3.prepareInitSettings(false)).then(() => {
+              return _this3.runScript(name, args);
+            });
+          }
+        } else if (e.message === "UNKNOWN_CLIENT") {
+          return _this3.runScript("register_client", [_this3.instance.queued()]).then(() => {
+            return _this3.runScript(name, args);
+          });
+        } else {
+          return _this3.Promise.reject(e);
+        }
+      });
+    })();
+  }
+
+  prepareArray(arr) {
+    var i, len, results, x;
+    results = [];
+
+    for (i = 0, len = arr.length; i < len; i++) {
+      x = arr[i];
+      results.push(x != null ? x.toString() : "");
+    }
+
+    return results;
+  }
+
+  prepareObject(obj) {
+    var arr, k, v;
+    arr = [];
+
+    for (k in obj) {
+      v = obj[k];
+      arr.push(k, v != null ? v.toString() : "");
+    }
+
+    return arr;
+  }
+
+  prepareInitSettings(clear) {
+    var args;
+    args = this.prepareObject(Object.assign({}, this.storeOptions, {
+      id: this.originalId,
+      version: this.instance.version,
+      groupTimeout: this.timeout,
+      clientTimeout: this.clientTimeout
+    }));
+    args.unshift(clear ? 1 : 0, this.instance.version);
+    return args;
+  }
+
+  convertBool(b) {
+    return !!b;
+  }
+
+  __updateSettings__(options) {
+    var _this4 = this;
+
+    return _asyncToGenerator(function* () {
+      yield _this4.runScript("update_settings", _this4.prepareObject(options));
+      return parser.overwrite(options, options, _this4.storeOptions);
+    })();
+  }
+
+  __running__() {
+    return this.runScript("running", []);
+  }
+
+  __queued__() {
+    return this.runScript("queued", []);
+  }
+
+  __done__() {
+    return this.runScript("done", []);
+  }
+
+  __groupCheck__() {
+    var _this5 = this;
+
+    return _asyncToGenerator(function* () {
+      return _this5.convertBool((yield _this5.runScript("group_check", [])));
+    })();
+  }
+
+  __incrementReservoir__(incr) {
+    return this.runScript("increment_reservoir", [incr]);
+  }
+
+  __currentReservoir__() {
+    return this.runScript("current_reservoir", []);
+  }
+
+  __check__(weight) {
+    var _this6 = this;
+
+    return _asyncToGenerator(function* () {
+      return _this6.convertBool((yield _this6.runScript("check", _this6.prepareArray([weight]))));
+    })();
+  }
+
+  __register__(index, weight, expiration) {
+    var _this7 = this;
+
+    return _asyncToGenerator(function* () {
+      var reservoir, success, wait;
+
+      var _ref4 = yield _this7.runScript("register", _this7.prepareArray([index, weight, expiration]));
+
+      var _ref5 = _slicedToArray(_ref4, 3);
+
+      success = _ref5[0];
+      wait = _ref5[1];
+      reservoir = _ref5[2];
+      return {
+        success: _this7.convertBool(success),
+        wait,
+        reservoir
+      };
+    })();
+  }
+
+  __submit__(queueLength, weight) {
+    var _this8 = this;
+
+    return _asyncToGenerator(function* () {
+      var blocked, e, maxConcurrent, overweight, reachedHWM, strategy;
+
+      try {
+        var _ref6 = yield _this8.runScript("submit", _this8.prepareArray([queueLength, weight]));
+
+        var _ref7 = _slicedToArray(_ref6, 3);
+
+        reachedHWM = _ref7[0];
+        blocked = _ref7[1];
+        strategy = _ref7[2];
+        return {
+          reachedHWM: _this8.convertBool(reachedHWM),
+          blocked: _this8.convertBool(blocked),
+          strategy
+        };
+      } catch (error) {
+        e = error;
+
+        if (e.message.indexOf("OVERWEIGHT") === 0) {
+          var _e$message$split = e.message.split(":");
+
+          var _e$message$split2 = _slicedToArray(_e$message$split, 3);
+
+          overweight = _e$message$split2[0];
+          weight = _e$message$split2[1];
+          maxConcurrent = _e$message$split2[2];
+          throw new BottleneckError(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${maxConcurrent}`);
+        } else {
+          throw e;
+        }
+      }
+    })();
+  }
+
+  __free__(index, weight) {
+    var _this9 = this;
+
+    return _asyncToGenerator(function* () {
+      var running;
+      running = yield _this9.runScript("free", _this9.prepareArray([index]));
+      return {
+        running
+      };
+    })();
+  }
+
+};
+module.exports = RedisDatastore;
+
+/***/ }),
+
+/***/ 2560:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var headers, lua, templates;
+lua = __nccwpck_require__(5762);
+headers = {
+  refs: lua["refs.lua"],
+  validate_keys: lua["validate_keys.lua"],
+  validate_client: lua["validate_client.lua"],
+  refresh_expiration: lua["refresh_expiration.lua"],
+  process_tick: lua["process_tick.lua"],
+  conditions_check: lua["conditions_check.lua"],
+  get_time: lua["get_time.lua"]
+};
+
+exports.allKeys = function (id) {
+  return [
+  /*
+  HASH
+  */
+  `b_${id}_settings`,
+  /*
+  HASH
+  job index -> weight
+  */
+  `b_${id}_job_weights`,
+  /*
+  ZSET
+  job index -> expiration
+  */
+  `b_${id}_job_expirations`,
+  /*
+  HASH
+  job index -> client
+  */
+  `b_${id}_job_clients`,
+  /*
+  ZSET
+  client -> sum running
+  */
+  `b_${id}_client_running`,
+  /*
+  HASH
+  client -> num queued
+  */
+  `b_${id}_client_num_queued`,
+  /*
+  ZSET
+  client -> last job registered
+  */
+  `b_${id}_client_last_registered`,
+  /*
+  ZSET
+  client -> last seen
+  */
+  `b_${id}_client_last_seen`];
+};
+
+templates = {
+  init: {
+    keys: exports.allKeys,
+    headers: ["process_tick"],
+    refresh_expiration: true,
+    code: lua["init.lua"]
+  },
+  group_check: {
+    keys: exports.allKeys,
+    headers: [],
+    refresh_expiration: false,
+    code: lua["group_check.lua"]
+  },
+  register_client: {
+    keys: exports.allKeys,
+    headers: ["validate_keys"],
+    refresh_expiration: false,
+    code: lua["register_client.lua"]
+  },
+  blacklist_client: {
+    keys: exports.allKeys,
+    headers: ["validate_keys", "validate_client"],
+    refresh_expiration: false,
+    code: lua["blacklist_client.lua"]
+  },
+  heartbeat: {
+    keys: exports.allKeys,
+    headers: ["validate_keys", "validate_client", "process_tick"],
+    refresh_expiration: false,
+    code: lua["heartbeat.lua"]
+  },
+  update_settings: {
+    keys: exports.allKeys,
+    headers: ["validate_keys", "validate_client", "process_tick"],
+    refresh_expiration: true,
+    code: lua["update_settings.lua"]
+  },
+  running: {
+    keys: exports.allKeys,
+    headers: ["validate_keys", "validate_client", "process_tick"],
+    refresh_expiration: false,
+    code: lua["running.lua"]
+  },
+  queued: {
+    keys: exports.allKeys,
+    headers: ["validate_keys", "validate_client"],
+    refresh_expiration: false,
+    code: lua["queued.lua"]
+  },
+  done: {
+    keys: exports.allKeys,
+    headers: ["validate_keys", "validate_client", "process_tick"],
+    refresh_expiration: false,
+    code: lua["done.lua"]
+  },
+  check: {
+    keys: exports.allKeys,
+    headers: ["validate_keys", "validate_client", "process_tick", "conditions_check"],
+    refresh_expiration: false,
+    code: lua["check.lua"]
+  },
+  submit: {
+    keys: exports.allKeys,
+    headers: ["validate_keys", "validate_client", "process_tick", "conditions_check"],
+    refresh_expiration: true,
+    code: lua["submit.lua"]
+  },
+  register: {
+    keys: exports.allKeys,
+    headers: ["validate_keys", "validate_client", "process_tick", "conditions_check"],
+    refresh_expiration: true,
+    code: lua["register.lua"]
+  },
+  free: {
+    keys: exports.allKeys,
+    headers: ["validate_keys", "validate_client", "process_tick"],
+    refresh_expiration: true,
+    code: lua["free.lua"]
+  },
+  current_reservoir: {
+    keys: exports.allKeys,
+    headers: ["validate_keys", "validate_client", "process_tick"],
+    refresh_expiration: false,
+    code: lua["current_reservoir.lua"]
+  },
+  increment_reservoir: {
+    keys: exports.allKeys,
+    headers: ["validate_keys", "validate_client", "process_tick"],
+    refresh_expiration: true,
+    code: lua["increment_reservoir.lua"]
+  }
+};
+exports.names = Object.keys(templates);
+
+exports.keys = function (name, id) {
+  return templates[name].keys(id);
+};
+
+exports.payload = function (name) {
+  var template;
+  template = templates[name];
+  return Array.prototype.concat(headers.refs, template.headers.map(function (h) {
+    return headers[h];
+  }), template.refresh_expiration ? headers.refresh_expiration : "", template.code).join("\n");
+};
+
+/***/ }),
+
+/***/ 7076:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var BottleneckError, States;
+BottleneckError = __nccwpck_require__(8255);
+States = class States {
+  constructor(status1) {
+    this.status = status1;
+    this._jobs = {};
+    this.counts = this.status.map(function () {
+      return 0;
+    });
+  }
+
+  next(id) {
+    var current, next;
+    current = this._jobs[id];
+    next = current + 1;
+
+    if (current != null && next < this.status.length) {
+      this.counts[current]--;
+      this.counts[next]++;
+      return this._jobs[id]++;
+    } else if (current != null) {
+      this.counts[current]--;
+      return delete this._jobs[id];
+    }
+  }
+
+  start(id) {
+    var initial;
+    initial = 0;
+    this._jobs[id] = initial;
+    return this.counts[initial]++;
+  }
+
+  remove(id) {
+    var current;
+    current = this._jobs[id];
+
+    if (current != null) {
+      this.counts[current]--;
+      delete this._jobs[id];
+    }
+
+    return current != null;
+  }
+
+  jobStatus(id) {
+    var ref;
+    return (ref = this.status[this._jobs[id]]) != null ? ref : null;
+  }
+
+  statusJobs(status) {
+    var k, pos, ref, results, v;
+
+    if (status != null) {
+      pos = this.status.indexOf(status);
+
+      if (pos < 0) {
+        throw new BottleneckError(`status must be one of ${this.status.join(', ')}`);
+      }
+
+      ref = this._jobs;
+      results = [];
+
+      for (k in ref) {
+        v = ref[k];
+
+        if (v === pos) {
+          results.push(k);
+        }
+      }
+
+      return results;
+    } else {
+      return Object.keys(this._jobs);
+    }
+  }
+
+  statusCounts() {
+    return this.counts.reduce((acc, v, i) => {
+      acc[this.status[i]] = v;
+      return acc;
+    }, {});
+  }
+
+};
+module.exports = States;
+
+/***/ }),
+
+/***/ 9221:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
+
+function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
+
+var DLList, Sync;
+DLList = __nccwpck_require__(9074);
+Sync = class Sync {
+  constructor(name, Promise) {
+    this.schedule = this.schedule.bind(this);
+    this.name = name;
+    this.Promise = Promise;
+    this._running = 0;
+    this._queue = new DLList();
+  }
+
+  isEmpty() {
+    return this._queue.length === 0;
+  }
+
+  _tryToRun() {
+    var _this = this;
+
+    return _asyncToGenerator(function* () {
+      var args, cb, error, reject, resolve, returned, task;
+
+      if (_this._running < 1 && _this._queue.length > 0) {
+        _this._running++;
+
+        var _this$_queue$shift = _this._queue.shift();
+
+        task = _this$_queue$shift.task;
+        args = _this$_queue$shift.args;
+        resolve = _this$_queue$shift.resolve;
+        reject = _this$_queue$shift.reject;
+        cb = yield _asyncToGenerator(function* () {
+          try {
+            returned = yield task(...args);
+            return function () {
+              return resolve(returned);
+            };
+          } catch (error1) {
+            error = error1;
+            return function () {
+              return reject(error);
+            };
+          }
+        })();
+        _this._running--;
+
+        _this._tryToRun();
+
+        return cb();
+      }
+    })();
+  }
+
+  schedule(task, ...args) {
+    var promise, reject, resolve;
+    resolve = reject = null;
+    promise = new this.Promise(function (_resolve, _reject) {
+      resolve = _resolve;
+      return reject = _reject;
+    });
+
+    this._queue.push({
+      task,
+      args,
+      resolve,
+      reject
+    });
+
+    this._tryToRun();
+
+    return promise;
+  }
+
+};
+module.exports = Sync;
+
+/***/ }),
+
+/***/ 4224:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+/* unused reexport */ __nccwpck_require__(1401);
+
+/***/ }),
+
+/***/ 6133:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+exports.load = function (received, defaults, onto = {}) {
+  var k, ref, v;
+
+  for (k in defaults) {
+    v = defaults[k];
+    onto[k] = (ref = received[k]) != null ? ref : v;
+  }
+
+  return onto;
+};
+
+exports.overwrite = function (received, defaults, onto = {}) {
+  var k, v;
+
+  for (k in received) {
+    v = received[k];
+
+    if (defaults[k] !== void 0) {
+      onto[k] = v;
+    }
+  }
+
+  return onto;
+};
+
+/***/ }),
+
 /***/ 3147:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -83669,6 +86538,20 @@ exports.visit = visit;
 exports.visitAsync = visitAsync;
 
 
+/***/ }),
+
+/***/ 5762:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"blacklist_client.lua":"local blacklist = ARGV[num_static_argv + 1]\\n\\nif redis.call(\'zscore\', client_last_seen_key, blacklist) then\\n  redis.call(\'zadd\', client_last_seen_key, 0, blacklist)\\nend\\n\\n\\nreturn {}\\n","check.lua":"local weight = tonumber(ARGV[num_static_argv + 1])\\n\\nlocal capacity = process_tick(now, false)[\'capacity\']\\nlocal nextRequest = tonumber(redis.call(\'hget\', settings_key, \'nextRequest\'))\\n\\nreturn conditions_check(capacity, weight) and nextRequest - now <= 0\\n","conditions_check.lua":"local conditions_check = function (capacity, weight)\\n  return capacity == nil or weight <= capacity\\nend\\n","current_reservoir.lua":"return process_tick(now, false)[\'reservoir\']\\n","done.lua":"process_tick(now, false)\\n\\nreturn tonumber(redis.call(\'hget\', settings_key, \'done\'))\\n","free.lua":"local index = ARGV[num_static_argv + 1]\\n\\nredis.call(\'zadd\', job_expirations_key, 0, index)\\n\\nreturn process_tick(now, false)[\'running\']\\n","get_time.lua":"redis.replicate_commands()\\n\\nlocal get_time = function ()\\n  local time = redis.call(\'time\')\\n\\n  return tonumber(time[1]..string.sub(time[2], 1, 3))\\nend\\n","group_check.lua":"return not (redis.call(\'exists\', settings_key) == 1)\\n","heartbeat.lua":"process_tick(now, true)\\n","increment_reservoir.lua":"local incr = tonumber(ARGV[num_static_argv + 1])\\n\\nredis.call(\'hincrby\', settings_key, \'reservoir\', incr)\\n\\nlocal reservoir = process_tick(now, true)[\'reservoir\']\\n\\nlocal groupTimeout = tonumber(redis.call(\'hget\', settings_key, \'groupTimeout\'))\\nrefresh_expiration(0, 0, groupTimeout)\\n\\nreturn reservoir\\n","init.lua":"local clear = tonumber(ARGV[num_static_argv + 1])\\nlocal limiter_version = ARGV[num_static_argv + 2]\\nlocal num_local_argv = num_static_argv + 2\\n\\nif clear == 1 then\\n  redis.call(\'del\', unpack(KEYS))\\nend\\n\\nif redis.call(\'exists\', settings_key) == 0 then\\n  -- Create\\n  local args = {\'hmset\', settings_key}\\n\\n  for i = num_local_argv + 1, #ARGV do\\n    table.insert(args, ARGV[i])\\n  end\\n\\n  redis.call(unpack(args))\\n  redis.call(\'hmset\', settings_key,\\n    \'nextRequest\', now,\\n    \'lastReservoirRefresh\', now,\\n    \'lastReservoirIncrease\', now,\\n    \'running\', 0,\\n    \'done\', 0,\\n    \'unblockTime\', 0,\\n    \'capacityPriorityCounter\', 0\\n  )\\n\\nelse\\n  -- Apply migrations\\n  local settings = redis.call(\'hmget\', settings_key,\\n    \'id\',\\n    \'version\'\\n  )\\n  local id = settings[1]\\n  local current_version = settings[2]\\n\\n  if current_version ~= limiter_version then\\n    local version_digits = {}\\n    for k, v in string.gmatch(current_version, \\"([^.]+)\\") do\\n      table.insert(version_digits, tonumber(k))\\n    end\\n\\n    -- 2.10.0\\n    if version_digits[2] < 10 then\\n      redis.call(\'hsetnx\', settings_key, \'reservoirRefreshInterval\', \'\')\\n      redis.call(\'hsetnx\', settings_key, \'reservoirRefreshAmount\', \'\')\\n      redis.call(\'hsetnx\', settings_key, \'lastReservoirRefresh\', \'\')\\n      redis.call(\'hsetnx\', settings_key, \'done\', 0)\\n      redis.call(\'hset\', settings_key, \'version\', \'2.10.0\')\\n    end\\n\\n    -- 2.11.1\\n    if version_digits[2] < 11 or (version_digits[2] == 11 and version_digits[3] < 1) then\\n      if redis.call(\'hstrlen\', settings_key, \'lastReservoirRefresh\') == 0 then\\n        redis.call(\'hmset\', settings_key,\\n          \'lastReservoirRefresh\', now,\\n          \'version\', \'2.11.1\'\\n        )\\n      end\\n    end\\n\\n    -- 2.14.0\\n    if version_digits[2] < 14 then\\n      local old_running_key = \'b_\'..id..\'_running\'\\n      local old_executing_key = \'b_\'..id..\'_executing\'\\n\\n      if redis.call(\'exists\', old_running_key) == 1 then\\n        redis.call(\'rename\', old_running_key, job_weights_key)\\n      end\\n      if redis.call(\'exists\', old_executing_key) == 1 then\\n        redis.call(\'rename\', old_executing_key, job_expirations_key)\\n      end\\n      redis.call(\'hset\', settings_key, \'version\', \'2.14.0\')\\n    end\\n\\n    -- 2.15.2\\n    if version_digits[2] < 15 or (version_digits[2] == 15 and version_digits[3] < 2) then\\n      redis.call(\'hsetnx\', settings_key, \'capacityPriorityCounter\', 0)\\n      redis.call(\'hset\', settings_key, \'version\', \'2.15.2\')\\n    end\\n\\n    -- 2.17.0\\n    if version_digits[2] < 17 then\\n      redis.call(\'hsetnx\', settings_key, \'clientTimeout\', 10000)\\n      redis.call(\'hset\', settings_key, \'version\', \'2.17.0\')\\n    end\\n\\n    -- 2.18.0\\n    if version_digits[2] < 18 then\\n      redis.call(\'hsetnx\', settings_key, \'reservoirIncreaseInterval\', \'\')\\n      redis.call(\'hsetnx\', settings_key, \'reservoirIncreaseAmount\', \'\')\\n      redis.call(\'hsetnx\', settings_key, \'reservoirIncreaseMaximum\', \'\')\\n      redis.call(\'hsetnx\', settings_key, \'lastReservoirIncrease\', now)\\n      redis.call(\'hset\', settings_key, \'version\', \'2.18.0\')\\n    end\\n\\n  end\\n\\n  process_tick(now, false)\\nend\\n\\nlocal groupTimeout = tonumber(redis.call(\'hget\', settings_key, \'groupTimeout\'))\\nrefresh_expiration(0, 0, groupTimeout)\\n\\nreturn {}\\n","process_tick.lua":"local process_tick = function (now, always_publish)\\n\\n  local compute_capacity = function (maxConcurrent, running, reservoir)\\n    if maxConcurrent ~= nil and reservoir ~= nil then\\n      return math.min((maxConcurrent - running), reservoir)\\n    elseif maxConcurrent ~= nil then\\n      return maxConcurrent - running\\n    elseif reservoir ~= nil then\\n      return reservoir\\n    else\\n      return nil\\n    end\\n  end\\n\\n  local settings = redis.call(\'hmget\', settings_key,\\n    \'id\',\\n    \'maxConcurrent\',\\n    \'running\',\\n    \'reservoir\',\\n    \'reservoirRefreshInterval\',\\n    \'reservoirRefreshAmount\',\\n    \'lastReservoirRefresh\',\\n    \'reservoirIncreaseInterval\',\\n    \'reservoirIncreaseAmount\',\\n    \'reservoirIncreaseMaximum\',\\n    \'lastReservoirIncrease\',\\n    \'capacityPriorityCounter\',\\n    \'clientTimeout\'\\n  )\\n  local id = settings[1]\\n  local maxConcurrent = tonumber(settings[2])\\n  local running = tonumber(settings[3])\\n  local reservoir = tonumber(settings[4])\\n  local reservoirRefreshInterval = tonumber(settings[5])\\n  local reservoirRefreshAmount = tonumber(settings[6])\\n  local lastReservoirRefresh = tonumber(settings[7])\\n  local reservoirIncreaseInterval = tonumber(settings[8])\\n  local reservoirIncreaseAmount = tonumber(settings[9])\\n  local reservoirIncreaseMaximum = tonumber(settings[10])\\n  local lastReservoirIncrease = tonumber(settings[11])\\n  local capacityPriorityCounter = tonumber(settings[12])\\n  local clientTimeout = tonumber(settings[13])\\n\\n  local initial_capacity = compute_capacity(maxConcurrent, running, reservoir)\\n\\n  --\\n  -- Process \'running\' changes\\n  --\\n  local expired = redis.call(\'zrangebyscore\', job_expirations_key, \'-inf\', \'(\'..now)\\n\\n  if #expired > 0 then\\n    redis.call(\'zremrangebyscore\', job_expirations_key, \'-inf\', \'(\'..now)\\n\\n    local flush_batch = function (batch, acc)\\n      local weights = redis.call(\'hmget\', job_weights_key, unpack(batch))\\n                      redis.call(\'hdel\',  job_weights_key, unpack(batch))\\n      local clients = redis.call(\'hmget\', job_clients_key, unpack(batch))\\n                      redis.call(\'hdel\',  job_clients_key, unpack(batch))\\n\\n      -- Calculate sum of removed weights\\n      for i = 1, #weights do\\n        acc[\'total\'] = acc[\'total\'] + (tonumber(weights[i]) or 0)\\n      end\\n\\n      -- Calculate sum of removed weights by client\\n      local client_weights = {}\\n      for i = 1, #clients do\\n        local removed = tonumber(weights[i]) or 0\\n        if removed > 0 then\\n          acc[\'client_weights\'][clients[i]] = (acc[\'client_weights\'][clients[i]] or 0) + removed\\n        end\\n      end\\n    end\\n\\n    local acc = {\\n      [\'total\'] = 0,\\n      [\'client_weights\'] = {}\\n    }\\n    local batch_size = 1000\\n\\n    -- Compute changes to Zsets and apply changes to Hashes\\n    for i = 1, #expired, batch_size do\\n      local batch = {}\\n      for j = i, math.min(i + batch_size - 1, #expired) do\\n        table.insert(batch, expired[j])\\n      end\\n\\n      flush_batch(batch, acc)\\n    end\\n\\n    -- Apply changes to Zsets\\n    if acc[\'total\'] > 0 then\\n      redis.call(\'hincrby\', settings_key, \'done\', acc[\'total\'])\\n      running = tonumber(redis.call(\'hincrby\', settings_key, \'running\', -acc[\'total\']))\\n    end\\n\\n    for client, weight in pairs(acc[\'client_weights\']) do\\n      redis.call(\'zincrby\', client_running_key, -weight, client)\\n    end\\n  end\\n\\n  --\\n  -- Process \'reservoir\' changes\\n  --\\n  local reservoirRefreshActive = reservoirRefreshInterval ~= nil and reservoirRefreshAmount ~= nil\\n  if reservoirRefreshActive and now >= lastReservoirRefresh + reservoirRefreshInterval then\\n    reservoir = reservoirRefreshAmount\\n    redis.call(\'hmset\', settings_key,\\n      \'reservoir\', reservoir,\\n      \'lastReservoirRefresh\', now\\n    )\\n  end\\n\\n  local reservoirIncreaseActive = reservoirIncreaseInterval ~= nil and reservoirIncreaseAmount ~= nil\\n  if reservoirIncreaseActive and now >= lastReservoirIncrease + reservoirIncreaseInterval then\\n    local num_intervals = math.floor((now - lastReservoirIncrease) / reservoirIncreaseInterval)\\n    local incr = reservoirIncreaseAmount * num_intervals\\n    if reservoirIncreaseMaximum ~= nil then\\n      incr = math.min(incr, reservoirIncreaseMaximum - (reservoir or 0))\\n    end\\n    if incr > 0 then\\n      reservoir = (reservoir or 0) + incr\\n    end\\n    redis.call(\'hmset\', settings_key,\\n      \'reservoir\', reservoir,\\n      \'lastReservoirIncrease\', lastReservoirIncrease + (num_intervals * reservoirIncreaseInterval)\\n    )\\n  end\\n\\n  --\\n  -- Clear unresponsive clients\\n  --\\n  local unresponsive = redis.call(\'zrangebyscore\', client_last_seen_key, \'-inf\', (now - clientTimeout))\\n  local unresponsive_lookup = {}\\n  local terminated_clients = {}\\n  for i = 1, #unresponsive do\\n    unresponsive_lookup[unresponsive[i]] = true\\n    if tonumber(redis.call(\'zscore\', client_running_key, unresponsive[i])) == 0 then\\n      table.insert(terminated_clients, unresponsive[i])\\n    end\\n  end\\n  if #terminated_clients > 0 then\\n    redis.call(\'zrem\', client_running_key,         unpack(terminated_clients))\\n    redis.call(\'hdel\', client_num_queued_key,      unpack(terminated_clients))\\n    redis.call(\'zrem\', client_last_registered_key, unpack(terminated_clients))\\n    redis.call(\'zrem\', client_last_seen_key,       unpack(terminated_clients))\\n  end\\n\\n  --\\n  -- Broadcast capacity changes\\n  --\\n  local final_capacity = compute_capacity(maxConcurrent, running, reservoir)\\n\\n  if always_publish or (initial_capacity ~= nil and final_capacity == nil) then\\n    -- always_publish or was not unlimited, now unlimited\\n    redis.call(\'publish\', \'b_\'..id, \'capacity:\'..(final_capacity or \'\'))\\n\\n  elseif initial_capacity ~= nil and final_capacity ~= nil and final_capacity > initial_capacity then\\n    -- capacity was increased\\n    -- send the capacity message to the limiter having the lowest number of running jobs\\n    -- the tiebreaker is the limiter having not registered a job in the longest time\\n\\n    local lowest_concurrency_value = nil\\n    local lowest_concurrency_clients = {}\\n    local lowest_concurrency_last_registered = {}\\n    local client_concurrencies = redis.call(\'zrange\', client_running_key, 0, -1, \'withscores\')\\n\\n    for i = 1, #client_concurrencies, 2 do\\n      local client = client_concurrencies[i]\\n      local concurrency = tonumber(client_concurrencies[i+1])\\n\\n      if (\\n        lowest_concurrency_value == nil or lowest_concurrency_value == concurrency\\n      ) and (\\n        not unresponsive_lookup[client]\\n      ) and (\\n        tonumber(redis.call(\'hget\', client_num_queued_key, client)) > 0\\n      ) then\\n        lowest_concurrency_value = concurrency\\n        table.insert(lowest_concurrency_clients, client)\\n        local last_registered = tonumber(redis.call(\'zscore\', client_last_registered_key, client))\\n        table.insert(lowest_concurrency_last_registered, last_registered)\\n      end\\n    end\\n\\n    if #lowest_concurrency_clients > 0 then\\n      local position = 1\\n      local earliest = lowest_concurrency_last_registered[1]\\n\\n      for i,v in ipairs(lowest_concurrency_last_registered) do\\n        if v < earliest then\\n          position = i\\n          earliest = v\\n        end\\n      end\\n\\n      local next_client = lowest_concurrency_clients[position]\\n      redis.call(\'publish\', \'b_\'..id,\\n        \'capacity-priority:\'..(final_capacity or \'\')..\\n        \':\'..next_client..\\n        \':\'..capacityPriorityCounter\\n      )\\n      redis.call(\'hincrby\', settings_key, \'capacityPriorityCounter\', \'1\')\\n    else\\n      redis.call(\'publish\', \'b_\'..id, \'capacity:\'..(final_capacity or \'\'))\\n    end\\n  end\\n\\n  return {\\n    [\'capacity\'] = final_capacity,\\n    [\'running\'] = running,\\n    [\'reservoir\'] = reservoir\\n  }\\nend\\n","queued.lua":"local clientTimeout = tonumber(redis.call(\'hget\', settings_key, \'clientTimeout\'))\\nlocal valid_clients = redis.call(\'zrangebyscore\', client_last_seen_key, (now - clientTimeout), \'inf\')\\nlocal client_queued = redis.call(\'hmget\', client_num_queued_key, unpack(valid_clients))\\n\\nlocal sum = 0\\nfor i = 1, #client_queued do\\n  sum = sum + tonumber(client_queued[i])\\nend\\n\\nreturn sum\\n","refresh_expiration.lua":"local refresh_expiration = function (now, nextRequest, groupTimeout)\\n\\n  if groupTimeout ~= nil then\\n    local ttl = (nextRequest + groupTimeout) - now\\n\\n    for i = 1, #KEYS do\\n      redis.call(\'pexpire\', KEYS[i], ttl)\\n    end\\n  end\\n\\nend\\n","refs.lua":"local settings_key = KEYS[1]\\nlocal job_weights_key = KEYS[2]\\nlocal job_expirations_key = KEYS[3]\\nlocal job_clients_key = KEYS[4]\\nlocal client_running_key = KEYS[5]\\nlocal client_num_queued_key = KEYS[6]\\nlocal client_last_registered_key = KEYS[7]\\nlocal client_last_seen_key = KEYS[8]\\n\\nlocal now = tonumber(ARGV[1])\\nlocal client = ARGV[2]\\n\\nlocal num_static_argv = 2\\n","register.lua":"local index = ARGV[num_static_argv + 1]\\nlocal weight = tonumber(ARGV[num_static_argv + 2])\\nlocal expiration = tonumber(ARGV[num_static_argv + 3])\\n\\nlocal state = process_tick(now, false)\\nlocal capacity = state[\'capacity\']\\nlocal reservoir = state[\'reservoir\']\\n\\nlocal settings = redis.call(\'hmget\', settings_key,\\n  \'nextRequest\',\\n  \'minTime\',\\n  \'groupTimeout\'\\n)\\nlocal nextRequest = tonumber(settings[1])\\nlocal minTime = tonumber(settings[2])\\nlocal groupTimeout = tonumber(settings[3])\\n\\nif conditions_check(capacity, weight) then\\n\\n  redis.call(\'hincrby\', settings_key, \'running\', weight)\\n  redis.call(\'hset\', job_weights_key, index, weight)\\n  if expiration ~= nil then\\n    redis.call(\'zadd\', job_expirations_key, now + expiration, index)\\n  end\\n  redis.call(\'hset\', job_clients_key, index, client)\\n  redis.call(\'zincrby\', client_running_key, weight, client)\\n  redis.call(\'hincrby\', client_num_queued_key, client, -1)\\n  redis.call(\'zadd\', client_last_registered_key, now, client)\\n\\n  local wait = math.max(nextRequest - now, 0)\\n  local newNextRequest = now + wait + minTime\\n\\n  if reservoir == nil then\\n    redis.call(\'hset\', settings_key,\\n      \'nextRequest\', newNextRequest\\n    )\\n  else\\n    reservoir = reservoir - weight\\n    redis.call(\'hmset\', settings_key,\\n      \'reservoir\', reservoir,\\n      \'nextRequest\', newNextRequest\\n    )\\n  end\\n\\n  refresh_expiration(now, newNextRequest, groupTimeout)\\n\\n  return {true, wait, reservoir}\\n\\nelse\\n  return {false}\\nend\\n","register_client.lua":"local queued = tonumber(ARGV[num_static_argv + 1])\\n\\n-- Could have been re-registered concurrently\\nif not redis.call(\'zscore\', client_last_seen_key, client) then\\n  redis.call(\'zadd\', client_running_key, 0, client)\\n  redis.call(\'hset\', client_num_queued_key, client, queued)\\n  redis.call(\'zadd\', client_last_registered_key, 0, client)\\nend\\n\\nredis.call(\'zadd\', client_last_seen_key, now, client)\\n\\nreturn {}\\n","running.lua":"return process_tick(now, false)[\'running\']\\n","submit.lua":"local queueLength = tonumber(ARGV[num_static_argv + 1])\\nlocal weight = tonumber(ARGV[num_static_argv + 2])\\n\\nlocal capacity = process_tick(now, false)[\'capacity\']\\n\\nlocal settings = redis.call(\'hmget\', settings_key,\\n  \'id\',\\n  \'maxConcurrent\',\\n  \'highWater\',\\n  \'nextRequest\',\\n  \'strategy\',\\n  \'unblockTime\',\\n  \'penalty\',\\n  \'minTime\',\\n  \'groupTimeout\'\\n)\\nlocal id = settings[1]\\nlocal maxConcurrent = tonumber(settings[2])\\nlocal highWater = tonumber(settings[3])\\nlocal nextRequest = tonumber(settings[4])\\nlocal strategy = tonumber(settings[5])\\nlocal unblockTime = tonumber(settings[6])\\nlocal penalty = tonumber(settings[7])\\nlocal minTime = tonumber(settings[8])\\nlocal groupTimeout = tonumber(settings[9])\\n\\nif maxConcurrent ~= nil and weight > maxConcurrent then\\n  return redis.error_reply(\'OVERWEIGHT:\'..weight..\':\'..maxConcurrent)\\nend\\n\\nlocal reachedHWM = (highWater ~= nil and queueLength == highWater\\n  and not (\\n    conditions_check(capacity, weight)\\n    and nextRequest - now <= 0\\n  )\\n)\\n\\nlocal blocked = strategy == 3 and (reachedHWM or unblockTime >= now)\\n\\nif blocked then\\n  local computedPenalty = penalty\\n  if computedPenalty == nil then\\n    if minTime == 0 then\\n      computedPenalty = 5000\\n    else\\n      computedPenalty = 15 * minTime\\n    end\\n  end\\n\\n  local newNextRequest = now + computedPenalty + minTime\\n\\n  redis.call(\'hmset\', settings_key,\\n    \'unblockTime\', now + computedPenalty,\\n    \'nextRequest\', newNextRequest\\n  )\\n\\n  local clients_queued_reset = redis.call(\'hkeys\', client_num_queued_key)\\n  local queued_reset = {}\\n  for i = 1, #clients_queued_reset do\\n    table.insert(queued_reset, clients_queued_reset[i])\\n    table.insert(queued_reset, 0)\\n  end\\n  redis.call(\'hmset\', client_num_queued_key, unpack(queued_reset))\\n\\n  redis.call(\'publish\', \'b_\'..id, \'blocked:\')\\n\\n  refresh_expiration(now, newNextRequest, groupTimeout)\\nend\\n\\nif not blocked and not reachedHWM then\\n  redis.call(\'hincrby\', client_num_queued_key, client, 1)\\nend\\n\\nreturn {reachedHWM, blocked, strategy}\\n","update_settings.lua":"local args = {\'hmset\', settings_key}\\n\\nfor i = num_static_argv + 1, #ARGV do\\n  table.insert(args, ARGV[i])\\nend\\n\\nredis.call(unpack(args))\\n\\nprocess_tick(now, true)\\n\\nlocal groupTimeout = tonumber(redis.call(\'hget\', settings_key, \'groupTimeout\'))\\nrefresh_expiration(0, 0, groupTimeout)\\n\\nreturn {}\\n","validate_client.lua":"if not redis.call(\'zscore\', client_last_seen_key, client) then\\n  return redis.error_reply(\'UNKNOWN_CLIENT\')\\nend\\n\\nredis.call(\'zadd\', client_last_seen_key, now, client)\\n","validate_keys.lua":"if not (redis.call(\'exists\', settings_key) == 1) then\\n  return redis.error_reply(\'SETTINGS_KEY_NOT_FOUND\')\\nend\\n"}');
+
+/***/ }),
+
+/***/ 3876:
+/***/ ((module) => {
+
+module.exports = {"r":"2.19.5"};
+
 /***/ })
 
 /******/ });
@@ -83761,7 +86644,7 @@ class errors_ConfigError extends Error {
     }
 }
 /** Orders problems by file, then position, so output is stable and reads top to bottom. */
-function sortProblems(problems) {
+function errors_sortProblems(problems) {
     return [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 }
 /** The problem's file as a path relative to `base` (default cwd) when it lies beneath it. */
@@ -83772,7 +86655,7 @@ function problemPath(dir, file, base = process.cwd()) {
 }
 /** `file:line:column: path: message`, one per line (the format editors and terminals link). */
 function errors_formatProblems(error, base) {
-    return sortProblems(error.problems)
+    return errors_sortProblems(error.problems)
         .map((p) => {
         const where = `${problemPath(error.dir, p.file, base)}:${p.line}:${p.column}`;
         return p.path ? `${where}: ${p.path}: ${p.message}` : `${where}: ${p.message}`;
@@ -83784,7 +86667,7 @@ function errors_formatProblems(error, base) {
  * relative to the workspace (`GITHUB_WORKSPACE`, else the cwd).
  */
 function errors_formatGithubAnnotations(error, base = process.env["GITHUB_WORKSPACE"] || process.cwd()) {
-    return sortProblems(error.problems)
+    return errors_sortProblems(error.problems)
         .map((p) => {
         const file = escapeProperty(problemPath(error.dir, p.file, base));
         const message = escapeData(p.path ? `${p.path}: ${p.message}` : p.message);
@@ -93506,7 +96389,7 @@ function parseVarsFile(file, source) {
     }
     return { parsed: { file, doc, lineCounter }, problems };
 }
-async function readVarsFiles(dir) {
+async function vars_files_readVarsFiles(dir) {
     const files = [];
     const problems = [];
     for (const file of await listVarsFiles(dir)) {
@@ -93520,7 +96403,7 @@ async function readVarsFiles(dir) {
 ;// CONCATENATED MODULE: ../../packages/release-train/src/config/yaml-path.ts
 // YAML paths (`rpm_package_repos[3].base_path`) and their positions in the parsed document.
 
-function formatYamlPath(path) {
+function yaml_path_formatYamlPath(path) {
     let out = "";
     for (const segment of path) {
         if (typeof segment === "number")
@@ -93538,7 +96421,7 @@ function keyMatches(key, segment) {
  * Position of the value at `path` (or of its key, with `at: "key"`). When the path does not exist
  * (a missing field) the deepest existing node is used, i.e. the entry that lacks the field.
  */
-function locate(doc, lineCounter, path, at = "value") {
+function yaml_path_locate(doc, lineCounter, path, at = "value") {
     let node = doc.contents;
     let offset = doc.contents?.range?.[0] ?? 0;
     for (const [index, segment] of path.entries()) {
@@ -93587,8 +96470,8 @@ function locate(doc, lineCounter, path, at = "value") {
 
 const LISTS = { rpm: "rpm_package_repos", deb: "deb_package_repos" };
 function problemAt(file, path, message, at = "value") {
-    const { line, column } = locate(file.doc, file.lineCounter, path, at);
-    return { file: file.file, path: formatYamlPath(path), line, column, message };
+    const { line, column } = yaml_path_locate(file.doc, file.lineCounter, path, at);
+    return { file: file.file, path: yaml_path_formatYamlPath(path), line, column, message };
 }
 const where = (s) => `${s.file}:${s.line}:${s.column} ${s.path}`;
 /**
@@ -93657,8 +96540,8 @@ function validateList(kind, owners, variables, problems, unreadable, candidates)
             }
             return;
         }
-        const { line, column } = locate(file.doc, file.lineCounter, [listName, index]);
-        const source = { file: file.file, path: formatYamlPath([listName, index]), line, column };
+        const { line, column } = yaml_path_locate(file.doc, file.lineCounter, [listName, index]);
+        const source = { file: file.file, path: yaml_path_formatYamlPath([listName, index]), line, column };
         repos.push({ kind, ...result.data, source });
     });
     return repos;
@@ -93695,7 +96578,7 @@ async function loadConfig(dir) {
         const message = `configuration directory ${JSON.stringify(dir)} does not exist or is not a directory`;
         throw new errors_ConfigError(dir, [{ file: "", path: "", line: 1, column: 1, message }]);
     }
-    const { files, problems } = await readVarsFiles(dir);
+    const { files, problems } = await vars_files_readVarsFiles(dir);
     const unreadable = problems.length > 0;
     const { variables, variableSources, owners } = collectVariables(files, problems);
     const candidates = [];
@@ -93703,7 +96586,7 @@ async function loadConfig(dir) {
     const deb = validateList("deb", owners, variables, problems, unreadable, candidates);
     checkDuplicates(candidates, problems);
     if (problems.length > 0)
-        throw new errors_ConfigError(dir, sortProblems(problems));
+        throw new errors_ConfigError(dir, errors_sortProblems(problems));
     return { dir: (0,external_node_path_.resolve)(dir), rpm, deb, variables, variableSources };
 }
 /** RPM then Deb repositories, in file order. */
@@ -93716,6 +96599,133 @@ function allPackageRepos(config) {
 
 
 
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/state-file.ts
+// Records dispatched task hrefs so a re-run of the same run (same version) re-attaches to tasks that
+// are still running (long syncs outlive a CI job) instead of dispatching duplicates.
+// Layout: { "<run>/<item>": { "<scope>": { "<step>": href, … } } } — for package sync
+// `<version>/<short_name>` → `ark|test` → `sync|publish|…`; other flows pick their own run, item,
+// scope and step names.
+
+
+class StateFile {
+    path;
+    data;
+    writes = Promise.resolve();
+    constructor(path, data) {
+        this.path = path;
+        this.data = data;
+    }
+    /** No path = in-memory only. A missing file is an empty state. */
+    static async open(path) {
+        if (!path)
+            return new StateFile(undefined, {});
+        try {
+            return new StateFile(path, JSON.parse(await (0,promises_.readFile)(path, "utf8")));
+        }
+        catch (error) {
+            if (error.code === "ENOENT")
+                return new StateFile(path, {});
+            throw new Error(`cannot read state file ${path}: ${error.message}`);
+        }
+    }
+    /** Item key within a run: `<run>/<item>` (the run part is what pruning keeps the newest of). */
+    static key(run, item) {
+        return `${run}/${item}`;
+    }
+    get(key, scope, step) {
+        return this.data[key]?.[scope]?.[step];
+    }
+    /** Every recorded task href of the given keys (to look their state up in bulk). */
+    tasksOf(keys, scope) {
+        return keys.flatMap((k) => Object.values(this.data[k]?.[scope] ?? {}));
+    }
+    record(key, scope, step, href) {
+        const entry = this.data[key] ?? {};
+        entry[scope] = { ...entry[scope], [step]: href };
+        this.data[key] = entry;
+        return this.flush();
+    }
+    snapshot() {
+        return structuredClone(this.data);
+    }
+    /** Forget all but the newest `keep` runs so the file does not grow night after night. */
+    prune(keep = 7) {
+        const runs = [...new Set(Object.keys(this.data).map(runOf))].sort().reverse();
+        const kept = new Set(runs.slice(0, keep));
+        for (const key of Object.keys(this.data))
+            if (!kept.has(runOf(key)))
+                delete this.data[key];
+    }
+    /** Serialised, atomic (write + rename) so concurrent items never corrupt the file. */
+    flush() {
+        const path = this.path;
+        if (!path)
+            return Promise.resolve();
+        this.prune();
+        const text = `${JSON.stringify(this.data, null, 2)}\n`;
+        this.writes = this.writes.then(async () => {
+            await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+            const tmp = `${path}.${process.pid}.tmp`;
+            await (0,promises_.writeFile)(tmp, text);
+            await (0,promises_.rename)(tmp, path);
+        });
+        return this.writes;
+    }
+}
+function runOf(key) {
+    return key.split("/")[0];
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/markdown.ts
+// Small Markdown helpers for GitHub job summaries.
+/** A table cell: pipes escaped, newlines flattened (a cell is one line in GFM). */
+function cell(value) {
+    if (value === undefined || value === "")
+        return "";
+    return String(value).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+}
+function table(header, rows) {
+    const line = (cells) => `| ${cells.map(cell).join(" | ")} |`;
+    return [line(header), `|${header.map(() => " --- ").join("|")}|`, ...rows.map(line)].join("\n");
+}
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${ms} ms`;
+    const s = ms / 1000;
+    if (s < 60)
+        return `${s.toFixed(1)} s`;
+    return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/summary.ts
+// Job summaries: a title, a counts line and one table row per item (failures first), appended to
+// `--summary-file` / $GITHUB_STEP_SUMMARY or printed. A summary that cannot be written is a warning:
+// the run's work and its outputs are what count, not the report of them.
+
+
+/** Markdown for a run: failed items first, then `compare` order. */
+function summary_summaryMarkdown(summary) {
+    const rows = [...summary.items]
+        .sort((a, b) => Number(Boolean(b.error)) - Number(Boolean(a.error)) || (summary.compare?.(a, b) ?? 0))
+        .map((item) => summary.row(item));
+    return `${summary.title}\n\n${summary.counts}\n\n${table(summary.header, rows)}\n`;
+}
+/** Appends (or prints) the summary; returns a warning instead of throwing when the file cannot be written. */
+async function writeSummary(markdown, options) {
+    const file = options.file ?? (options.env ?? process.env).GITHUB_STEP_SUMMARY;
+    if (!file) {
+        options.write(`\n${markdown}`);
+        return undefined;
+    }
+    try {
+        await (0,promises_.appendFile)(file, `${markdown}\n`);
+        return undefined;
+    }
+    catch (error) {
+        return `could not write the job summary to ${file}: ${error.message}`;
+    }
+}
 
 ;// CONCATENATED MODULE: ../../packages/pulp-client/src/field-errors.ts
 const NON_FIELD = "non_field_errors";
@@ -95661,6 +98671,213 @@ class VaultClient {
 
 
 
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/task-watcher.ts
+// Waits for many Pulp tasks with few requests: every pending task is checked by one bulk list call
+// (`pulp_href__in`), first after `initialDelayMs`, then with exponential backoff per task. Tasks
+// that become due close together share a request, so N concurrent syncs cost ~1 poll, not N.
+
+const FINAL_STATES = new Set(["completed", "failed", "canceled", "skipped"]);
+class TaskFailedError extends Error {
+    task;
+    constructor(task, description) {
+        super(description);
+        this.task = task;
+        this.name = "TaskFailedError";
+    }
+}
+class TaskWatcher {
+    options;
+    pending = new Map();
+    timer;
+    polling = false;
+    initialDelayMs;
+    maxDelayMs;
+    backoff;
+    timeoutMs;
+    batchSize;
+    constructor(options) {
+        this.options = options;
+        this.initialDelayMs = options.initialDelayMs ?? 300;
+        this.maxDelayMs = options.maxDelayMs ?? 10_000;
+        this.backoff = options.backoff ?? 1.6;
+        this.timeoutMs = options.timeoutMs ?? 6 * 3600_000;
+        this.batchSize = options.batchSize ?? 40;
+    }
+    /** Resolves with the finished task; rejects with Pulp's error text if it failed or was canceled. */
+    wait(href, options = {}) {
+        return new Promise((resolve, reject) => {
+            const now = Date.now();
+            const delay = options.initialDelayMs ?? this.initialDelayMs;
+            const entry = { href, due: now + delay, interval: Math.max(delay, 100), deadline: now + this.timeoutMs, misses: 0, resolve, reject };
+            const list = this.pending.get(href);
+            if (list)
+                list.push(entry);
+            else
+                this.pending.set(href, [entry]);
+            this.schedule();
+        });
+    }
+    schedule() {
+        if (this.polling || this.pending.size === 0)
+            return;
+        const next = Math.min(...[...this.pending.values()].map((l) => l[0].due));
+        if (this.timer)
+            clearTimeout(this.timer);
+        this.timer = setTimeout(() => void this.poll(), Math.max(0, next - Date.now()));
+    }
+    async poll() {
+        this.timer = undefined;
+        this.polling = true;
+        try {
+            const now = Date.now();
+            const entries = [...this.pending.values()].map((l) => l[0]);
+            // Ride along: tasks due within a quarter of their own interval are checked now too.
+            const due = entries.filter((e) => e.due - e.interval / 4 <= now).map((e) => e.href);
+            for (let i = 0; i < due.length; i += this.batchSize) {
+                const batch = due.slice(i, i + this.batchSize);
+                let tasks;
+                try {
+                    tasks = await this.options.listTasks(batch);
+                }
+                catch (error) {
+                    // A failed poll is retried at the next interval rather than failing every waiter.
+                    for (const href of batch)
+                        this.reschedule(href, error);
+                    continue;
+                }
+                const byHref = new Map(tasks.map((t) => [t.pulp_href, t]));
+                for (const href of batch) {
+                    const task = byHref.get(href);
+                    if (task && FINAL_STATES.has(task.state))
+                        this.settle(href, task);
+                    else if (!task && this.missing(href))
+                        continue;
+                    else
+                        this.reschedule(href);
+                }
+            }
+        }
+        finally {
+            this.polling = false;
+            this.schedule();
+        }
+    }
+    reschedule(href, error) {
+        const now = Date.now();
+        for (const entry of this.pending.get(href) ?? []) {
+            entry.interval = Math.min(entry.interval * this.backoff, this.maxDelayMs);
+            entry.due = now + entry.interval;
+        }
+        const expired = (this.pending.get(href) ?? []).filter((e) => e.deadline <= now);
+        if (expired.length) {
+            this.pending.delete(href);
+            const reason = error ? `: ${error.message}` : "";
+            for (const e of expired)
+                e.reject(new Error(`timed out waiting for task ${href}${reason}`));
+        }
+    }
+    /** A task Pulp no longer lists (purged, deleted) three polls in a row: give up on it. */
+    missing(href) {
+        const waiters = this.pending.get(href) ?? [];
+        for (const w of waiters)
+            w.misses += 1;
+        if (!waiters.some((w) => w.misses >= 3))
+            return false;
+        this.pending.delete(href);
+        for (const w of waiters)
+            w.reject(new Error(`task ${href} no longer exists in Pulp`));
+        return true;
+    }
+    settle(href, task) {
+        const waiters = this.pending.get(href) ?? [];
+        this.pending.delete(href);
+        for (const w of waiters) {
+            if (task.state === "completed" || task.state === "skipped")
+                w.resolve(task);
+            else
+                w.reject(new TaskFailedError(task, taskErrorText(task)));
+        }
+    }
+    /** Current state of tasks (one bulk call per batch); used to re-attach to recorded tasks. */
+    async states(hrefs) {
+        const found = new Map();
+        for (let i = 0; i < hrefs.length; i += this.batchSize) {
+            for (const task of await this.options.listTasks(hrefs.slice(i, i + this.batchSize)))
+                found.set(task.pulp_href, task);
+        }
+        return found;
+    }
+    close() {
+        if (this.timer)
+            clearTimeout(this.timer);
+        this.timer = undefined;
+    }
+}
+/** Pulp's own error text for a failed/canceled task (credentials in URLs redacted). */
+function taskErrorText(task) {
+    const raw = task.error?.description ?? task.error?.reason;
+    const text = raw === undefined ? undefined : redactString(raw);
+    return text ? `task ${task.state}: ${text}` : `task ${task.state}`;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/tasks.ts
+
+class TaskRunner {
+    watcher;
+    state;
+    scope;
+    recorded;
+    constructor(watcher, state, 
+    /** State-file scope (package sync: the target). */
+    scope, 
+    /** Recorded tasks of this run as Pulp lists them now (one bulk lookup at start). */
+    recorded) {
+        this.watcher = watcher;
+        this.state = state;
+        this.scope = scope;
+        this.recorded = recorded;
+    }
+    /** Looks every recorded task of `keys` up in bulk, so each item knows what to re-attach to. */
+    static async open(options) {
+        const hrefs = options.state.tasksOf(options.keys, options.scope);
+        const recorded = hrefs.length ? await options.watcher.states(hrefs) : new Map();
+        return new TaskRunner(options.watcher, options.state, options.scope, recorded);
+    }
+    /** Dispatch (or re-attach / reuse) the task of `step` for item `key` and wait for it. */
+    async run(key, step, dispatch, options = {}) {
+        const href = this.state.get(key, this.scope, step);
+        const known = href ? this.recorded.get(href) : undefined;
+        if (href && known) {
+            if (!FINAL_STATES.has(known.state)) {
+                options.onTask?.(href, "re-attached");
+                return { task: await this.watcher.wait(href, { initialDelayMs: options.initialDelayMs }), origin: "re-attached" };
+            }
+            if (options.reuseCompleted && known.state === "completed") {
+                options.onTask?.(href, "reused");
+                return { task: known, origin: "reused" };
+            }
+        }
+        const dispatched = await dispatch();
+        await this.state.record(key, this.scope, step, dispatched);
+        // A later step of the same item must not mistake this for the recorded one.
+        this.recorded.delete(dispatched);
+        options.onTask?.(dispatched, "dispatched");
+        return { task: await this.watcher.wait(dispatched, { initialDelayMs: options.initialDelayMs }), origin: "dispatched" };
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/index.ts
+// The shared engine of every flow (package sync, container sync, promotion, kolla-build): batched
+// task watching, the state file, task dispatch/re-attach, bounded keep-going apply, console
+// reporting and job summaries. Contract: docs/design.md, "Shared engine".
+
+
+
+
+
+
+
+
 // EXTERNAL MODULE: ../../node_modules/.pnpm/commander@14.0.3/node_modules/commander/index.js
 var commander = __nccwpck_require__(206);
 ;// CONCATENATED MODULE: ../../node_modules/.pnpm/commander@14.0.3/node_modules/commander/esm.mjs
@@ -95722,58 +98939,7 @@ function syncGroups(config, filter) {
     return [...groups].sort();
 }
 
-;// CONCATENATED MODULE: ../../packages/release-train/src/summary/markdown.ts
-// Small Markdown helpers for GitHub job summaries.
-/** A table cell: pipes escaped, newlines flattened (a cell is one line in GFM). */
-function cell(value) {
-    if (value === undefined || value === "")
-        return "";
-    return String(value).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
-}
-function table(header, rows) {
-    const line = (cells) => `| ${cells.map(cell).join(" | ")} |`;
-    return [line(header), `|${header.map(() => " --- ").join("|")}|`, ...rows.map(line)].join("\n");
-}
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${ms} ms`;
-    const s = ms / 1000;
-    if (s < 60)
-        return `${s.toFixed(1)} s`;
-    return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-}
-
-;// CONCATENATED MODULE: ../../packages/release-train/src/summary/package-sync.ts
-
-function packageSyncSummary(run) {
-    const failed = run.failed.length;
-    const changed = run.results.filter((r) => r.changed && !r.error).length;
-    const title = `### Package snapshots → ${run.target}${run.dryRun ? " (dry run)" : ""}, version ${run.version}`;
-    const counts = `${run.results.length} repositories: ${changed} ${run.dryRun ? "to change" : "changed"}, ${run.results.length - changed - failed} unchanged, ${failed} failed.`;
-    const rows = [...run.results]
-        .sort((a, b) => Number(Boolean(b.error)) - Number(Boolean(a.error)) || a.shortName.localeCompare(b.shortName))
-        .map((r) => [
-        r.error ? `❌ ${r.shortName}` : r.shortName,
-        r.kind,
-        r.error ? "" : r.changed ? "yes" : "no",
-        r.newRepositoryVersion ? versionNumber(r.newRepositoryVersion) : "",
-        r.version,
-        r.distributionUrl ? `[${r.distributionUrl}](${r.distributionUrl})` : "",
-        run.dryRun ? r.actions.join(", ") : formatDuration(r.durationMs),
-        r.error,
-    ]);
-    const header = ["Repository", "Type", "Changed", "New repo version", "Snapshot", "Distribution", run.dryRun ? "Planned" : "Duration", "Error"];
-    return `${title}\n\n${counts}\n\n${table(header, rows)}\n`;
-}
-function versionNumber(href) {
-    const n = /\/versions\/(\d+)\/$/.exec(href)?.[1];
-    return n ? `v${n}` : href;
-}
-
 ;// CONCATENATED MODULE: ../../packages/release-train/src/sync/types.ts
-// Domain types of the package-snapshot sync: desired state per repository, the Pulp objects the
-// planner reads, and the per-repository result. Kept narrow on purpose: the Pulp client and the
-// config loader are adapted to these shapes (see pulp-port.ts and desired.ts).
 const SECRET_REMOTE_FIELDS = [
     "client_key",
     "proxy_username",
@@ -95955,12 +99121,14 @@ function pulpPort(client) {
     };
 }
 
-;// CONCATENATED MODULE: ../../packages/release-train/src/sync/reporter.ts
-// Log output of a run: in GitHub Actions one `::group::` per repository (lines are buffered per
-// repository so concurrent repositories never interleave); on a terminal one progress line each.
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/reporter.ts
+// Log output of a run. In GitHub Actions: the plan and one `::group::` per item (lines buffered per
+// item so concurrent items never interleave) and an `::error` annotation per failure. Elsewhere:
+// one progress line per finished item. The flow supplies the status text of a result.
 
 function consoleReporter(options) {
     const write = options.write ?? ((text) => process.stdout.write(text));
+    const status = options.status ?? reporter_defaultStatus;
     return {
         plan(text) {
             if (options.actions)
@@ -95968,248 +99136,224 @@ function consoleReporter(options) {
             else
                 write(`${text}\n\n`);
         },
-        done(result, log, progress) {
-            const status = statusOf(result);
+        done(key, result, log, progress) {
+            const text = result.error ? "FAILED" : status(result);
             const seconds = (result.durationMs / 1000).toFixed(1);
             if (options.actions) {
-                write(`::group::${result.shortName}: ${status} (${seconds} s)\n`);
+                write(`::group::${key}: ${text} (${seconds} s)\n`);
                 for (const line of log)
                     write(`${line}\n`);
                 write("::endgroup::\n");
                 if (result.error)
-                    write(`::error title=${escapeProperty(result.shortName)}::${escapeData(result.error)}\n`);
+                    write(`::error title=${escapeProperty(key)}::${escapeData(result.error)}\n`);
             }
             else {
                 const width = String(progress.total).length;
-                write(`[${String(progress.done).padStart(width)}/${progress.total}] ${result.shortName}: ${status} (${seconds} s)\n`);
+                write(`[${String(progress.done).padStart(width)}/${progress.total}] ${key}: ${text} (${seconds} s)\n`);
                 if (result.error)
                     write(`    ${result.error}\n`);
             }
         },
     };
 }
-function statusOf(result) {
-    if (result.error)
-        return "FAILED";
+function reporter_defaultStatus(result) {
+    return result.changed ? "changed" : "unchanged";
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/sync/reporter.ts
+// Console reporter of the package sync: the engine's, with a repository's snapshot in its status.
+
+function syncReporter(options) {
+    return consoleReporter({ ...options, status: reporter_statusOf });
+}
+function reporter_statusOf(result) {
     if (!result.changed)
         return `unchanged${result.version ? ` (snapshot ${result.version})` : ""}`;
     return `changed${result.version ? ` → snapshot ${result.version}` : ""}`;
 }
 
-;// CONCATENATED MODULE: ../../packages/release-train/src/sync/state-file.ts
-// Records dispatched task hrefs so a re-run with the same version re-attaches to tasks that are
-// still running (long syncs outlive a CI job) instead of dispatching duplicates.
-// Layout: { "<version>/<short_name>": { "<target>": { "sync": href, "publish": href, … } } }.
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/apply.ts
+// Bounded keep-going apply: every item runs its steps (remote, sync, publish, … — named by the
+// flow) with at most `concurrency` items in flight; a failing item records its error and the step
+// it failed in, and never stops the others. The caller fails the run when any result has `error`.
 
-
-class StateFile {
-    path;
-    data;
-    writes = Promise.resolve();
-    constructor(path, data) {
-        this.path = path;
-        this.data = data;
-    }
-    /** No path = in-memory only. A missing file is an empty state. */
-    static async open(path) {
-        if (!path)
-            return new StateFile(undefined, {});
+async function apply_applyItems(items, options) {
+    const limit = pLimit(options.concurrency ?? 8);
+    const total = items.length;
+    let done = 0;
+    return Promise.all(items.map((item) => limit(async () => {
+        const key = options.key(item);
+        const result = options.init(item);
+        const lines = [];
+        const started = Date.now();
+        let current;
+        const log = (line) => {
+            lines.push(line);
+            options.reporter?.line?.(key, line);
+        };
+        const ctx = {
+            key,
+            log,
+            did(action) {
+                result.changed = true;
+                result.actions.push(action);
+                log(action);
+            },
+            step(name) {
+                current = name;
+                options.reporter?.step?.(key, name);
+            },
+            async task(step, dispatch, taskOptions) {
+                if (!options.tasks)
+                    throw new Error("applyItems: `tasks` is needed to run tasks");
+                ctx.step(step);
+                const stateKey = options.stateKey?.(item) ?? key;
+                return options.tasks.run(stateKey, step, dispatch, {
+                    ...taskOptions,
+                    onTask(href, origin) {
+                        result.tasks.push(href);
+                        if (origin === "re-attached")
+                            log(`${step}: re-attached to running task ${href}`);
+                        if (origin === "reused")
+                            log(`${step}: completed earlier in this run (task ${href})`);
+                        taskOptions?.onTask?.(href, origin);
+                    },
+                });
+            },
+        };
+        options.reporter?.start?.(key);
         try {
-            return new StateFile(path, JSON.parse(await (0,promises_.readFile)(path, "utf8")));
+            await options.apply(item, result, ctx);
         }
         catch (error) {
-            if (error.code === "ENOENT")
-                return new StateFile(path, {});
-            throw new Error(`cannot read state file ${path}: ${error.message}`);
+            const text = errorText(error);
+            result.error = current ? `${current}: ${text}` : text;
+            if (current)
+                result.failedStep = current;
+            log(`FAILED: ${result.error}`);
         }
-    }
-    static key(version, shortName) {
-        return `${version}/${shortName}`;
-    }
-    get(key, target, step) {
-        return this.data[key]?.[target]?.[step];
-    }
-    /** Every recorded task href of the given keys (to look their state up in bulk). */
-    tasksOf(keys, target) {
-        return keys.flatMap((k) => Object.values(this.data[k]?.[target] ?? {}));
-    }
-    record(key, target, step, href) {
-        const entry = this.data[key] ?? {};
-        entry[target] = { ...entry[target], [step]: href };
-        this.data[key] = entry;
-        return this.flush();
-    }
-    snapshot() {
-        return structuredClone(this.data);
-    }
-    /** Forget all but the newest `keep` versions so the file does not grow night after night. */
-    prune(keep = 7) {
-        const versions = [...new Set(Object.keys(this.data).map((k) => k.split("/")[0]))].sort().reverse();
-        const kept = new Set(versions.slice(0, keep));
-        for (const key of Object.keys(this.data))
-            if (!kept.has(key.split("/")[0]))
-                delete this.data[key];
-    }
-    /** Serialised, atomic (write + rename) so concurrent repositories never corrupt the file. */
-    flush() {
-        const path = this.path;
-        if (!path)
-            return Promise.resolve();
-        this.prune();
-        const text = `${JSON.stringify(this.data, null, 2)}\n`;
-        this.writes = this.writes.then(async () => {
-            await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
-            const tmp = `${path}.${process.pid}.tmp`;
-            await (0,promises_.writeFile)(tmp, text);
-            await (0,promises_.rename)(tmp, path);
-        });
-        return this.writes;
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/release-train/src/sync/apply.ts
-// Applies one repository's plan: remote → repository → duplicate cleanup → sync (or re-attach) →
-// publish the explicit new version (never "latest", pulpcore#3452) → distribute. Every write goes
-// through the SyncPulp port; every task is awaited through the shared batched TaskWatcher.
-
-
-const VERSION_HREF = /\/versions\/\d+\/$/;
-const PUBLICATION_HREF = /\/publications\//;
-async function applyRepoPlan(plan, ctx, log) {
-    const { spec } = plan;
-    const started = Date.now();
-    const result = emptyResult(spec.shortName, spec.repositoryName, spec.kind);
-    const key = StateFile.key(spec.version, spec.shortName);
-    const did = (action) => {
-        result.changed = true;
-        result.actions.push(action);
-        log(action);
-    };
-    /** Dispatch (or re-attach to a still-running recorded task) and wait. */
-    const runTask = async (step, dispatch, initialDelayMs) => {
-        const recorded = ctx.state.get(key, ctx.target, step);
-        let href;
-        if (recorded && ctx.running.has(recorded)) {
-            href = recorded;
-            log(`${step}: re-attached to running task ${href}`);
-        }
-        else {
-            href = await dispatch();
-            await ctx.state.record(key, ctx.target, step, href);
-        }
-        result.tasks.push(href);
-        return ctx.watcher.wait(href, { initialDelayMs });
-    };
-    try {
-        if (plan.problems.length)
-            throw new Error(plan.problems.join("; "));
-        let remoteHref;
-        if (plan.remote?.action === "create") {
-            remoteHref = (await ctx.pulp.createRemote(spec.kind, plan.remote.body)).pulp_href;
-            did(`created remote ${spec.remote?.name}`);
-        }
-        else if (plan.remote?.action === "update") {
-            const { href, patch } = plan.remote;
-            await runTask("remote", () => ctx.pulp.updateRemote(href, patch));
-            remoteHref = href;
-            did(`updated remote ${spec.remote?.name} (${Object.keys(patch).join(", ")})`);
-        }
-        else
-            remoteHref = plan.remote?.href;
-        let repoHref;
-        let latest;
-        if (plan.repository.action === "create") {
-            const repo = await ctx.pulp.createRepository(spec.kind, plan.repository.body);
-            repoHref = repo.pulp_href;
-            latest = repo.latest_version_href ?? `${repoHref}versions/0/`;
-            did(`created repository ${spec.repositoryName}`);
-        }
-        else {
-            repoHref = plan.repository.href;
-            latest = ctx.index.repositories.get(spec.repositoryName)?.latest_version_href ?? undefined;
-        }
-        const deleted = new Set();
-        const deletePublication = async (href) => {
-            if (deleted.has(href))
-                return;
-            await ctx.pulp.deletePublication(href);
-            deleted.add(href);
-            did(`deleted duplicate publication ${href}`);
-        };
-        for (const href of plan.cleanup)
-            await deletePublication(href);
-        let createdPublications = [];
-        if (plan.sync && remoteHref) {
-            const body = { remote: remoteHref, ...plan.sync };
-            const task = await runTask("sync", () => ctx.pulp.sync(repoHref, body), ctx.syncPollDelayMs);
-            const created = createdHrefs(task);
-            const version = created.find((h) => VERSION_HREF.test(h));
-            createdPublications = created.filter((h) => PUBLICATION_HREF.test(h));
-            if (version) {
-                latest = version;
-                result.newRepositoryVersion = version;
-                did(`synced: new version ${version}`);
-            }
-            else
-                log("synced: no change");
-        }
-        if (spec.publish && latest) {
-            const { keep, remove } = choosePublication(ctx.index, latest, createdPublications);
-            for (const href of remove)
-                await deletePublication(href);
-            let publication = keep;
-            if (!publication) {
-                const version = latest;
-                const body = { repository_version: version, ...spec.publish.body };
-                const task = await runTask("publish", () => ctx.pulp.createPublication(spec.publish.kind, body));
-                publication = createdHrefs(task).find((h) => PUBLICATION_HREF.test(h));
-                if (!publication)
-                    throw new Error(`publish task ${task.pulp_href} created no publication`);
-                did(`published ${version}`);
-            }
-            const step = planDistribution(spec, ctx.index, publication);
-            if (step?.action === "exists") {
-                const version = snapshotVersionOf(step.distribution);
-                if (version)
-                    result.version = version;
-                result.distributionUrl = step.distribution.base_url ?? urlFor(ctx.content.root, step.distribution.base_path);
-                log(`already distributed at ${step.distribution.base_path}`);
-            }
-            else if (step) {
-                const basePath = step.action === "create" ? step.body.base_path : step.distribution.base_path;
-                if (step.action === "create") {
-                    const task = await runTask("distribute", () => ctx.pulp.createDistribution(spec.kind, step.body));
-                    const href = createdHrefs(task)[0];
-                    // Pulp's CONTENT_ORIGIN may differ from the API URL: read it once from a real base_url.
-                    if (!ctx.content.root && href) {
-                        const created = await ctx.pulp.getDistribution(href);
-                        if (created.base_url?.endsWith(`${created.base_path}/`))
-                            ctx.content.root = created.base_url.slice(0, -created.base_path.length - 1);
-                    }
-                }
-                else {
-                    await runTask("distribute", () => ctx.pulp.updateDistribution(step.href, step.patch));
-                }
-                result.version = spec.version;
-                result.distributionUrl = urlFor(ctx.content.root, basePath);
-                did(`distributed at ${basePath}`);
-            }
-        }
-    }
-    catch (error) {
-        result.error = errorText(error);
-        log(`FAILED: ${result.error}`);
-    }
-    result.durationMs = Date.now() - started;
-    return result;
-}
-/** A repository's result before anything happened to it. */
-function emptyResult(shortName, repositoryName, kind) {
-    return { shortName, repositoryName, kind, changed: false, durationMs: 0, actions: [], tasks: [] };
+        result.durationMs = Date.now() - started;
+        done += 1;
+        options.reporter?.done?.(key, result, lines, { done, total });
+        return result;
+    })));
 }
 /** Pulp's own error text: the client's HTTP errors carry the response's detail or field errors. */
 function errorText(error) {
     return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/sync/apply.ts
+
+const VERSION_HREF = /\/versions\/\d+\/$/;
+const PUBLICATION_HREF = /\/publications\//;
+async function applyRepoPlan(plan, result, ctx, item) {
+    const { spec } = plan;
+    const { log, did } = item;
+    const task = async (step, dispatch, initialDelayMs) => (await item.task(step, dispatch, { initialDelayMs })).task;
+    if (plan.problems.length)
+        throw new Error(plan.problems.join("; "));
+    item.step("remote");
+    let remoteHref;
+    if (plan.remote?.action === "create") {
+        remoteHref = (await ctx.pulp.createRemote(spec.kind, plan.remote.body)).pulp_href;
+        did(`created remote ${spec.remote?.name}`);
+    }
+    else if (plan.remote?.action === "update") {
+        const { href, patch } = plan.remote;
+        await task("remote", () => ctx.pulp.updateRemote(href, patch));
+        remoteHref = href;
+        did(`updated remote ${spec.remote?.name} (${Object.keys(patch).join(", ")})`);
+    }
+    else
+        remoteHref = plan.remote?.href;
+    item.step("repository");
+    let repoHref;
+    let latest;
+    if (plan.repository.action === "create") {
+        const repo = await ctx.pulp.createRepository(spec.kind, plan.repository.body);
+        repoHref = repo.pulp_href;
+        latest = repo.latest_version_href ?? `${repoHref}versions/0/`;
+        did(`created repository ${spec.repositoryName}`);
+    }
+    else {
+        repoHref = plan.repository.href;
+        latest = ctx.index.repositories.get(spec.repositoryName)?.latest_version_href ?? undefined;
+    }
+    item.step("cleanup");
+    const deleted = new Set();
+    const deletePublication = async (href) => {
+        if (deleted.has(href))
+            return;
+        await ctx.pulp.deletePublication(href);
+        deleted.add(href);
+        did(`deleted duplicate publication ${href}`);
+    };
+    for (const href of plan.cleanup)
+        await deletePublication(href);
+    let createdPublications = [];
+    if (plan.sync && remoteHref) {
+        const body = { remote: remoteHref, ...plan.sync };
+        const synced = await task("sync", () => ctx.pulp.sync(repoHref, body), ctx.syncPollDelayMs);
+        const created = createdHrefs(synced);
+        const version = created.find((h) => VERSION_HREF.test(h));
+        createdPublications = created.filter((h) => PUBLICATION_HREF.test(h));
+        if (version) {
+            latest = version;
+            result.newRepositoryVersion = version;
+            did(`synced: new version ${version}`);
+        }
+        else
+            log("synced: no change");
+    }
+    if (spec.publish && latest) {
+        item.step("publish");
+        const { keep, remove } = choosePublication(ctx.index, latest, createdPublications);
+        for (const href of remove)
+            await deletePublication(href);
+        let publication = keep;
+        if (!publication) {
+            const version = latest;
+            const body = { repository_version: version, ...spec.publish.body };
+            const published = await task("publish", () => ctx.pulp.createPublication(spec.publish.kind, body));
+            publication = createdHrefs(published).find((h) => PUBLICATION_HREF.test(h));
+            if (!publication)
+                throw new Error(`publish task ${published.pulp_href} created no publication`);
+            did(`published ${version}`);
+        }
+        item.step("distribute");
+        const step = planDistribution(spec, ctx.index, publication);
+        if (step?.action === "exists") {
+            const version = snapshotVersionOf(step.distribution);
+            if (version)
+                result.version = version;
+            result.distributionUrl = step.distribution.base_url ?? urlFor(ctx.content.root, step.distribution.base_path);
+            log(`already distributed at ${step.distribution.base_path}`);
+        }
+        else if (step) {
+            const basePath = step.action === "create" ? step.body.base_path : step.distribution.base_path;
+            if (step.action === "create") {
+                const distributed = await task("distribute", () => ctx.pulp.createDistribution(spec.kind, step.body));
+                const href = createdHrefs(distributed)[0];
+                // Pulp's CONTENT_ORIGIN may differ from the API URL: read it once from a real base_url.
+                if (!ctx.content.root && href) {
+                    const created = await ctx.pulp.getDistribution(href);
+                    if (created.base_url?.endsWith(`${created.base_path}/`))
+                        ctx.content.root = created.base_url.slice(0, -created.base_path.length - 1);
+                }
+            }
+            else {
+                await task("distribute", () => ctx.pulp.updateDistribution(step.href, step.patch));
+            }
+            result.version = spec.version;
+            result.distributionUrl = urlFor(ctx.content.root, basePath);
+            did(`distributed at ${basePath}`);
+        }
+    }
+}
+/** A repository's result before anything happened to it. */
+function emptyResult(shortName, repositoryName, kind) {
+    return { shortName, repositoryName, kind, changed: false, durationMs: 0, actions: [], tasks: [] };
 }
 /** Hrefs a finished task created (null entries skipped). */
 function createdHrefs(task) {
@@ -96413,159 +99557,11 @@ function byCreated(a, b) {
     return a.pulp_created < b.pulp_created ? -1 : a.pulp_created > b.pulp_created ? 1 : 0;
 }
 
-;// CONCATENATED MODULE: ../../packages/release-train/src/sync/task-watcher.ts
-// Waits for many Pulp tasks with few requests: every pending task is checked by one bulk list call
-// (`pulp_href__in`), first after `initialDelayMs`, then with exponential backoff per task. Tasks
-// that become due close together share a request, so N concurrent syncs cost ~1 poll, not N.
-
-const FINAL_STATES = new Set(["completed", "failed", "canceled", "skipped"]);
-class TaskFailedError extends Error {
-    task;
-    constructor(task, description) {
-        super(description);
-        this.task = task;
-        this.name = "TaskFailedError";
-    }
-}
-class TaskWatcher {
-    options;
-    pending = new Map();
-    timer;
-    polling = false;
-    initialDelayMs;
-    maxDelayMs;
-    backoff;
-    timeoutMs;
-    batchSize;
-    constructor(options) {
-        this.options = options;
-        this.initialDelayMs = options.initialDelayMs ?? 300;
-        this.maxDelayMs = options.maxDelayMs ?? 10_000;
-        this.backoff = options.backoff ?? 1.6;
-        this.timeoutMs = options.timeoutMs ?? 6 * 3600_000;
-        this.batchSize = options.batchSize ?? 40;
-    }
-    /** Resolves with the finished task; rejects with Pulp's error text if it failed or was canceled. */
-    wait(href, options = {}) {
-        return new Promise((resolve, reject) => {
-            const now = Date.now();
-            const delay = options.initialDelayMs ?? this.initialDelayMs;
-            const entry = { href, due: now + delay, interval: Math.max(delay, 100), deadline: now + this.timeoutMs, misses: 0, resolve, reject };
-            const list = this.pending.get(href);
-            if (list)
-                list.push(entry);
-            else
-                this.pending.set(href, [entry]);
-            this.schedule();
-        });
-    }
-    schedule() {
-        if (this.polling || this.pending.size === 0)
-            return;
-        const next = Math.min(...[...this.pending.values()].map((l) => l[0].due));
-        if (this.timer)
-            clearTimeout(this.timer);
-        this.timer = setTimeout(() => void this.poll(), Math.max(0, next - Date.now()));
-    }
-    async poll() {
-        this.timer = undefined;
-        this.polling = true;
-        try {
-            const now = Date.now();
-            const entries = [...this.pending.values()].map((l) => l[0]);
-            // Ride along: tasks due within a quarter of their own interval are checked now too.
-            const due = entries.filter((e) => e.due - e.interval / 4 <= now).map((e) => e.href);
-            for (let i = 0; i < due.length; i += this.batchSize) {
-                const batch = due.slice(i, i + this.batchSize);
-                let tasks;
-                try {
-                    tasks = await this.options.listTasks(batch);
-                }
-                catch (error) {
-                    // A failed poll is retried at the next interval rather than failing every waiter.
-                    for (const href of batch)
-                        this.reschedule(href, error);
-                    continue;
-                }
-                const byHref = new Map(tasks.map((t) => [t.pulp_href, t]));
-                for (const href of batch) {
-                    const task = byHref.get(href);
-                    if (task && FINAL_STATES.has(task.state))
-                        this.settle(href, task);
-                    else if (!task && this.missing(href))
-                        continue;
-                    else
-                        this.reschedule(href);
-                }
-            }
-        }
-        finally {
-            this.polling = false;
-            this.schedule();
-        }
-    }
-    reschedule(href, error) {
-        const now = Date.now();
-        for (const entry of this.pending.get(href) ?? []) {
-            entry.interval = Math.min(entry.interval * this.backoff, this.maxDelayMs);
-            entry.due = now + entry.interval;
-        }
-        const expired = (this.pending.get(href) ?? []).filter((e) => e.deadline <= now);
-        if (expired.length) {
-            this.pending.delete(href);
-            const reason = error ? `: ${error.message}` : "";
-            for (const e of expired)
-                e.reject(new Error(`timed out waiting for task ${href}${reason}`));
-        }
-    }
-    /** A task Pulp no longer lists (purged, deleted) three polls in a row: give up on it. */
-    missing(href) {
-        const waiters = this.pending.get(href) ?? [];
-        for (const w of waiters)
-            w.misses += 1;
-        if (!waiters.some((w) => w.misses >= 3))
-            return false;
-        this.pending.delete(href);
-        for (const w of waiters)
-            w.reject(new Error(`task ${href} no longer exists in Pulp`));
-        return true;
-    }
-    settle(href, task) {
-        const waiters = this.pending.get(href) ?? [];
-        this.pending.delete(href);
-        for (const w of waiters) {
-            if (task.state === "completed" || task.state === "skipped")
-                w.resolve(task);
-            else
-                w.reject(new TaskFailedError(task, taskErrorText(task)));
-        }
-    }
-    /** Current state of tasks (one bulk call per batch); used to re-attach to recorded tasks. */
-    async states(hrefs) {
-        const found = new Map();
-        for (let i = 0; i < hrefs.length; i += this.batchSize) {
-            for (const task of await this.options.listTasks(hrefs.slice(i, i + this.batchSize)))
-                found.set(task.pulp_href, task);
-        }
-        return found;
-    }
-    close() {
-        if (this.timer)
-            clearTimeout(this.timer);
-        this.timer = undefined;
-    }
-}
-/** Pulp's own error text for a failed/canceled task (credentials in URLs redacted). */
-function taskErrorText(task) {
-    const raw = task.error?.description ?? task.error?.reason;
-    const text = raw === undefined ? undefined : redactString(raw);
-    return text ? `task ${task.state}: ${text}` : `task ${task.state}`;
-}
-
 ;// CONCATENATED MODULE: ../../packages/release-train/src/sync/run.ts
 // The nightly package-snapshot flow for one target: read Pulp once, plan every repository, print
 // the plan, stop there on a dry run, else apply with bounded concurrency. A failing repository
 // never stops the others; the caller fails the run when `failed` is non-empty.
+
 
 
 
@@ -96592,7 +99588,7 @@ async function syncPackageRepos(options) {
     const index = new SnapshotIndex(await readSnapshot(options.pulp, kinds, guards));
     const plans = specs.map((spec) => planRepo(spec, index));
     const planText = describePlan(plans, options.target, options.dryRun ?? false);
-    options.reporter?.plan?.(planText, plans);
+    options.reporter?.plan?.(planText);
     const base = { target: options.target, version: options.version, planText };
     if (options.dryRun) {
         const results = [...plans.map(dryRunResult), ...specErrors];
@@ -96606,28 +99602,19 @@ async function syncPackageRepos(options) {
         timeoutMs: options.polling?.timeoutMs,
     });
     try {
-        const running = await runningTasks(state, watcher, specs, options.target);
-        const limit = pLimit(options.concurrency ?? 8);
-        const total = plans.length;
-        let done = 0;
+        const stateKey = (spec) => StateFile.key(spec.version, spec.shortName);
+        const tasks = await TaskRunner.open({ watcher, state, scope: options.target, keys: specs.map(stateKey) });
         const content = { root: index.contentRoot() };
-        const results = await Promise.all(plans.map((plan) => limit(async () => {
-            options.reporter?.start?.(plan.spec.shortName);
-            const lines = [];
-            const result = await applyRepoPlan(plan, {
-                pulp: options.pulp,
-                index,
-                watcher,
-                state,
-                target: options.target,
-                content,
-                running,
-                syncPollDelayMs: options.polling?.syncInitialDelayMs ?? 1000,
-            }, (line) => lines.push(line));
-            done += 1;
-            options.reporter?.done?.(result, lines, { done, total });
-            return result;
-        })));
+        const context = { pulp: options.pulp, index, content, syncPollDelayMs: options.polling?.syncInitialDelayMs ?? 1000 };
+        const results = await apply_applyItems(plans, {
+            concurrency: options.concurrency,
+            key: (plan) => plan.spec.shortName,
+            stateKey: (plan) => stateKey(plan.spec),
+            init: (plan) => emptyResult(plan.spec.shortName, plan.spec.repositoryName, plan.spec.kind),
+            apply: (plan, result, item) => applyRepoPlan(plan, result, context, item),
+            tasks,
+            reporter: options.reporter,
+        });
         results.push(...specErrors);
         const versions = {};
         for (const r of results)
@@ -96637,18 +99624,8 @@ async function syncPackageRepos(options) {
     }
     finally {
         watcher.close();
+        options.reporter?.close?.();
     }
-}
-/** Recorded tasks of this version that Pulp still runs: one bulk lookup for all repositories. */
-async function runningTasks(state, watcher, specs, target) {
-    const hrefs = state.tasksOf(specs.map((s) => StateFile.key(s.version, s.shortName)), target);
-    const running = new Map();
-    if (!hrefs.length)
-        return running;
-    for (const [href, task] of await watcher.states(hrefs))
-        if (!FINAL_STATES.has(task.state))
-            running.set(href, task);
-    return running;
 }
 function dryRunResult(plan) {
     const actions = [];
@@ -96672,6 +99649,36 @@ function dryRunResult(plan) {
     if (plan.problems.length)
         result.error = plan.problems.join("; ");
     return result;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/sync/summary.ts
+// Job summary of a package-snapshot run: one row per repository, failures first.
+
+
+function packageSyncSummary(run) {
+    const failed = run.failed.length;
+    const changed = run.results.filter((r) => r.changed && !r.error).length;
+    return summary_summaryMarkdown({
+        title: `### Package snapshots → ${run.target}${run.dryRun ? " (dry run)" : ""}, version ${run.version}`,
+        counts: `${run.results.length} repositories: ${changed} ${run.dryRun ? "to change" : "changed"}, ${run.results.length - changed - failed} unchanged, ${failed} failed.`,
+        header: ["Repository", "Type", "Changed", "New repo version", "Snapshot", "Distribution", run.dryRun ? "Planned" : "Duration", "Error"],
+        items: run.results,
+        compare: (a, b) => a.shortName.localeCompare(b.shortName),
+        row: (r) => [
+            r.error ? `❌ ${r.shortName}` : r.shortName,
+            r.kind,
+            r.error ? "" : r.changed ? "yes" : "no",
+            r.newRepositoryVersion ? versionNumber(r.newRepositoryVersion) : "",
+            r.version,
+            r.distributionUrl ? `[${r.distributionUrl}](${r.distributionUrl})` : "",
+            run.dryRun ? r.actions.join(", ") : formatDuration(r.durationMs),
+            r.error,
+        ],
+    });
+}
+function versionNumber(href) {
+    const n = /\/versions\/(\d+)\/$/.exec(href)?.[1];
+    return n ? `v${n}` : href;
 }
 
 ;// CONCATENATED MODULE: ../../packages/release-train/src/version.ts
@@ -96822,6 +99829,7 @@ async function readVersions(value) {
 
 
 
+
 function syncPackageReposCommand() {
     return new Command("sync-package-repos")
         .description("sync, publish and distribute package repository snapshots (RPM/Deb) into Ark, or from Ark into test Pulp")
@@ -96897,7 +99905,7 @@ async function runSyncPackageReposCli(opts, env = process.env, write = (t) => pr
             version,
             dryRun: opts.dryRun ?? false,
             concurrency: opts.concurrency,
-            reporter: consoleReporter({ actions: env.GITHUB_ACTIONS === "true", write }),
+            reporter: syncReporter({ actions: env.GITHUB_ACTIONS === "true", write }),
             ...(opts.stateFile ? { stateFile: opts.stateFile } : {}),
             ...(opts.waitTimeout ? { polling: { timeoutMs: opts.waitTimeout * 60_000 } } : {}),
             ...(contentGuard ? { contentGuard } : {}),
@@ -96906,15 +99914,13 @@ async function runSyncPackageReposCli(opts, env = process.env, write = (t) => pr
             ...(arkVersions ? { arkVersions } : {}),
             ...(arkContentUrl ? { arkContentUrl } : {}),
         });
-        const summary = packageSyncSummary(result);
-        const summaryFile = opts.summaryFile ?? env.GITHUB_STEP_SUMMARY;
-        if (summaryFile)
-            await (0,promises_.appendFile)(summaryFile, `${summary}\n`);
-        else
-            write(`\n${summary}`);
+        // Outputs first: a summary that cannot be written must not lose them.
         if (opts.output)
             await (0,promises_.writeFile)(opts.output, `${JSON.stringify(result, null, 2)}\n`);
+        const summaryWarning = await writeSummary(packageSyncSummary(result), { file: opts.summaryFile, env, write });
         write(`versions: ${JSON.stringify(result.versions)}\n`);
+        if (summaryWarning)
+            write(`warning: ${summaryWarning}\n`);
         if (result.failed.length)
             write(`${result.failed.length} repositories failed: ${result.failed.map((r) => r.shortName).join(", ")}\n`);
         return result;
@@ -96977,15 +99983,21 @@ const DEFAULT_IDENTITY = {
     name: "release-train",
     email: "release-train@users.noreply.github.com",
 };
-async function git(cwd, args) {
+async function git_git(cwd, args) {
     try {
         const { stdout } = await run("git", args, { cwd, maxBuffer: 16 * 1024 * 1024 });
         return stdout.trim();
     }
     catch (error) {
         const e = error;
+        if (e.code === "ENOENT")
+            throw new GitError("git is not installed (or not on PATH): the kayobe-config proposal needs it");
         throw new GitError(`git ${args[0]} failed in ${cwd}: ${(e.stderr || e.message).trim()}`);
     }
+}
+/** Fail before any write when git is missing (a flow that will commit calls this first). */
+async function requireGit(cwd) {
+    await git_git(cwd, ["--version"]);
 }
 /**
  * Points `branch` at the current HEAD, checks it out (keeping working-tree edits) and commits
@@ -96994,13 +100006,13 @@ async function git(cwd, args) {
 async function commitOnBranch(options) {
     const { cwd, branch, message, paths } = options;
     const identity = options.identity ?? DEFAULT_IDENTITY;
-    await git(cwd, ["check-ref-format", "--branch", branch]);
-    await git(cwd, ["checkout", "-B", branch]);
-    await git(cwd, ["add", "--", ...paths]);
-    const staged = await git(cwd, ["diff", "--cached", "--name-only"]);
+    await git_git(cwd, ["check-ref-format", "--branch", branch]);
+    await git_git(cwd, ["checkout", "-B", branch]);
+    await git_git(cwd, ["add", "--", ...paths]);
+    const staged = await git_git(cwd, ["diff", "--cached", "--name-only"]);
     if (staged === "")
         return undefined;
-    await git(cwd, [
+    await git_git(cwd, [
         "-c",
         `user.name=${identity.name}`,
         "-c",
@@ -97010,14 +100022,14 @@ async function commitOnBranch(options) {
         "-m",
         message,
     ]);
-    return git(cwd, ["rev-parse", "HEAD"]);
+    return git_git(cwd, ["rev-parse", "HEAD"]);
 }
 /**
  * Pushes HEAD to `branch` on `remote`. Forced: the branch belongs to the release train, and a
  * reused branch name means "replace the previous proposal" (its pull request is then updated).
  */
 async function pushBranch(cwd, branch, remote = "origin") {
-    await git(cwd, ["push", "--quiet", "--force", remote, `HEAD:refs/heads/${branch}`]);
+    await git_git(cwd, ["push", "--quiet", "--force", remote, `HEAD:refs/heads/${branch}`]);
 }
 
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+github@6.0.1/node_modules/@actions/github/lib/github.js
@@ -97026,7 +100038,7 @@ var github = __nccwpck_require__(5251);
 // Opens (or refreshes) the pull request proposing a kayobe-config change, through the REST API
 // (`POST /repos/{owner}/{repo}/pulls`) with @actions/github's Octokit.
 
-function parseRepository(repository) {
+function pulls_parseRepository(repository) {
     const m = /^([A-Za-z0-9-_.]+)\/([A-Za-z0-9-_.]+)$/.exec(repository);
     if (!m)
         throw new Error(`invalid repository ${JSON.stringify(repository)}: expected owner/name`);
@@ -97039,7 +100051,7 @@ function isAlreadyExists(error) {
         (e.response?.data?.errors ?? []).some((item) => /pull request already exists/i.test(item.message ?? "")));
 }
 async function openOrUpdatePullRequest(options) {
-    const { owner, repo } = parseRepository(options.repository);
+    const { owner, repo } = pulls_parseRepository(options.repository);
     const baseUrl = (options.apiUrl || process.env["GITHUB_API_URL"] || "https://api.github.com").replace(/\/+$/, "");
     const octokit = (0,github.getOctokit)(options.token, { baseUrl });
     const { head, base, title, body } = options;
@@ -97215,6 +100227,8 @@ function commitMessage(update) {
     return `${PULL_REQUEST_TITLE}\n\n${lines.join("\n")}\n`;
 }
 async function proposeKayobeUpdate(options) {
+    if (options.commit || options.pullRequest)
+        await requireGit(options.checkoutDir);
     const update = await updateKayobeConfig(options.checkoutDir, options.versions);
     const result = { ...update };
     if (!update.changed || !(options.commit || options.pullRequest))
@@ -97260,8 +100274,8 @@ async function proposeFromCheckout(checkoutDir, versions, options) {
     if (!options.token)
         return { ...(await updateKayobeConfig(checkoutDir, versions)) };
     const [remote, base] = await Promise.all([
-        git(checkoutDir, ["remote", "get-url", "origin"]),
-        git(checkoutDir, ["rev-parse", "--abbrev-ref", "HEAD"]),
+        git_git(checkoutDir, ["remote", "get-url", "origin"]),
+        git_git(checkoutDir, ["rev-parse", "--abbrev-ref", "HEAD"]),
     ]);
     if (base === "HEAD")
         throw new Error(`kayobe-config: ${checkoutDir} is not on a branch; check out the branch to update`);
@@ -97278,8 +100292,1133 @@ async function proposeFromCheckout(checkoutDir, versions, options) {
 
 
 
+;// CONCATENATED MODULE: ../../packages/release-train/src/source-repos/config.ts
+// The `source-repositories` configuration (Ansible group_vars), read as the source-repo-sync role
+// of stackhpc-release-train reads it: per repository type (`openstack` by default), releases =
+// sort(maintained ∩ synced ∪ additional), workflows = global set − ignored ∪ additional, with
+// per-release ignores; other types take their `workflows` list for the default branch only.
+// Values that are a single Jinja reference (`{{ community_files.codeowners.kayobe }}`) resolve
+// to the referenced variable, as Ansible's native templating does; anything else Jinja is reported.
+
+
+
+
+const REPOSITORY_TYPES = (/* unused pure expression or super */ null && (["openstack", "single-branch", "docs", "branchless", "ansible"]));
+function problem(ctx, path, message) {
+    const owner = ctx.owners[String(path[0])];
+    if (!owner) {
+        ctx.problems.push({ file: "", path: formatYamlPath(path), line: 1, column: 1, message });
+        return;
+    }
+    const { line, column } = locate(owner.doc, owner.lineCounter, path);
+    ctx.problems.push({ file: owner.file, path: formatYamlPath(path), line, column, message });
+}
+const JINJA_REF = /^\s*\{\{\s*([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)\s*\}\}\s*$/;
+/** Resolves whole-value Jinja references, recursively; undefined (and a problem) when it cannot. */
+function resolveValue(ctx, value, path, depth = 0) {
+    if (typeof value !== "string" || !value.includes("{{"))
+        return value;
+    const m = JINJA_REF.exec(value);
+    if (!m || depth > 10) {
+        problem(ctx, path, `unsupported Jinja expression ${JSON.stringify(value)}: only a single {{ variable.path }} reference is understood`);
+        return undefined;
+    }
+    let target = ctx.vars;
+    for (const part of m[1].split(".")) {
+        target = target !== null && typeof target === "object" ? target[part] : undefined;
+        if (target === undefined) {
+            problem(ctx, path, `${m[1]} is not defined (referenced by ${JSON.stringify(value.trim())})`);
+            return undefined;
+        }
+    }
+    return resolveValue(ctx, target, path, depth + 1);
+}
+function stringList(ctx, value, path) {
+    const v = resolveValue(ctx, value, path);
+    if (v === undefined || v === null)
+        return [];
+    if (!Array.isArray(v)) {
+        problem(ctx, path, `must be a list, got ${typeof v}`);
+        return [];
+    }
+    return v.map(String);
+}
+function mapping(ctx, value, path) {
+    const v = resolveValue(ctx, value, path);
+    if (v === undefined || v === null)
+        return undefined;
+    if (typeof v !== "object" || Array.isArray(v)) {
+        problem(ctx, path, `must be a mapping, got ${Array.isArray(v) ? "a list" : typeof v}`);
+        return undefined;
+    }
+    return v;
+}
+const unique = (items) => [...new Set(items)];
+const minus = (a, b) => a.filter((x) => !b.includes(x));
+const KNOWN_FIELDS = (/* unused pure expression or super */ null && (["repository_type", "synced_releases", "additional_releases", "workflows", "workflow_args", "copy_workflows", "community_files"]));
+const WORKFLOW_FIELDS = (/* unused pure expression or super */ null && (["ignored_workflows", "additional_workflows", "per_release_ignored_workflows"]));
+function communityFiles(ctx, value, path) {
+    const v = resolveValue(ctx, value, path);
+    if (v === undefined || v === null)
+        return [];
+    // Ansible's `with_dict` takes a mapping or a list of mappings.
+    const items = Array.isArray(v) ? v : [v];
+    const out = [];
+    items.forEach((item, index) => {
+        const at = Array.isArray(v) ? [...path, index] : path;
+        const entries = mapping(ctx, item, at);
+        for (const [name, spec] of Object.entries(entries ?? {})) {
+            const file = mapping(ctx, spec, [...at, name]);
+            if (!file)
+                continue;
+            const content = resolveValue(ctx, file["content"], [...at, name, "content"]);
+            const dest = resolveValue(ctx, file["dest"], [...at, name, "dest"]);
+            if (file["content"] === undefined)
+                problem(ctx, [...at, name], "content is required");
+            else if (content !== undefined && typeof content !== "string")
+                problem(ctx, [...at, name, "content"], "must be a string (the file's content)");
+            if (typeof dest !== "string" || dest === "" || dest.startsWith("/") || dest.split("/").includes("..")) {
+                problem(ctx, [...at, name, "dest"], "must be a relative path inside the repository");
+            }
+            if (typeof content === "string" && typeof dest === "string")
+                out.push({ name, content, dest });
+        }
+    });
+    return out;
+}
+function repository(ctx, name, raw, maintained, known) {
+    const path = ["source_repositories", name];
+    const entry = raw === null ? {} : mapping(ctx, raw, path);
+    if (!entry)
+        return undefined;
+    for (const key of Object.keys(entry))
+        if (!KNOWN_FIELDS.includes(key))
+            problem(ctx, [...path, key], `unknown field "${key}" (known: ${KNOWN_FIELDS.join(", ")})`);
+    const type = (entry["repository_type"] ?? "openstack");
+    if (!REPOSITORY_TYPES.includes(type)) {
+        problem(ctx, [...path, "repository_type"], `must be one of ${REPOSITORY_TYPES.join(", ")}`);
+        return undefined;
+    }
+    const copyWorkflows = entry["copy_workflows"] ?? true;
+    if (typeof copyWorkflows !== "boolean")
+        problem(ctx, [...path, "copy_workflows"], "must be true or false");
+    const workflowArgs = mapping(ctx, entry["workflow_args"], [...path, "workflow_args"]) ?? {};
+    const files = communityFiles(ctx, entry["community_files"], [...path, "community_files"]);
+    const checkKnown = (list, at) => {
+        for (const w of list)
+            if (!known.has(w))
+                problem(ctx, at, `no template for workflow "${w}" (known: ${[...known].join(", ")})`);
+    };
+    const source = { file: ctx.owners["source_repositories"]?.file ?? "", path: formatYamlPath(path), ...locateEntry(ctx, path) };
+    if (type !== "openstack") {
+        const list = stringList(ctx, entry["workflows"], [...path, "workflows"]);
+        checkKnown(list, [...path, "workflows"]);
+        return { name, type, releases: [], workflows: { defaultBranchOnly: list, elsewhere: [], perReleaseIgnored: {} }, workflowArgs, copyWorkflows: copyWorkflows !== false, communityFiles: files, source };
+    }
+    const synced = stringList(ctx, entry["synced_releases"], [...path, "synced_releases"]);
+    const additional = stringList(ctx, entry["additional_releases"], [...path, "additional_releases"]);
+    const releases = unique([...maintained.filter((r) => synced.includes(r)), ...additional]).sort();
+    const wf = mapping(ctx, entry["workflows"], [...path, "workflows"]) ?? {};
+    for (const key of Object.keys(wf))
+        if (!WORKFLOW_FIELDS.includes(key))
+            problem(ctx, [...path, "workflows", key], `unknown field "${key}" (known: ${WORKFLOW_FIELDS.join(", ")})`);
+    const part = (field, kind) => {
+        const at = [...path, "workflows", field, kind];
+        const m = mapping(ctx, wf[field], [...path, "workflows", field]);
+        return stringList(ctx, m?.[kind], at);
+    };
+    const global = mapping(ctx, ctx.vars["openstack_workflows"], ["openstack_workflows"]) ?? {};
+    const defaultBranchOnly = unique([...minus(stringList(ctx, global["default_branch_only"], ["openstack_workflows", "default_branch_only"]), part("ignored_workflows", "default_branch_only")), ...part("additional_workflows", "default_branch_only")]);
+    const elsewhere = unique([...minus(stringList(ctx, global["elsewhere"], ["openstack_workflows", "elsewhere"]), part("ignored_workflows", "elsewhere")), ...part("additional_workflows", "elsewhere")]);
+    checkKnown([...defaultBranchOnly, ...elsewhere], [...path, "workflows"]);
+    const perRelease = mapping(ctx, wf["per_release_ignored_workflows"], [...path, "workflows", "per_release_ignored_workflows"]) ?? {};
+    const perReleaseIgnored = Object.fromEntries(Object.entries(perRelease).map(([release, list]) => [release, stringList(ctx, list, [...path, "workflows", "per_release_ignored_workflows", release])]));
+    return { name, type, releases, workflows: { defaultBranchOnly, elsewhere, perReleaseIgnored }, workflowArgs, copyWorkflows: copyWorkflows !== false, communityFiles: files, source };
+}
+function locateEntry(ctx, path) {
+    const owner = ctx.owners[String(path[0])];
+    return owner ? locate(owner.doc, owner.lineCounter, path, "key") : { line: 1, column: 1 };
+}
+/** Reads and checks `source_repositories` and the variables it uses; every problem at once. */
+async function loadSourceReposConfig(dir, knownWorkflows) {
+    const info = await stat(dir).catch(() => undefined);
+    if (!info?.isDirectory()) {
+        throw new ConfigError(dir, [{ file: "", path: "", line: 1, column: 1, message: `configuration directory ${JSON.stringify(dir)} does not exist or is not a directory` }]);
+    }
+    const { files, problems } = await readVarsFiles(dir);
+    const ctx = { vars: {}, owners: {}, problems };
+    for (const file of files) {
+        if (file.doc.errors.length > 0)
+            continue;
+        const values = (file.doc.toJS({ maxAliasCount: 1000 }) ?? {});
+        for (const [name, value] of Object.entries(values)) {
+            ctx.vars[name] = value;
+            ctx.owners[name] = file;
+        }
+    }
+    if (ctx.vars["source_repositories"] === undefined) {
+        problem(ctx, ["source_repositories"], '"source_repositories" is not defined in any file');
+        throw new ConfigError(dir, sortProblems(problems));
+    }
+    const maintained = stringList(ctx, ctx.vars["maintained_releases"], ["maintained_releases"]);
+    const known = new Set(knownWorkflows);
+    const repos = mapping(ctx, ctx.vars["source_repositories"], ["source_repositories"]) ?? {};
+    const repositories = [];
+    for (const [name, raw] of Object.entries(repos)) {
+        if (!/^[A-Za-z0-9_.-]+$/.test(name))
+            problem(ctx, ["source_repositories", name], `"${name}" is not a GitHub repository name`);
+        const repo = repository(ctx, name, raw, maintained, known);
+        if (repo)
+            repositories.push(repo);
+    }
+    if (problems.length > 0)
+        throw new ConfigError(dir, sortProblems(problems));
+    return { dir, maintainedReleases: maintained, repositories };
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/source-repos/downstream-tag.ts
+// Derives the downstream tag of a fork's release branch, the way StackHPC's os-downstream-tag.py
+// does (stackhpc/naming-things-is-hard), with its edge cases kept:
+// - the upstream ref is the first that exists of <up>/stable/<R>, <up>/unmaintained/<R>, the tag
+//   <R>-eol, <up>/<R> (so `master` resolves to <up>/master);
+// - the upstream tag is the nearest tag reachable from the merge base of that ref and the
+//   downstream branch, ignoring names ending in a lowercase letter (`zed-eol`, `xena-em`) but
+//   keeping release candidates (`13.0.0.0rc1` ends in a digit);
+// - downstream tags themselves are never taken for the upstream tag: the Python script can pick a
+//   lightweight `stackhpc/…` tag sitting on the merge base and derive `stackhpc/stackhpc/….1`;
+// - n = 1 + the highest `<prefix><upstream tag>.<n>` (numeric, not lexical: .10 > .9), from 1;
+// - nothing is tagged when that highest tag already points at the branch head (annotated tags
+//   are peeled to their commit before comparing, which the script does not do).
+
+class DownstreamTagError extends (/* unused pure expression or super */ null && (Error)) {
+    name = "DownstreamTagError";
+}
+async function commitOf(repo, ref) {
+    try {
+        return await git(repo, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Candidate upstream refs in the order os-downstream-tag.py tries them. */
+function upstreamRefCandidates(release, upstreamRemote) {
+    return [
+        `refs/remotes/${upstreamRemote}/stable/${release}`,
+        `refs/remotes/${upstreamRemote}/unmaintained/${release}`,
+        `refs/tags/${release}-eol`,
+        `refs/remotes/${upstreamRemote}/${release}`,
+    ];
+}
+const shortRef = (ref) => ref.replace(/^refs\/(remotes|tags|heads)\//, "");
+/** `<prefix><upstreamTag>.<n>` tags, highest n first. */
+async function downstreamTags(repo, prefix, upstreamTag) {
+    const base = `${prefix}${upstreamTag}`;
+    const listed = (await git(repo, ["tag", "--list", `${base}.*`])).split("\n").filter(Boolean);
+    const patch = (tag) => Number(tag.slice(base.length + 1));
+    return listed.filter((tag) => /^\d+$/.test(tag.slice(base.length + 1))).sort((a, b) => patch(b) - patch(a));
+}
+function nextDownstreamTag(prefix, upstreamTag, highest) {
+    const n = highest === undefined ? 0 : Number(highest.slice(`${prefix}${upstreamTag}.`.length));
+    return `${prefix}${upstreamTag}.${n + 1}`;
+}
+async function fetchRemote(repo, remote) {
+    try {
+        await git(repo, ["fetch", "--quiet", "--tags", remote]);
+    }
+    catch (error) {
+        throw new DownstreamTagError(`cannot fetch remote ${remote}: ${error.message}`);
+    }
+}
+async function downstream_tag_deriveDownstreamTag(options) {
+    const { repo, release } = options;
+    const prefix = options.prefix ?? "stackhpc/";
+    const upstreamRemote = options.upstreamRemote ?? "origin";
+    const downstreamRemote = options.downstreamRemote ?? "stackhpc";
+    const log = options.log ?? (() => { });
+    const dryRun = options.dryRun ?? false;
+    if (options.fetch ?? true) {
+        await fetchRemote(repo, upstreamRemote);
+        if (downstreamRemote !== upstreamRemote)
+            await fetchRemote(repo, downstreamRemote);
+    }
+    let upstreamRef;
+    let upstreamCommit;
+    for (const candidate of upstreamRefCandidates(release, upstreamRemote)) {
+        upstreamCommit = await commitOf(repo, candidate);
+        if (upstreamCommit) {
+            upstreamRef = shortRef(candidate);
+            break;
+        }
+    }
+    if (!upstreamRef || !upstreamCommit) {
+        const tried = upstreamRefCandidates(release, upstreamRemote).map(shortRef).join(", ");
+        throw new DownstreamTagError(`no upstream branch or tag for release ${release}: none of ${tried} exists`);
+    }
+    const downstreamBranch = `stackhpc/${release}`;
+    const downstreamRef = `refs/remotes/${downstreamRemote}/${downstreamBranch}`;
+    const commit = await commitOf(repo, downstreamRef);
+    if (!commit) {
+        throw new DownstreamTagError(`downstream branch ${downstreamBranch} not found on remote ${downstreamRemote}`);
+    }
+    let mergeBase;
+    try {
+        mergeBase = await git(repo, ["merge-base", upstreamCommit, commit]);
+    }
+    catch {
+        throw new DownstreamTagError(`${upstreamRef} and ${downstreamRemote}/${downstreamBranch} share no history`);
+    }
+    let upstreamTag;
+    try {
+        upstreamTag = await git(repo, ["describe", "--tags", "--abbrev=0", "--exclude=*[a-z]", `--exclude=${prefix}*`, mergeBase]);
+    }
+    catch {
+        throw new DownstreamTagError(`no upstream tag reachable from the merge base ${mergeBase.slice(0, 12)} of ${upstreamRef} and ` +
+            `${downstreamRemote}/${downstreamBranch} (tags ending in a lowercase letter are ignored)`);
+    }
+    log(`upstream ${upstreamRef} ${upstreamCommit.slice(0, 12)}, downstream ${downstreamRemote}/${downstreamBranch} ${commit.slice(0, 12)}`);
+    log(`merge base ${mergeBase.slice(0, 12)}, nearest upstream tag ${upstreamTag}`);
+    const [highest] = await downstreamTags(repo, prefix, upstreamTag);
+    const base = { upstreamTag, upstreamRef, downstreamBranch, commit, mergeBase, dryRun, pushed: false };
+    if (highest !== undefined && (await commitOf(repo, `refs/tags/${highest}`)) === commit) {
+        log(`${downstreamBranch} ${commit.slice(0, 12)} is already tagged ${highest}`);
+        return { ...base, tag: highest, created: false, previousTag: highest };
+    }
+    const tag = nextDownstreamTag(prefix, upstreamTag, highest);
+    if (await commitOf(repo, `refs/tags/${tag}`)) {
+        throw new DownstreamTagError(`${tag} already exists but is not a well-formed downstream tag here; delete it and retry`);
+    }
+    log(`${dryRun ? "would create" : "creating"} tag ${tag} on ${commit.slice(0, 12)}${highest ? ` (previous ${highest})` : ""}`);
+    const result = { ...base, tag, created: true, ...(highest ? { previousTag: highest } : {}) };
+    if (dryRun)
+        return result;
+    await git(repo, ["tag", tag, commit]);
+    if (options.push) {
+        await git(repo, ["push", "--quiet", downstreamRemote, `refs/tags/${tag}`]);
+        result.pushed = true;
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/source-repos/templates.ts
+// Workflow files rendered into the forked repositories. The OpenStack ones call this project's
+// reusable workflows at a pinned ref; the Ansible ones keep calling stackhpc/.github's, as the
+// source-repo-sync role's templates do (this project has no Ansible Galaxy workflows).
+const HEADER = "---\n# Managed by release-train source-repo-sync from the source-repositories configuration.\n# Edit the configuration, not this file: changes here are replaced by the next sync.\n";
+const q = (value) => JSON.stringify(String(value));
+const uses = (c, file) => `${c.workflowRepository}/.github/workflows/${file}@${c.workflowRef}`;
+const jobId = (release) => `synchronise-${release.replace(/[^A-Za-z0-9_-]/g, "-")}`;
+/** `https://github.com/openstack/kayobe-config` or `openstack/kayobe-config` → owner/name. */
+function upstreamRepository(c) {
+    const given = c.workflowArgs["upstream"];
+    if (typeof given !== "string" || given === "")
+        return `openstack/${c.repository}`;
+    return given.replace(/^https?:\/\/github\.com\//, "").replace(/\.git$/, "").replace(/\/+$/, "");
+}
+function withLines(inputs, indent) {
+    const entries = Object.entries(inputs).filter(([, v]) => v !== undefined);
+    if (entries.length === 0)
+        return "";
+    return `${indent}with:\n${entries.map(([k, v]) => `${indent}  ${k}: ${q(v)}\n`).join("")}`;
+}
+const templates_TEMPLATES = {
+    "upstream-sync": (c) => {
+        // A workflow without jobs is invalid, so a repository with no synced release gets none.
+        if (c.releases.length === 0)
+            return undefined;
+        const jobs = c.releases
+            .map((release) => `  ${jobId(release)}:\n    name: Synchronise ${release}\n    uses: ${uses(c, "upstream-sync.yml")}\n` +
+            withLines({ release_series: release, upstream_repository: upstreamRepository(c) }, "    ") +
+            "    secrets: inherit\n")
+            .join("");
+        return (`${HEADER}name: Upstream Sync\n"on":\n  schedule:\n    - cron: "15 6 * * 1"\n  workflow_dispatch:\n` +
+            `permissions:\n  contents: write\n  pull-requests: write\n  actions: read\n` +
+            `concurrency:\n  group: upstream-sync\n  cancel-in-progress: false\njobs:\n${jobs}`);
+    },
+    tox: (c) => `${HEADER}name: Tox Continuous Integration\n"on":\n  pull_request:\npermissions:\n  contents: read\njobs:\n  tox:\n    uses: ${uses(c, "tox.yml")}\n` +
+        withLines({ python_versions: c.workflowArgs["tox_python_versions"], tox_envs: c.workflowArgs["tox_envs"] }, "    "),
+    "tag-and-release": (c) => `${HEADER}name: Tag & Release\n"on":\n  push:\n    branches:\n      - ${q(`stackhpc/${c.release}`)}\npermissions:\n  contents: write\n` +
+        `concurrency:\n  group: tag-and-release-\${{ github.ref }}\n  cancel-in-progress: false\njobs:\n  tag-and-release:\n    uses: ${uses(c, "tag-and-release.yml")}\n` +
+        withLines({ release_series: c.release, upstream_repository: c.workflowArgs["upstream"] === undefined ? undefined : upstreamRepository(c) }, "    ") +
+        "    secrets: inherit\n",
+    "lint-collection": (c) => `${HEADER}name: Ansible collection linters\n"on":\n  pull_request:\njobs:\n  lint:\n    uses: ${c.ansibleWorkflowRepository}/.github/workflows/lint-collection.yml@main\n` +
+        withLines({ lint_pip_dependencies: c.workflowArgs["lint_pip_dependencies"] }, "    "),
+    "publish-collection": (c) => `${HEADER}name: Publish Ansible Collection\n"on":\n  push:\n    tags:\n      - "v?[0-9]+.[0-9]+.[0-9]+"\n  workflow_dispatch:\njobs:\n  publish_collection:\n` +
+        `    uses: ${c.ansibleWorkflowRepository}/.github/workflows/publish-collection.yml@main\n    secrets:\n      GALAXY_API_KEY: \${{ secrets.GALAXY_API_KEY }}\n`,
+    "publish-role": (c) => `${HEADER}name: Publish Ansible Role\n"on":\n  push:\n    tags:\n      - "v?[0-9]+.[0-9]+.[0-9]+"\n  workflow_dispatch:\njobs:\n  publish_role:\n` +
+        `    uses: ${c.ansibleWorkflowRepository}/.github/workflows/publish-role.yml@main\n    secrets:\n      GALAXY_API_KEY: \${{ secrets.GALAXY_API_KEY }}\n`,
+};
+const KNOWN_WORKFLOWS = Object.keys(templates_TEMPLATES);
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/source-repos/render.ts
+// Which files go to which branch, as the source-repo-sync role decides it: default-branch-only
+// workflows (and community files) go to the default branch unless it is itself a
+// `stackhpc/<listed release>` branch; the other workflows, minus per-release ignores, and the
+// community files go to every `stackhpc/<release>`. Pure: no GitHub, no disk.
+
+
+
+const DEFAULT_WORKFLOW_REPOSITORY = "stackhpc/release-train";
+function workflowFiles(repo, names, base, branch, release) {
+    if (!repo.copyWorkflows)
+        return [];
+    const out = [];
+    for (const name of names) {
+        const content = TEMPLATES[name]?.({ ...base, branch, release });
+        if (content !== undefined)
+            out.push({ path: `.github/workflows/${name}.yml`, content });
+    }
+    return out;
+}
+function renderRepository(repo, options = {}) {
+    const defaultBranch = options.defaultBranches?.[repo.name] ?? "master";
+    const base = {
+        repository: repo.name,
+        releases: repo.releases,
+        workflowArgs: repo.workflowArgs,
+        workflowRepository: options.workflowRepository ?? DEFAULT_WORKFLOW_REPOSITORY,
+        workflowRef: options.workflowRef ?? "main",
+        ansibleWorkflowRepository: options.ansibleWorkflowRepository ?? "stackhpc/.github",
+    };
+    const community = repo.communityFiles.map((f) => ({ path: f.dest, content: f.content }));
+    const out = [];
+    const add = (branch, isDefault, files) => {
+        // A later file for the same path wins, as a later copy task would overwrite an earlier one.
+        const byPath = new Map(files.map((f) => [f.path, f]));
+        if (byPath.size > 0)
+            out.push({ repository: repo.name, branch, isDefault, files: [...byPath.values()].sort((a, b) => a.path.localeCompare(b.path)) });
+    };
+    const defaultIsRelease = defaultBranch.startsWith("stackhpc/") && repo.releases.includes(defaultBranch.slice("stackhpc/".length));
+    if (!defaultIsRelease) {
+        add(defaultBranch, true, [...workflowFiles(repo, repo.workflows.defaultBranchOnly, base, defaultBranch, defaultBranch), ...community]);
+    }
+    for (const release of repo.releases) {
+        const ignored = repo.workflows.perReleaseIgnored[release] ?? [];
+        const names = repo.workflows.elsewhere.filter((w) => !ignored.includes(w));
+        const branch = `stackhpc/${release}`;
+        add(branch, branch === defaultBranch, [...workflowFiles(repo, names, base, branch, release), ...community]);
+    }
+    return out;
+}
+function render_renderAll(config, options = {}) {
+    return config.repositories.flatMap((repo) => renderRepository(repo, options));
+}
+/** Writes `<dir>/<repository>/<branch>/<path>` for every rendered file; returns the paths written. */
+async function writeRendered(dir, rendered) {
+    const written = [];
+    for (const target of rendered) {
+        for (const file of target.files) {
+            const path = join(dir, target.repository, target.branch, file.path);
+            await mkdir(dirname(path), { recursive: true });
+            await writeFile(path, file.content);
+            written.push(path);
+        }
+    }
+    return written;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/source-repos/summary.ts
+// Job summaries of the source-repository flows (engine's summaryMarkdown: failures first).
+
+const count = (items, status) => items.filter((i) => i.status === status).length;
+function upstreamSyncSummary(result) {
+    const r = result.results;
+    const md = summaryMarkdown({
+        title: `### Upstream sync of ${result.repository} from ${result.upstream}${result.dryRun ? " (dry run)" : ""}`,
+        counts: `${r.length} series: ${count(r, "opened")} opened, ${count(r, "skipped")} skipped, ${count(r, "failed")} failed.`,
+        header: ["Series", "Result", "Upstream", "Downstream", "Pull request", "Detail"],
+        items: r,
+        row: (s) => [s.series, s.status, `${s.upstreamBranch}${s.upstreamSha ? ` ${s.upstreamSha.slice(0, 10)}` : ""}`, s.downstreamBranch, s.pullRequest ? `[#${s.pullRequest.number}](${s.pullRequest.url})` : "", s.reason],
+    });
+    return result.warnings.length > 0 ? `${md}\n${result.warnings.map((w) => `> [!WARNING]\n> ${w}`).join("\n\n")}\n` : md;
+}
+function sourceRepoSyncSummary(targets, dryRun) {
+    return summaryMarkdown({
+        title: `### Source repository sync${dryRun ? " (dry run)" : ""}`,
+        counts: `${targets.length} branches: ${count(targets, "opened")} opened, ${count(targets, "updated")} updated, ` +
+            `${count(targets, "up-to-date") + count(targets, "pending")} up to date or pending review, ${count(targets, "would-open")} would change, ` +
+            `${count(targets, "missing-branch")} missing, ${count(targets, "failed")} failed.`,
+        header: ["Repository", "Branch", "Result", "Files", "Pull request", "Error"],
+        items: targets,
+        row: (t) => [
+            t.repository,
+            t.branch,
+            t.status,
+            t.files.filter((f) => f.change !== "unchanged").map((f) => `${f.change} ${f.path}`).join(", "),
+            t.pullRequest ? `[#${t.pullRequest.number}](${t.pullRequest.url})` : "",
+            t.error,
+        ],
+        compare: (a, b) => a.repository.localeCompare(b.repository) || a.branch.localeCompare(b.branch),
+    });
+}
+function tagAndReleaseSummary(result) {
+    const what = result.created ? (result.dryRun ? "would create" : "created") : "already tagged";
+    const release = result.release ? `Release: ${result.release.action}${result.release.url ? ` (${result.release.url})` : ""}.` : "";
+    return `### Tag and release of ${result.downstreamBranch}\n\n${what} \`${result.tag}\` on ${result.commit.slice(0, 12)} (upstream ${result.upstreamTag} via ${result.upstreamRef}). ${release}\n\n<details><summary>Release notes</summary>\n\n${result.notes}\n</details>\n`;
+}
+
+// EXTERNAL MODULE: ../../node_modules/.pnpm/bottleneck@2.19.5/node_modules/bottleneck/lib/index.js
+var lib = __nccwpck_require__(4224);
+;// CONCATENATED MODULE: ../../packages/release-train/src/github/client.ts
+// The one way this project builds a GitHub REST client: @actions/github's Octokit with the retry
+// and throttling plugins, so org-wide runs survive secondary rate limits (403 + Retry-After) and
+// 429s instead of aborting part-way (BetaHuhn/repo-file-sync-action#126, wadackel/files-sync-action#204).
+
+
+
+
+function apiUrlFrom(apiUrl) {
+    return (apiUrl || process.env["GITHUB_API_URL"] || "https://api.github.com").replace(/\/+$/, "");
+}
+const client_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Seconds to wait before retrying a 429, from Retry-After or the rate-limit reset; undefined = don't. */
+function waitFor429(error, now = Date.now()) {
+    if (error.status !== 429)
+        return undefined;
+    const headers = error.response?.headers ?? {};
+    const after = Number(headers["retry-after"]);
+    if (Number.isFinite(after) && headers["retry-after"] !== undefined)
+        return Math.max(0, after);
+    const reset = Number(headers["x-ratelimit-reset"]);
+    if (Number.isFinite(reset) && reset > 0)
+        return Math.max(0, Math.ceil(reset - now / 1000) + 1);
+    return 60;
+}
+function createGitHubClient(options) {
+    const warn = options.warn ?? ((message) => process.stderr.write(`warning: ${message}\n`));
+    const retries = options.rateLimitRetries ?? 5;
+    const maxWait = options.maxWaitSeconds ?? 15 * 60;
+    const describe = (o) => `${o.method ?? "GET"} ${o.url ?? ""}`;
+    const tooLong = (seconds) => seconds > maxWait;
+    // 429s (GitHub may answer a secondary limit with either 403 or 429): wait Retry-After and
+    // retry. The throttling plugin only looks at 403s and plugin-retry ignores Retry-After.
+    const retryAfter429 = (octokit) => {
+        octokit.hook.wrap("request", async (request, requestOptions) => {
+            for (let attempt = 0;; attempt++) {
+                try {
+                    return await request(requestOptions);
+                }
+                catch (error) {
+                    const wait = waitFor429(error);
+                    if (wait === undefined || attempt >= retries || tooLong(wait))
+                        throw error;
+                    warn(`429 from GitHub on ${describe(requestOptions)}; retrying in ${wait} s (attempt ${attempt + 1}/${retries})`);
+                    await client_sleep(wait * 1000);
+                }
+            }
+        });
+    };
+    return getOctokit(options.token, {
+        baseUrl: apiUrlFrom(options.apiUrl),
+        retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
+        throttle: {
+            write: new Bottleneck.Group({
+                maxConcurrent: options.writeConcurrency ?? 1,
+                minTime: options.writeIntervalMs ?? 1000,
+            }),
+            notifications: new Bottleneck.Group({
+                maxConcurrent: options.writeConcurrency ?? 1,
+                minTime: options.notificationIntervalMs ?? Math.min(3000, options.writeIntervalMs ?? 3000),
+            }),
+            onSecondaryRateLimit: (after, o, _octokit, retryCount) => {
+                if (retryCount >= retries || tooLong(after))
+                    return false;
+                warn(`secondary rate limit on ${describe(o)}; retrying in ${after} s (attempt ${retryCount + 1}/${retries})`);
+                return true;
+            },
+            onRateLimit: (after, o, _octokit, retryCount) => {
+                if (retryCount >= 2 || tooLong(after))
+                    return false;
+                warn(`rate limit exhausted on ${describe(o)}; retrying in ${after} s`);
+                return true;
+            },
+        },
+    }, retry, throttling, retryAfter429);
+}
+/** HTTP status of an Octokit RequestError (undefined for other errors). */
+function client_statusOf(error) {
+    const status = error.status;
+    return typeof status === "number" ? status : undefined;
+}
+/** GitHub's error text: message plus the `errors[]` details it sends with 422s. */
+function client_githubMessage(error) {
+    const e = error;
+    const data = e.response?.data;
+    const details = (data?.errors ?? []).map((d) => (typeof d === "string" ? d : (d.message ?? d.code ?? ""))).filter(Boolean);
+    const message = data?.message ?? e.message ?? String(error);
+    return details.length > 0 ? `${message}: ${details.join("; ")}` : message;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/source-repos/upstream-sync.ts
+// Weekly upstream sync of a fork, one release series at a time, through the REST API only (as
+// StackHPC's workflow does with `gh api`): compare `stackhpc/<series>` with upstream
+// `stable/<series>` (or master); when upstream is ahead, create `upstream/<series>-<date>` at the
+// upstream commit in the fork (forks share objects, so no history is pushed) and open a pull
+// request; create a missing downstream branch at the upstream commit.
+
+
+
+const DEFAULT_SYNC_LABELS = (/* unused pure expression or super */ null && (["automated", "synchronisation"]));
+/** Upstream's branch for a series: the pattern, except that `master` is upstream's master. */
+function upstreamBranchFor(pattern, series) {
+    return series === "master" ? "master" : pattern.replaceAll("{series}", series);
+}
+const downstreamBranchFor = (pattern, series) => pattern.replaceAll("{series}", series);
+const isoDate = (d) => d.toISOString().slice(0, 10);
+class WorkflowPermissionError extends (/* unused pure expression or super */ null && (Error)) {
+    name = "WorkflowPermissionError";
+}
+/** What GitHub says when a token may not touch `.github/workflows`. */
+function upstream_sync_isWorkflowRefusal(error) {
+    return /without [`']?workflows?[`']? (permission|scope)/i.test(githubMessage(error));
+}
+function workflowPermissionMessage(branch, files, scopes) {
+    const held = scopes === undefined ? "" : ` (the token's scopes: ${scopes || "none"})`;
+    return (`creating ${branch} would add upstream changes to ${files.slice(0, 3).join(", ")}${files.length > 3 ? ` and ${files.length - 3} more` : ""}, ` +
+        `and GitHub refuses that without the workflows permission${held}: use a token with it ` +
+        "(a classic PAT with the `workflow` scope, or a GitHub App token with Workflows: read and write; " +
+        "the Actions GITHUB_TOKEN can never have it)");
+}
+async function getRefSha(github, owner, repo, branch) {
+    try {
+        const { data } = await github.rest.git.getRef({ owner, repo, ref: `heads/${branch}` });
+        return data.object.sha;
+    }
+    catch (error) {
+        if (statusOf(error) === 404)
+            return undefined;
+        throw error;
+    }
+}
+/** Classic PATs list their scopes in X-OAuth-Scopes; installation tokens send none (undefined). */
+async function tokenScopes(github, owner, repo) {
+    const response = await github.rest.repos.get({ owner, repo });
+    return { scopes: response.headers["x-oauth-scopes"], defaultBranch: response.data.default_branch };
+}
+function pullRequestBody(series, upstream, upstreamBranch, compareUrl, commits, total) {
+    const shown = commits.slice(-50);
+    const lines = shown.map((c) => `- ${c.sha.slice(0, 10)} ${c.commit.message.split("\n")[0]}${c.commit.author?.name ? ` (${c.commit.author.name})` : ""}`);
+    return [
+        `Synchronise ${series} with ${upstream} \`${upstreamBranch}\`: ${total} new upstream commit${total === 1 ? "" : "s"}.`,
+        "",
+        `Compare: ${compareUrl}`,
+        "",
+        ...(total > shown.length ? [`Latest ${shown.length} of ${total}:`, ""] : []),
+        ...lines,
+        "",
+        "Opened by release-train upstream-sync. Merge (do not squash) to keep upstream history.",
+    ].join("\n");
+}
+async function syncSeries(options, series, scopes, ctx) {
+    const { github, dryRun = false } = options;
+    const log = (line) => ctx.log(line);
+    const fork = parseRepository(options.repository);
+    const up = parseRepository(options.upstream);
+    const upstreamBranch = upstreamBranchFor(options.upstreamBranchPattern ?? "stable/{series}", series);
+    const downstreamBranch = downstreamBranchFor(options.downstreamBranchPattern ?? "stackhpc/{series}", series);
+    const base = { series, upstreamBranch, downstreamBranch };
+    ctx.step("compare");
+    const upstreamSha = await getRefSha(github, up.owner, up.repo, upstreamBranch);
+    if (!upstreamSha)
+        throw new Error(`${options.upstream} has no branch ${upstreamBranch}`);
+    const downstreamSha = await getRefSha(github, fork.owner, fork.repo, downstreamBranch);
+    if (!downstreamSha) {
+        log(`${downstreamBranch} is missing; ${dryRun ? "would create" : "creating"} it at ${upstreamSha.slice(0, 12)}`);
+        if (dryRun)
+            return { ...base, upstreamSha, status: "skipped", reason: `would create ${downstreamBranch} at upstream ${upstreamSha.slice(0, 12)}`, createdDownstreamBranch: true };
+        ctx.step("create branch");
+        try {
+            await github.rest.git.createRef({ owner: fork.owner, repo: fork.repo, ref: `refs/heads/${downstreamBranch}`, sha: upstreamSha });
+        }
+        catch (error) {
+            if (upstream_sync_isWorkflowRefusal(error))
+                throw new WorkflowPermissionError(workflowPermissionMessage(downstreamBranch, [".github/workflows/*"], scopes));
+            throw error;
+        }
+        return { ...base, upstreamSha, status: "opened", reason: `created ${downstreamBranch} at upstream ${upstreamSha.slice(0, 12)}`, createdDownstreamBranch: true };
+    }
+    const { data: compare } = await github.rest.repos.compareCommitsWithBasehead({
+        owner: fork.owner,
+        repo: fork.repo,
+        basehead: `${downstreamBranch}...${up.owner}:${upstreamBranch}`,
+        per_page: 100,
+    });
+    if (compare.ahead_by === 0) {
+        return { ...base, upstreamSha, aheadBy: 0, status: "skipped", reason: `${downstreamBranch} already contains ${up.owner}:${upstreamBranch} (${upstreamSha.slice(0, 12)})` };
+    }
+    const { data: open } = await github.rest.pulls.list({ owner: fork.owner, repo: fork.repo, state: "open", base: downstreamBranch, per_page: 100 });
+    const existing = open.find((pr) => pr.head.sha === upstreamSha);
+    if (existing) {
+        return { ...base, upstreamSha, aheadBy: compare.ahead_by, status: "skipped", reason: `pull request #${existing.number} already proposes ${upstreamSha.slice(0, 12)}`, pullRequest: { number: existing.number, url: existing.html_url } };
+    }
+    const syncBranch = `upstream/${series}-${isoDate(options.date ?? new Date())}`;
+    ctx.step("sync branch");
+    const workflowFiles = (compare.files ?? []).map((f) => f.filename).filter((f) => f.startsWith(".github/workflows/"));
+    if (workflowFiles.length > 0 && scopes !== undefined && !scopes.split(/,\s*/).includes("workflow")) {
+        throw new WorkflowPermissionError(workflowPermissionMessage(syncBranch, workflowFiles, scopes));
+    }
+    log(`${up.owner}:${upstreamBranch} is ${compare.ahead_by} commit(s) ahead; ${dryRun ? "would open" : "opening"} a pull request from ${syncBranch}`);
+    if (dryRun)
+        return { ...base, upstreamSha, aheadBy: compare.ahead_by, syncBranch, status: "skipped", reason: `would open a pull request from ${syncBranch} (${compare.ahead_by} commits)` };
+    try {
+        const current = await getRefSha(github, fork.owner, fork.repo, syncBranch);
+        if (current === undefined) {
+            await github.rest.git.createRef({ owner: fork.owner, repo: fork.repo, ref: `refs/heads/${syncBranch}`, sha: upstreamSha });
+        }
+        else if (current !== upstreamSha) {
+            // Same day, newer upstream: the branch is ours, move it.
+            await github.rest.git.updateRef({ owner: fork.owner, repo: fork.repo, ref: `heads/${syncBranch}`, sha: upstreamSha, force: true });
+        }
+    }
+    catch (error) {
+        if (upstream_sync_isWorkflowRefusal(error) || (workflowFiles.length > 0 && [403, 404, 422].includes(statusOf(error) ?? 0))) {
+            throw new WorkflowPermissionError(`${workflowPermissionMessage(syncBranch, workflowFiles.length > 0 ? workflowFiles : [".github/workflows/*"], scopes)} (GitHub said: ${githubMessage(error)})`);
+        }
+        throw error;
+    }
+    const title = `Synchronise ${series} with upstream`;
+    const body = pullRequestBody(series, options.upstream, upstreamBranch, compare.html_url, compare.commits, compare.total_commits);
+    let pr;
+    ctx.step("pull request");
+    try {
+        pr = (await github.rest.pulls.create({ owner: fork.owner, repo: fork.repo, head: syncBranch, base: downstreamBranch, title, body })).data;
+    }
+    catch (error) {
+        // A re-run after an interruption: the pull request from this branch exists already.
+        if (statusOf(error) !== 422 || !/already exists/i.test(githubMessage(error)))
+            throw error;
+        const { data } = await github.rest.pulls.list({ owner: fork.owner, repo: fork.repo, state: "open", head: `${fork.owner}:${syncBranch}`, base: downstreamBranch });
+        if (!data[0])
+            throw error;
+        pr = (await github.rest.pulls.update({ owner: fork.owner, repo: fork.repo, pull_number: data[0].number, title, body })).data;
+    }
+    const labels = options.labels ?? DEFAULT_SYNC_LABELS;
+    ctx.step("labels");
+    if (labels.length > 0)
+        await github.rest.issues.addLabels({ owner: fork.owner, repo: fork.repo, issue_number: pr.number, labels });
+    return { ...base, upstreamSha, aheadBy: compare.ahead_by, syncBranch, status: "opened", reason: `opened #${pr.number} (${compare.ahead_by} commits)`, pullRequest: { number: pr.number, url: pr.html_url } };
+}
+/** GitHub disables schedules after 60 days without activity in a public repository. */
+async function scheduleWarnings(options, defaultBranch) {
+    const { github } = options;
+    const fork = parseRepository(options.repository);
+    const warnings = [];
+    const threshold = options.inactivityWarningDays ?? 45;
+    const now = options.now ?? new Date();
+    try {
+        const { data } = await github.rest.repos.listCommits({ owner: fork.owner, repo: fork.repo, sha: defaultBranch, per_page: 1 });
+        const date = data[0]?.commit.committer?.date ?? data[0]?.commit.author?.date;
+        if (date) {
+            const days = Math.floor((now.getTime() - new Date(date).getTime()) / 86_400_000);
+            if (days >= threshold) {
+                warnings.push(`${options.repository}: the last commit on ${defaultBranch} is ${days} days old (${date.slice(0, 10)}); GitHub disables scheduled workflows ` +
+                    `after 60 days without repository activity, so ${days >= 60 ? "this weekly sync may already have stopped" : `this weekly sync will stop in ${60 - days} days`}. Keep it alive by merging a ` +
+                    `commit to ${defaultBranch} (a source-repo-sync pull request will do), or re-enable it afterwards with ` +
+                    "`gh workflow enable upstream-sync.yml` (PUT /repos/{owner}/{repo}/actions/workflows/{id}/enable).");
+            }
+        }
+        const { data: workflows } = await github.rest.actions.listRepoWorkflows({ owner: fork.owner, repo: fork.repo, per_page: 100 });
+        for (const w of workflows.workflows) {
+            if (w.state === "disabled_inactivity") {
+                warnings.push(`${options.repository}: workflow ${w.path} is already disabled for inactivity; re-enable it with \`gh workflow enable ${w.path.split("/").pop()}\``);
+            }
+        }
+    }
+    catch (error) {
+        warnings.push(`${options.repository}: could not check for schedule disablement: ${githubMessage(error)}`);
+    }
+    return warnings;
+}
+async function upstreamSync(options) {
+    const fork = parseRepository(options.repository);
+    parseRepository(options.upstream);
+    const { scopes, defaultBranch } = await tokenScopes(options.github, fork.owner, fork.repo);
+    const results = await applyItems(options.series, {
+        key: (series) => series,
+        concurrency: options.concurrency ?? 2,
+        reporter: options.reporter,
+        init: (series) => ({
+            changed: false,
+            actions: [],
+            tasks: [],
+            durationMs: 0,
+            series,
+            status: "failed",
+            reason: "",
+            upstreamBranch: upstreamBranchFor(options.upstreamBranchPattern ?? "stable/{series}", series),
+            downstreamBranch: downstreamBranchFor(options.downstreamBranchPattern ?? "stackhpc/{series}", series),
+        }),
+        apply: async (series, result, ctx) => {
+            const outcome = await syncSeries(options, series, scopes, ctx);
+            Object.assign(result, outcome);
+            if (outcome.status === "opened")
+                ctx.did(outcome.reason);
+            else
+                ctx.log(outcome.reason);
+        },
+    });
+    for (const r of results) {
+        if (r.error) {
+            r.status = "failed";
+            r.reason = r.error;
+        }
+    }
+    const warnings = await scheduleWarnings(options, defaultBranch);
+    return { repository: options.repository, upstream: options.upstream, dryRun: options.dryRun ?? false, results, warnings };
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/source-repos/sync.ts
+// source-repo-sync: for every repository and branch the render gives, compare the rendered files
+// with the branch (contents API) and, where they differ, put them on the work branch
+// `<branch>-workflows` and open one pull request. Re-runs converge: an up-to-date work branch
+// with its pull request is left alone, a stale one (base moved, or content differs) is reset to
+// the base and rewritten (its open pull request follows), and a pull request is only created
+// when none is open — so an interrupted run resumes without duplicates.
+
+
+
+
+
+const DEFAULT_WORKFLOW_LABELS = (/* unused pure expression or super */ null && (["stackhpc-ci", "workflows"]));
+const workBranchOf = (branch) => `${branch}-workflows`;
+async function branchSha(github, owner, repo, branch) {
+    try {
+        return (await github.rest.git.getRef({ owner, repo, ref: `heads/${branch}` })).data.object.sha;
+    }
+    catch (error) {
+        if (statusOf(error) === 404)
+            return undefined;
+        throw error;
+    }
+}
+async function readFiles(github, owner, repo, ref, paths) {
+    const out = new Map();
+    for (const path of paths) {
+        try {
+            const { data } = await github.rest.repos.getContent({ owner, repo, path, ref });
+            if (!Array.isArray(data) && data.type === "file" && "content" in data) {
+                out.set(path, { sha: data.sha, content: Buffer.from(data.content, "base64").toString("utf8") });
+            }
+        }
+        catch (error) {
+            if (statusOf(error) !== 404)
+                throw error;
+        }
+    }
+    return out;
+}
+async function ensureLabels(github, owner, repo, labels, known) {
+    let names = known.get(repo);
+    if (!names) {
+        names = github.paginate(github.rest.issues.listLabelsForRepo, { owner, repo, per_page: 100 }).then((all) => new Set(all.map((l) => l.name.toLowerCase())));
+        known.set(repo, names);
+    }
+    const have = await names;
+    for (const name of labels) {
+        if (have.has(name.toLowerCase()))
+            continue;
+        try {
+            await github.rest.issues.createLabel({ owner, repo, name });
+        }
+        catch (error) {
+            // Created meanwhile by another branch of the same repository.
+            if (statusOf(error) !== 422)
+                throw error;
+        }
+        have.add(name.toLowerCase());
+    }
+}
+function plan(targets, defaults) {
+    const lines = targets.map((t) => `  ${t.repository} ${t.branch}${t.isDefault ? " (default)" : ""}: ${t.files.map((f) => f.path).join(", ")}`);
+    return `source-repo-sync: ${targets.length} branch(es) in ${defaults.size} repositories\n${lines.join("\n")}`;
+}
+async function syncTarget(options, target, result, ctx, labelCache) {
+    const { github, owner } = options;
+    const repo = target.repository;
+    ctx.step("read");
+    const baseSha = await branchSha(github, owner, repo, target.branch);
+    if (!baseSha) {
+        result.status = "missing-branch";
+        ctx.log(`branch ${target.branch} does not exist; skipped`);
+        return;
+    }
+    const paths = target.files.map((f) => f.path);
+    const current = await readFiles(github, owner, repo, target.branch, paths);
+    result.files = target.files.map((f) => ({ path: f.path, change: !current.has(f.path) ? "create" : current.get(f.path).content === f.content ? "unchanged" : "update" }));
+    const changed = target.files.filter((f) => current.get(f.path)?.content !== f.content);
+    const work = workBranchOf(target.branch);
+    if (changed.length === 0) {
+        result.status = "up-to-date";
+        ctx.log("up to date");
+        return;
+    }
+    result.diffs = changed.map((f) => createTwoFilesPatch(`a/${f.path}`, `b/${f.path}`, current.get(f.path)?.content ?? "", f.content, target.branch, work));
+    if (options.dryRun) {
+        result.status = "would-open";
+        ctx.log(`would update ${changed.map((f) => f.path).join(", ")} through ${work}`);
+        return;
+    }
+    ctx.step("work branch");
+    const workSha = await branchSha(github, owner, repo, work);
+    let onWork = new Map();
+    let fresh = false;
+    if (workSha) {
+        const { data: cmp } = await github.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${target.branch}...${work}` });
+        onWork = await readFiles(github, owner, repo, work, paths);
+        fresh = cmp.behind_by === 0 && target.files.every((f) => onWork.get(f.path)?.content === f.content);
+    }
+    if (!fresh) {
+        if (workSha) {
+            await github.rest.git.updateRef({ owner, repo, ref: `heads/${work}`, sha: baseSha, force: true });
+            ctx.did(`reset stale ${work} to ${target.branch}`);
+        }
+        else {
+            await github.rest.git.createRef({ owner, repo, ref: `refs/heads/${work}`, sha: baseSha });
+            ctx.did(`created ${work}`);
+        }
+        ctx.step("commit");
+        for (const file of changed) {
+            const existing = current.get(file.path);
+            try {
+                await github.rest.repos.createOrUpdateFileContents({
+                    owner,
+                    repo,
+                    path: file.path,
+                    branch: work,
+                    message: `feat: automatic update of ${file.path} on ${target.branch}`,
+                    content: Buffer.from(file.content).toString("base64"),
+                    ...(existing ? { sha: existing.sha } : {}),
+                });
+            }
+            catch (error) {
+                if (isWorkflowRefusal(error)) {
+                    throw new Error(`writing ${file.path} needs a token with the workflows permission (classic PAT: \`workflow\` scope; GitHub App: Workflows read and write): ${githubMessage(error)}`);
+                }
+                throw error;
+            }
+            ctx.did(`${existing ? "updated" : "created"} ${file.path}`);
+        }
+    }
+    else {
+        ctx.log(`${work} already holds the rendered files`);
+    }
+    ctx.step("pull request");
+    const labels = options.labels ?? DEFAULT_WORKFLOW_LABELS;
+    const { data: open } = await github.rest.pulls.list({ owner, repo, state: "open", head: `${owner}:${work}`, base: target.branch });
+    let pr = open[0];
+    if (pr) {
+        result.status = fresh ? "pending" : "updated";
+        ctx.log(`pull request #${pr.number} is open`);
+    }
+    else {
+        const body = [
+            `Brings ${target.branch} in line with the source-repositories configuration (release-train source-repo-sync):`,
+            "",
+            ...result.files.filter((f) => f.change !== "unchanged").map((f) => `- ${f.change} \`${f.path}\``),
+        ].join("\n");
+        pr = (await github.rest.pulls.create({ owner, repo, head: work, base: target.branch, title: `Update workflows and community files on ${target.branch}`, body })).data;
+        result.status = "opened";
+        ctx.did(`opened pull request #${pr.number}`);
+    }
+    result.pullRequest = { number: pr.number, url: pr.html_url };
+    ctx.step("labels");
+    const missing = labels.filter((l) => !pr.labels.some((have) => have.name.toLowerCase() === l.toLowerCase()));
+    if (missing.length > 0) {
+        await ensureLabels(github, owner, repo, missing, labelCache);
+        await github.rest.issues.addLabels({ owner, repo, issue_number: pr.number, labels: missing });
+    }
+}
+async function sourceRepoSync(options) {
+    const { github, owner } = options;
+    const repos = options.config.repositories.filter((r) => !options.only || options.only.includes(r.name));
+    // Default branches first (one read per repository), then the render needs them.
+    const defaults = new Map();
+    await applyItems(repos, {
+        key: (r) => r.name,
+        concurrency: options.concurrency ?? 4,
+        init: () => ({ changed: false, actions: [], tasks: [], durationMs: 0 }),
+        apply: async (r) => {
+            try {
+                defaults.set(r.name, (await github.rest.repos.get({ owner, repo: r.name })).data.default_branch);
+            }
+            catch (error) {
+                if (statusOf(error) !== 404)
+                    throw error;
+            }
+        },
+    });
+    const config = { ...options.config, repositories: repos };
+    const targets = renderAll(config, { ...options, defaultBranches: Object.fromEntries(defaults) });
+    const missingRepos = repos.filter((r) => !defaults.has(r.name));
+    options.onPlan?.(plan(targets, defaults));
+    const labelCache = new Map();
+    const results = await applyItems(targets, {
+        key: (t) => `${t.repository} ${t.branch}`,
+        concurrency: options.concurrency ?? 4,
+        reporter: options.reporter,
+        init: (t) => ({ changed: false, actions: [], tasks: [], durationMs: 0, repository: t.repository, branch: t.branch, status: "failed", files: [], diffs: [] }),
+        apply: async (t, result, ctx) => {
+            if (!defaults.has(t.repository)) {
+                throw new Error(`repository ${owner}/${t.repository} not found (or the token cannot read it)`);
+            }
+            await syncTarget(options, t, result, ctx, labelCache);
+        },
+    });
+    for (const r of results)
+        if (r.error)
+            r.status = "failed";
+    // Repositories that do not exist give no targets from the render's point of view; report them.
+    for (const r of missingRepos) {
+        if (!results.some((t) => t.repository === r.name)) {
+            results.push({ changed: false, actions: [], tasks: [], durationMs: 0, repository: r.name, branch: "", status: "failed", files: [], diffs: [], error: `repository ${owner}/${r.name} not found (or the token cannot read it)` });
+        }
+    }
+    return { dryRun: options.dryRun ?? false, targets: results, failed: results.filter((r) => r.status === "failed") };
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/source-repos/tag-and-release.ts
+// Tag-and-release, on push to `stackhpc/<release>`: mirror upstream's tags into the fork, derive
+// and push the downstream tag, write release notes from `git log` since the previous downstream
+// tag, and create or update the GitHub release for it (idempotent: a re-run changes nothing).
+
+
+
+
+/** GitHub's limit on a release body. */
+const MAX_BODY = 125_000;
+/** Upstream tags the downstream remote lacks, pushed (tags only, no branches). */
+async function pushUpstreamTags(repo, upstreamRemote, downstreamRemote, dryRun) {
+    const names = async (remote) => new Set((await git(repo, ["ls-remote", "--tags", "--refs", remote]))
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split("\t")[1].replace(/^refs\/tags\//, "")));
+    const upstream = await names(upstreamRemote);
+    const downstream = await names(downstreamRemote);
+    const missing = [...upstream].filter((t) => !downstream.has(t)).sort();
+    if (missing.length === 0 || dryRun)
+        return missing;
+    await git(repo, ["fetch", "--quiet", upstreamRemote, ...missing.map((t) => `+refs/tags/${t}:refs/tags/${t}`)]);
+    // In chunks: one push of thousands of refs can exceed what a server accepts at once.
+    for (let i = 0; i < missing.length; i += 200) {
+        await git(repo, ["push", "--quiet", downstreamRemote, ...missing.slice(i, i + 200).map((t) => `refs/tags/${t}:refs/tags/${t}`)]);
+    }
+    return missing;
+}
+/** Markdown notes: commits since the previous downstream tag (or the upstream tag), merges left out. */
+async function releaseNotes(repo, tag, prefix) {
+    let since;
+    try {
+        since = await git(repo, ["describe", "--tags", "--abbrev=0", `--match=${prefix}*`, `--exclude=${tag.tag}`, `${tag.commit}^`]);
+    }
+    catch {
+        since = undefined;
+    }
+    const from = since ?? tag.upstreamTag;
+    const log = await git(repo, ["log", "--no-merges", "--format=- %s (%h)", `${from}..${tag.commit}`]);
+    const heading = `${tag.tag} of ${tag.downstreamBranch}, based on upstream ${tag.upstreamTag}.`;
+    const body = `${heading}\n\n## Changes since ${from}\n\n${log || "- no new commits (merges only)"}\n`;
+    return body.length > MAX_BODY ? `${body.slice(0, MAX_BODY - 40)}\n\n… (truncated)\n` : body;
+}
+async function publishRelease(github, repository, tag, body, dryRun) {
+    const { owner, repo } = parseRepository(repository);
+    let existing;
+    try {
+        existing = (await github.rest.repos.getReleaseByTag({ owner, repo, tag })).data;
+    }
+    catch (error) {
+        if (statusOf(error) !== 404)
+            throw error;
+    }
+    if (!existing) {
+        if (dryRun)
+            return { id: 0, url: "", action: "would-create" };
+        const { data } = await github.rest.repos.createRelease({ owner, repo, tag_name: tag, name: tag, body });
+        return { id: data.id, url: data.html_url, action: "created" };
+    }
+    if (existing.name === tag && existing.body === body)
+        return { id: existing.id, url: existing.html_url, action: "unchanged" };
+    if (dryRun)
+        return { id: existing.id, url: existing.html_url, action: "would-update" };
+    const { data } = await github.rest.repos.updateRelease({ owner, repo, release_id: existing.id, name: tag, body });
+    return { id: data.id, url: data.html_url, action: "updated" };
+}
+async function tagAndRelease(options) {
+    const dryRun = options.dryRun ?? false;
+    const upstreamRemote = options.upstreamRemote ?? "origin";
+    const downstreamRemote = options.downstreamRemote ?? "stackhpc";
+    const prefix = options.prefix ?? "stackhpc/";
+    const log = options.log ?? (() => { });
+    let upstreamTagsPushed = [];
+    if (options.pushUpstreamTags ?? true) {
+        upstreamTagsPushed = await pushUpstreamTags(options.repo, upstreamRemote, downstreamRemote, dryRun);
+        if (upstreamTagsPushed.length > 0)
+            log(`${dryRun ? "would push" : "pushed"} ${upstreamTagsPushed.length} upstream tag(s) to ${downstreamRemote}`);
+    }
+    const tag = await deriveDownstreamTag({ ...options, push: !dryRun });
+    const notes = await releaseNotes(options.repo, tag, prefix);
+    const result = { ...tag, upstreamTagsPushed, notes };
+    if (options.github && options.repository) {
+        result.release = await publishRelease(options.github, options.repository, tag.tag, notes, dryRun);
+        log(`release ${tag.tag}: ${result.release.action}${result.release.url ? ` ${result.release.url}` : ""}`);
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/source-repos/index.ts
+// Source-repository automation: downstream tags, tag-and-release, upstream sync, and rendering
+// workflows and CODEOWNERS into every repository (source-repo-sync).
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/action-inputs.ts
+// Input parsing shared by the thin actions: every input checked at once (zod), problems named by
+// input, unset inputs ("" from core.getInput) treated as absent.
+
+class ActionInputError extends Error {
+    problems;
+    name = "InputError";
+    constructor(problems) {
+        super(`invalid inputs:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        this.problems = problems;
+    }
+}
+const optionalInput = schemas_string()
+    .transform((s) => s.trim())
+    .transform((s) => (s === "" ? undefined : s));
+const requiredInput = schemas_string().trim().min(1, "is required");
+/** The YAML 1.2 core-schema booleans, as `core.getBooleanInput` accepts them. */
+const booleanInput = schemas_enum(["true", "True", "TRUE", "false", "False", "FALSE"], { error: "must be true or false" })
+    .transform((s) => s.toLowerCase() === "true");
+const positiveIntInput = schemas_string()
+    .trim()
+    .regex(/^[1-9][0-9]*$/, "must be a positive integer")
+    .transform(Number);
+/** Comma-, space- or newline-separated list. */
+const listInput = schemas_string().transform((s) => s.split(/[\s,]+/).filter(Boolean));
+const repositoryInput = schemas_string()
+    .trim()
+    .regex(/^[A-Za-z0-9-_.]+\/[A-Za-z0-9-_.]+$/, "must be owner/name");
+/** Parses `schema` from `getInput` for every key of the schema; all problems at once. */
+function readActionInputs(schema, getInput) {
+    const raw = Object.fromEntries(Object.keys(schema.shape).map((name) => [name, getInput(name)]));
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success)
+        throw new ActionInputError(parsed.error.issues.map((i) => `input \`${i.path.join(".")}\` ${i.message}`));
+    return parsed.data;
+}
+
 ;// CONCATENATED MODULE: ../../packages/release-train/src/index.ts
 // Public surface of the release-train library (the actions and the CLI import from here).
+
+
+
+
 
 
 

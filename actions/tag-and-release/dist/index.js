@@ -100964,8 +100964,14 @@ async function git_git(cwd, args) {
     }
     catch (error) {
         const e = error;
+        if (e.code === "ENOENT")
+            throw new GitError("git is not installed (or not on PATH): the kayobe-config proposal needs it");
         throw new GitError(`git ${args[0]} failed in ${cwd}: ${(e.stderr || e.message).trim()}`);
     }
+}
+/** Fail before any write when git is missing (a flow that will commit calls this first). */
+async function git_requireGit(cwd) {
+    await git_git(cwd, ["--version"]);
 }
 /**
  * Points `branch` at the current HEAD, checks it out (keeping working-tree edits) and commits
@@ -101195,6 +101201,8 @@ function commitMessage(update) {
     return `${PULL_REQUEST_TITLE}\n\n${lines.join("\n")}\n`;
 }
 async function propose_proposeKayobeUpdate(options) {
+    if (options.commit || options.pullRequest)
+        await requireGit(options.checkoutDir);
     const update = await updateKayobeConfig(options.checkoutDir, options.versions);
     const result = { ...update };
     if (!update.changed || !(options.commit || options.pullRequest))
