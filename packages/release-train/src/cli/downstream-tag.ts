@@ -17,7 +17,7 @@ export function downstreamTagCommand(): Command {
   )
     .option("--push", "push a created tag to the downstream remote")
     .option("--no-fetch", "do not fetch the remotes first")
-    .option("--dry-run", "derive and print the tag; create nothing")
+    .option("--dry-run", "derive and print the tag; create and push nothing (the remotes are still fetched)")
     .option("--json", 'print one JSON object {"tag", "created", "upstreamTag"}')
     .action(
       action(async (o: DownstreamTagCliOptions) => {

@@ -22,7 +22,6 @@ export interface UpstreamSyncOptions {
   date?: Date;
   dryRun?: boolean;
   concurrency?: number;
-  log?: (line: string) => void;
   /** Days of inactivity after which to warn about GitHub's 60-day schedule disablement. */
   inactivityWarningDays?: number;
   now?: Date;
@@ -119,7 +118,6 @@ type SeriesOutcome = Omit<SeriesResult, keyof ItemResult>;
 
 async function syncSeries(options: UpstreamSyncOptions, series: string, scopes: string | undefined, ctx: ItemContext): Promise<SeriesOutcome> {
   const { github, dryRun = false } = options;
-  const log = (line: string) => ctx.log(line);
   const fork = parseRepository(options.repository);
   const up = parseRepository(options.upstream);
   const upstreamBranch = upstreamBranchFor(options.upstreamBranchPattern ?? "stable/{series}", series);
@@ -131,7 +129,7 @@ async function syncSeries(options: UpstreamSyncOptions, series: string, scopes: 
 
   const downstreamSha = await getRefSha(github, fork.owner, fork.repo, downstreamBranch);
   if (!downstreamSha) {
-    log(`${downstreamBranch} is missing; ${dryRun ? "would create" : "creating"} it at ${upstreamSha.slice(0, 12)}`);
+    ctx.log(`${downstreamBranch} is missing; ${dryRun ? "would create" : "creating"} it at ${upstreamSha.slice(0, 12)}`);
     if (dryRun) return { ...base, upstreamSha, status: "skipped", reason: `would create ${downstreamBranch} at upstream ${upstreamSha.slice(0, 12)}`, createdDownstreamBranch: true };
     ctx.step("create branch");
     try {
@@ -165,7 +163,7 @@ async function syncSeries(options: UpstreamSyncOptions, series: string, scopes: 
   if (workflowFiles.length > 0 && scopes !== undefined && !scopes.split(/,\s*/).includes("workflow")) {
     throw new WorkflowPermissionError(workflowPermissionMessage(syncBranch, workflowFiles, scopes));
   }
-  log(`${up.owner}:${upstreamBranch} is ${compare.ahead_by} commit(s) ahead; ${dryRun ? "would open" : "opening"} a pull request from ${syncBranch}`);
+  ctx.log(`${up.owner}:${upstreamBranch} is ${compare.ahead_by} commit(s) ahead; ${dryRun ? "would open" : "opening"} a pull request from ${syncBranch}`);
   if (dryRun) return { ...base, upstreamSha, aheadBy: compare.ahead_by, syncBranch, status: "skipped", reason: `would open a pull request from ${syncBranch} (${compare.ahead_by} commits)` };
 
   try {
@@ -238,6 +236,12 @@ export async function upstreamSync(options: UpstreamSyncOptions): Promise<Upstre
   const fork = parseRepository(options.repository);
   parseRepository(options.upstream);
   const { scopes, defaultBranch } = await tokenScopes(options.github, fork.owner, fork.repo);
+  const up = options.upstreamBranchPattern ?? "stable/{series}";
+  const down = options.downstreamBranchPattern ?? "stackhpc/{series}";
+  options.reporter?.plan?.(
+    `upstream-sync ${options.repository} ← ${options.upstream}${options.dryRun ? " (dry run)" : ""}\n` +
+      options.series.map((s) => `  ${s}: ${upstreamBranchFor(up, s)} → ${downstreamBranchFor(down, s)}`).join("\n"),
+  );
   const results = await applyItems(options.series, {
     key: (series) => series,
     concurrency: options.concurrency ?? 2,
@@ -250,8 +254,8 @@ export async function upstreamSync(options: UpstreamSyncOptions): Promise<Upstre
       series,
       status: "failed",
       reason: "",
-      upstreamBranch: upstreamBranchFor(options.upstreamBranchPattern ?? "stable/{series}", series),
-      downstreamBranch: downstreamBranchFor(options.downstreamBranchPattern ?? "stackhpc/{series}", series),
+      upstreamBranch: upstreamBranchFor(up, series),
+      downstreamBranch: downstreamBranchFor(down, series),
     }),
     apply: async (series, result, ctx) => {
       const outcome = await syncSeries(options, series, scopes, ctx);
