@@ -100911,7 +100911,6 @@ function pullRequestBody(series, upstream, upstreamBranch, compareUrl, commits, 
 }
 async function syncSeries(options, series, scopes, ctx) {
     const { github, dryRun = false } = options;
-    const log = (line) => ctx.log(line);
     const fork = parseRepository(options.repository);
     const up = parseRepository(options.upstream);
     const upstreamBranch = upstreamBranchFor(options.upstreamBranchPattern ?? "stable/{series}", series);
@@ -100923,7 +100922,7 @@ async function syncSeries(options, series, scopes, ctx) {
         throw new Error(`${options.upstream} has no branch ${upstreamBranch}`);
     const downstreamSha = await getRefSha(github, fork.owner, fork.repo, downstreamBranch);
     if (!downstreamSha) {
-        log(`${downstreamBranch} is missing; ${dryRun ? "would create" : "creating"} it at ${upstreamSha.slice(0, 12)}`);
+        ctx.log(`${downstreamBranch} is missing; ${dryRun ? "would create" : "creating"} it at ${upstreamSha.slice(0, 12)}`);
         if (dryRun)
             return { ...base, upstreamSha, status: "skipped", reason: `would create ${downstreamBranch} at upstream ${upstreamSha.slice(0, 12)}`, createdDownstreamBranch: true };
         ctx.step("create branch");
@@ -100957,7 +100956,7 @@ async function syncSeries(options, series, scopes, ctx) {
     if (workflowFiles.length > 0 && scopes !== undefined && !scopes.split(/,\s*/).includes("workflow")) {
         throw new WorkflowPermissionError(workflowPermissionMessage(syncBranch, workflowFiles, scopes));
     }
-    log(`${up.owner}:${upstreamBranch} is ${compare.ahead_by} commit(s) ahead; ${dryRun ? "would open" : "opening"} a pull request from ${syncBranch}`);
+    ctx.log(`${up.owner}:${upstreamBranch} is ${compare.ahead_by} commit(s) ahead; ${dryRun ? "would open" : "opening"} a pull request from ${syncBranch}`);
     if (dryRun)
         return { ...base, upstreamSha, aheadBy: compare.ahead_by, syncBranch, status: "skipped", reason: `would open a pull request from ${syncBranch} (${compare.ahead_by} commits)` };
     try {
@@ -101033,6 +101032,10 @@ async function upstreamSync(options) {
     const fork = parseRepository(options.repository);
     parseRepository(options.upstream);
     const { scopes, defaultBranch } = await tokenScopes(options.github, fork.owner, fork.repo);
+    const up = options.upstreamBranchPattern ?? "stable/{series}";
+    const down = options.downstreamBranchPattern ?? "stackhpc/{series}";
+    options.reporter?.plan?.(`upstream-sync ${options.repository} ← ${options.upstream}${options.dryRun ? " (dry run)" : ""}\n` +
+        options.series.map((s) => `  ${s}: ${upstreamBranchFor(up, s)} → ${downstreamBranchFor(down, s)}`).join("\n"));
     const results = await applyItems(options.series, {
         key: (series) => series,
         concurrency: options.concurrency ?? 2,
@@ -101045,8 +101048,8 @@ async function upstreamSync(options) {
             series,
             status: "failed",
             reason: "",
-            upstreamBranch: upstreamBranchFor(options.upstreamBranchPattern ?? "stable/{series}", series),
-            downstreamBranch: downstreamBranchFor(options.downstreamBranchPattern ?? "stackhpc/{series}", series),
+            upstreamBranch: upstreamBranchFor(up, series),
+            downstreamBranch: downstreamBranchFor(down, series),
         }),
         apply: async (series, result, ctx) => {
             const outcome = await syncSeries(options, series, scopes, ctx);
