@@ -1,5 +1,7 @@
-// What source-repo-sync renders into the forks, and the caller template in examples/, pass the same
-// workflow linters as this repository's own workflows (actionlint, the SchemaStore schema).
+// What source-repo-sync renders into the forks, and the fork caller template in examples/, pass
+// actionlint and the SchemaStore schema. This project's own-workflow rules (refs @main, pinning,
+// alerts, …) are for this repository's workflows and are left out; the caller template is also
+// linted as a caller repository by `pnpm lint:workflows`.
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -9,6 +11,7 @@ import type { SourceRepository } from "../../packages/release-train/src/source-r
 import { renderRepository } from "../../packages/release-train/src/source-repos/render";
 
 const repoRoot = resolve(import.meta.dirname, "../..");
+const PROJECT_RULES = /\[(uses|ref|pin|runtime|permissions|concurrency|alert|docs)\]$/;
 const root = mkdtempSync(join(tmpdir(), "rendered-workflows-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -38,12 +41,13 @@ describe("rendered workflows", () => {
         writeFileSync(join(dir, `${n++}-${file.path.split("/").pop()}`), file.content);
       }
     }
-    copyFileSync(join(repoRoot, "examples", "upstream-sync-caller.yml"), join(dir, "example-upstream-sync-caller.yml"));
+    copyFileSync(join(repoRoot, "examples", "fork", ".github", "workflows", "upstream-sync.yml"), join(dir, "example-upstream-sync-caller.yml"));
     expect(n).toBe(8);
-    const problems = await lintWorkflows(root);
+    const problems = (await lintWorkflows(root)).filter((p) => !PROJECT_RULES.test(p.message));
     expect(problems.map(formatProblem)).toEqual([]);
     // The linter does look at these files: a broken one is reported.
     writeFileSync(join(dir, "broken.yml"), `on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \${{ github.no_such_property }}\n`);
-    expect((await lintWorkflows(root)).map((p) => p.file)).toEqual([".github/workflows/broken.yml"]);
+    const again = (await lintWorkflows(root)).filter((p) => !PROJECT_RULES.test(p.message));
+    expect([...new Set(again.map((p) => p.file))]).toEqual([".github/workflows/broken.yml"]);
   }, 120_000);
 });

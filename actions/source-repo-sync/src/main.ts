@@ -1,61 +1,9 @@
-// Thin: inputs → sourceRepoSync → outputs and job summary.
-import * as core from "@actions/core";
-import {
-  booleanInput,
-  ConfigError,
-  consoleReporter,
-  createGitHubClient,
-  formatGithubAnnotations,
-  KNOWN_WORKFLOWS,
-  listInput,
-  loadSourceReposConfig,
-  positiveIntInput,
-  readActionInputs,
-  requiredInput,
-  sourceRepoSync,
-  sourceRepoSyncSummary,
-  type TargetResult,
-  writeSummary,
-} from "@release-train/release-train";
-import { z } from "zod";
+// Entry point: inputs are checked before the rest is loaded.
+import { runAction } from "@release-train/release-train/action";
+import { readInputs, SECRET_INPUTS } from "./inputs";
 
-const schema = z.object({
-  config: requiredInput,
-  owner: requiredInput,
-  "workflow-ref": requiredInput,
-  repositories: listInput,
-  labels: listInput,
-  concurrency: positiveIntInput,
-  "dry-run": booleanInput,
-  token: requiredInput,
-});
-
-async function run(): Promise<void> {
-  core.setSecret(core.getInput("token"));
-  const inputs = readActionInputs(schema, (name) => core.getInput(name));
-  const config = await loadSourceReposConfig(inputs.config, KNOWN_WORKFLOWS);
-  const reporter = consoleReporter<TargetResult>({ actions: true, status: (r) => r.status });
-  const result = await sourceRepoSync({
-    github: createGitHubClient({ token: inputs.token, warn: (m) => core.warning(m) }),
-    config,
-    owner: inputs.owner,
-    workflowRef: inputs["workflow-ref"],
-    labels: inputs.labels,
-    concurrency: inputs.concurrency,
-    dryRun: inputs["dry-run"],
-    ...(inputs.repositories.length > 0 ? { only: inputs.repositories } : {}),
-    reporter,
-    onPlan: (text) => reporter.plan?.(text),
-  });
-  if (result.dryRun) for (const t of result.targets) for (const d of t.diffs) core.info(d);
-  core.setOutput("results", JSON.stringify(result.targets.map(({ repository, branch, status, pullRequest, error }) => ({ repository, branch, status, pullRequest, error }))));
-  core.setOutput("failed", JSON.stringify(result.failed.map((t) => `${t.repository} ${t.branch}`.trim())));
-  const warning = await writeSummary(sourceRepoSyncSummary(result.targets, result.dryRun), { write: (t) => process.stdout.write(t) });
-  if (warning) core.warning(warning);
-  if (result.failed.length > 0) core.setFailed(`${result.failed.length} branch(es) failed: ${result.failed.map((t) => `${t.repository} ${t.branch}: ${t.error}`).join("; ")}`);
-}
-
-run().catch((error: unknown) => {
-  if (error instanceof ConfigError) process.stdout.write(`${formatGithubAnnotations(error)}\n`);
-  core.setFailed(error instanceof Error ? error.message : String(error));
+await runAction({
+  secretInputs: SECRET_INPUTS,
+  readInputs,
+  run: async (inputs) => (await import("./run")).run(inputs),
 });

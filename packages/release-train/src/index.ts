@@ -10,6 +10,5 @@ export { createGitHubClient, type GitHub, type GitHubClientOptions } from "./git
 export type { SyncRunResult } from "./sync/run";
 export type { RepoResult, SyncTarget } from "./sync/types";
 export * from "./version";
-export * from "./action-inputs";
 export { failedJobs, type JobResults, postSlackAlert, type RunContext, runUrl, slackAlertText } from "./alerts/slack";
 export { packageSyncSummary } from "./sync/summary";

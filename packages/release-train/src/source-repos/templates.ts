@@ -45,33 +45,38 @@ export const TEMPLATES: Record<string, (c: TemplateContext) => string | undefine
     const jobs = c.releases
       .map(
         (release) =>
-          `  ${jobId(release)}:\n    name: Synchronise ${release}\n    uses: ${uses(c, "upstream-sync.yml")}\n` +
+          `  ${jobId(release)}:\n    name: Synchronise ${release}\n    permissions:\n      contents: write\n      pull-requests: write\n      actions: read\n    uses: ${uses(c, "upstream-sync.yml")}\n` +
           withLines({ release_series: release, upstream_repository: upstreamRepository(c) }, "    ") +
-          "    secrets: inherit\n",
+          "      slack_alert: false\n    secrets: inherit\n",
       )
       .join("");
+    // One alert for the run, naming the series that failed (the called workflows' own are off).
+    const alert =
+      `  alert:\n    name: Alert on failure\n    runs-on: ubuntu-latest\n    needs: [${c.releases.map(jobId).join(", ")}]\n    if: failure()\n    timeout-minutes: 5\n` +
+      `    steps:\n      - name: Send a Slack alert\n        uses: ${c.workflowRepository}/actions/slack-alert@${c.workflowRef}\n` +
+      `        with:\n          webhook-url: \${{ secrets.SLACK_WEBHOOK_URL }}\n          needs: \${{ toJSON(needs) }}\n`;
     return (
       `${HEADER}name: Upstream Sync\n"on":\n  schedule:\n    - cron: "15 6 * * 1"\n  workflow_dispatch:\n` +
-      `permissions:\n  contents: write\n  pull-requests: write\n  actions: read\n` +
-      `concurrency:\n  group: upstream-sync\n  cancel-in-progress: false\njobs:\n${jobs}`
+      "permissions:\n  contents: read\n" +
+      `concurrency:\n  group: release-train-upstream-sync\n  cancel-in-progress: false\njobs:\n${jobs}${alert}`
     );
   },
   tox: (c) =>
     `${HEADER}name: Tox Continuous Integration\n"on":\n  pull_request:\npermissions:\n  contents: read\njobs:\n  tox:\n    uses: ${uses(c, "tox.yml")}\n` +
     withLines({ python_versions: c.workflowArgs["tox_python_versions"], tox_envs: c.workflowArgs["tox_envs"] }, "    "),
   "tag-and-release": (c) =>
-    `${HEADER}name: Tag & Release\n"on":\n  push:\n    branches:\n      - ${q(`stackhpc/${c.release}`)}\npermissions:\n  contents: write\n` +
-    `concurrency:\n  group: tag-and-release-\${{ github.ref }}\n  cancel-in-progress: false\njobs:\n  tag-and-release:\n    uses: ${uses(c, "tag-and-release.yml")}\n` +
+    `${HEADER}name: Tag & Release\n"on":\n  push:\n    branches:\n      - ${q(`stackhpc/${c.release}`)}\npermissions:\n  contents: read\n` +
+    `concurrency:\n  group: release-train-tag-and-release-\${{ github.ref }}\n  cancel-in-progress: false\njobs:\n  tag-and-release:\n    permissions:\n      contents: write\n    uses: ${uses(c, "tag-and-release.yml")}\n` +
     withLines({ release_series: c.release, upstream_repository: c.workflowArgs["upstream"] === undefined ? undefined : upstreamRepository(c) }, "    ") +
     "    secrets: inherit\n",
   "lint-collection": (c) =>
-    `${HEADER}name: Ansible collection linters\n"on":\n  pull_request:\njobs:\n  lint:\n    uses: ${c.ansibleWorkflowRepository}/.github/workflows/lint-collection.yml@main\n` +
+    `${HEADER}name: Ansible collection linters\n"on":\n  pull_request:\npermissions:\n  contents: read\njobs:\n  lint:\n    uses: ${c.ansibleWorkflowRepository}/.github/workflows/lint-collection.yml@main\n` +
     withLines({ lint_pip_dependencies: c.workflowArgs["lint_pip_dependencies"] }, "    "),
   "publish-collection": (c) =>
-    `${HEADER}name: Publish Ansible Collection\n"on":\n  push:\n    tags:\n      - "v?[0-9]+.[0-9]+.[0-9]+"\n  workflow_dispatch:\njobs:\n  publish_collection:\n` +
+    `${HEADER}name: Publish Ansible Collection\n"on":\n  push:\n    tags:\n      - "v?[0-9]+.[0-9]+.[0-9]+"\n  workflow_dispatch:\npermissions:\n  contents: read\njobs:\n  publish_collection:\n` +
     `    uses: ${c.ansibleWorkflowRepository}/.github/workflows/publish-collection.yml@main\n    secrets:\n      GALAXY_API_KEY: \${{ secrets.GALAXY_API_KEY }}\n`,
   "publish-role": (c) =>
-    `${HEADER}name: Publish Ansible Role\n"on":\n  push:\n    tags:\n      - "v?[0-9]+.[0-9]+.[0-9]+"\n  workflow_dispatch:\njobs:\n  publish_role:\n` +
+    `${HEADER}name: Publish Ansible Role\n"on":\n  push:\n    tags:\n      - "v?[0-9]+.[0-9]+.[0-9]+"\n  workflow_dispatch:\npermissions:\n  contents: read\njobs:\n  publish_role:\n` +
     `    uses: ${c.ansibleWorkflowRepository}/.github/workflows/publish-role.yml@main\n    secrets:\n      GALAXY_API_KEY: \${{ secrets.GALAXY_API_KEY }}\n`,
 };
 

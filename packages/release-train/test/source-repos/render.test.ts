@@ -97,22 +97,26 @@ describeWithShared("source-repo-sync --render with the shared source-repositorie
   it("upstream-sync: weekly cron, dispatch, one job per release calling the pinned reusable workflow", async () => {
     const wf = parse(await read("kolla/master/.github/workflows/upstream-sync.yml"));
     expect(wf.on).toEqual({ schedule: [{ cron: "15 6 * * 1" }], workflow_dispatch: null });
-    expect(wf.permissions).toEqual({ contents: "write", "pull-requests": "write", actions: "read" });
-    expect(Object.keys(wf.jobs)).toEqual(RELEASES.map((r) => `synchronise-${r.replace(".", "-")}`));
+    expect(wf.permissions).toEqual({ contents: "read" });
+    expect(Object.keys(wf.jobs)).toEqual([...RELEASES.map((r) => `synchronise-${r.replace(".", "-")}`), "alert"]);
+    expect(wf.jobs.alert).toMatchObject({ needs: RELEASES.map((r) => `synchronise-${r.replace(".", "-")}`), if: "failure()" });
+    expect(wf.jobs.alert.steps[0].uses).toBe("stackhpc/release-train/actions/slack-alert@v1.4.0");
     expect(wf.jobs["synchronise-2025-1"]).toEqual({
       name: "Synchronise 2025.1",
+      permissions: { contents: "write", "pull-requests": "write", actions: "read" },
       uses: "stackhpc/release-train/.github/workflows/upstream-sync.yml@v1.4.0",
-      with: { release_series: "2025.1", upstream_repository: "openstack/kolla" },
+      with: { release_series: "2025.1", upstream_repository: "openstack/kolla", slack_alert: false },
       secrets: "inherit",
     });
     const cinder = parse(await read("cinder/master/.github/workflows/upstream-sync.yml"));
-    expect(Object.keys(cinder.jobs)).toEqual(["synchronise-2023-1", "synchronise-2024-1", "synchronise-2025-1"]);
+    expect(Object.keys(cinder.jobs)).toEqual(["synchronise-2023-1", "synchronise-2024-1", "synchronise-2025-1", "alert"]);
   });
 
   it("tag-and-release: on push to its branch, upstream from workflow_args", async () => {
     const wf = parse(await read("stackhpc-kayobe-config/stackhpc/2024.1/.github/workflows/tag-and-release.yml"));
     expect(wf.on).toEqual({ push: { branches: ["stackhpc/2024.1"] } });
     expect(wf.jobs["tag-and-release"]).toEqual({
+      permissions: { contents: "write" },
       uses: "stackhpc/release-train/.github/workflows/tag-and-release.yml@v1.4.0",
       with: { release_series: "2024.1", upstream_repository: "openstack/kayobe-config" },
       secrets: "inherit",
