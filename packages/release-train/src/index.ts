@@ -4,6 +4,7 @@ export * from "./engine";
 export { runSyncPackageReposCli, type SyncPackageReposCliOptions } from "./cli/sync-package-repos";
 export * from "./github";
 export * from "./kayobe";
+export { type PemKind, pemProblem } from "./pem";
 export * from "./selection";
 export * from "./source-repos";
 export { createGitHubClient, type GitHub, type GitHubClientOptions } from "./github/client";
