@@ -14,6 +14,8 @@ export const NODE24_SINCE: Record<string, number> = {
   "actions/checkout": 5,
   "actions/cache": 5,
   "actions/setup-node": 5,
+  // v6.0.0 "Upgrade to node 24" (its action.yml: runs.using node24).
+  "actions/setup-python": 6,
   "actions/upload-artifact": 6,
   "actions/download-artifact": 7,
   "actions/github-script": 8,

@@ -6,6 +6,8 @@ export * from "./github";
 export * from "./kayobe";
 export { type PemKind, pemProblem } from "./pem";
 export * from "./selection";
+export * from "./source-repos";
+export { createGitHubClient, type GitHub, type GitHubClientOptions } from "./github/client";
 export type { SyncRunResult } from "./sync/run";
 export type { RepoResult, SyncTarget } from "./sync/types";
 export * from "./version";

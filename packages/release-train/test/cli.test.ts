@@ -9,9 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
 import { emulatorCliPath } from "../src/cli/emulator";
 import { program } from "../src/cli/main";
-import { FakeGitHub, OWNER, REPO, TOKEN } from "./github-fake";
 import { loadConfig } from "../src/config";
 import { syncGroups } from "../src/selection";
+import { startGitHubStandIn } from "@release-train/test-support/github/index";
+
+const TOKEN = "ghs_testtoken123";
+const OWNER = "stackhpc";
+const REPO = "stackhpc-kayobe-config";
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), "../bin/release-train.mjs");
 
@@ -176,8 +180,7 @@ describe("release-train CLI", () => {
     git(checkout, "-c", "user.name=Dev", "-c", "user.email=dev@example.com", "commit", "--quiet", "-m", "initial");
     git(checkout, "remote", "add", "origin", bare);
     git(checkout, "push", "--quiet", "origin", "main");
-    const github = new FakeGitHub(bare);
-    await github.start();
+    const github = await startGitHubStandIn({ repository: `${OWNER}/${REPO}`, bare, token: TOKEN });
     try {
       const run = await cli(
         [
@@ -204,6 +207,7 @@ describe("release-train CLI", () => {
       });
       expect(run.stdout).not.toContain(TOKEN);
       expect(git(bare, "rev-parse", "release-train/test")).toBe(output.commit);
+      expect(github.violations).toEqual([]);
       expect(github.requests.map((r) => [r.method, r.body])).toEqual([
         ["POST", expect.objectContaining({ head: "release-train/test", base: "main" })],
       ]);

@@ -8,7 +8,11 @@ import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { commitOnBranch, openOrUpdatePullRequest, parseRepository } from "../src/github";
 import { PULL_REQUEST_TITLE, PULP_REPO_VERSIONS_FILE, proposeKayobeUpdate } from "../src/kayobe";
-import { FakeGitHub, OWNER, REPO, TOKEN } from "./github-fake";
+import { type GitHubStandIn, startGitHubStandIn } from "@release-train/test-support/github/index";
+
+const TOKEN = "ghs_testtoken123";
+const OWNER = "stackhpc";
+const REPO = "stackhpc-kayobe-config";
 
 const run = promisify(execFile);
 const git = async (cwd: string, ...args: string[]) => (await run("git", args, { cwd })).stdout.trim();
@@ -16,7 +20,7 @@ const git = async (cwd: string, ...args: string[]) => (await run("git", args, { 
 let root: string;
 let bare: string;
 let work: string;
-let github: FakeGitHub;
+let github: GitHubStandIn;
 
 const VERSIONS_FILE = "---\n# header\nstackhpc_pulp_repo_grafana_version: 20260701T070549\n";
 
@@ -40,11 +44,12 @@ beforeEach(async () => {
   await git(work, "-c", "user.name=Dev", "-c", "user.email=dev@example.com", "commit", "--quiet", "-m", "initial");
   await git(work, "remote", "add", "origin", bare);
   await git(work, "push", "--quiet", "origin", "main");
-  github = new FakeGitHub(bare);
-  await github.start();
+  github = await startGitHubStandIn({ repository: `${OWNER}/${REPO}`, bare, token: TOKEN });
 });
 afterEach(async () => {
+  const violations = [...github.violations];
   await github.stop();
+  expect(violations).toEqual([]);
 });
 
 describe("commitOnBranch", () => {

@@ -31,3 +31,25 @@ export function parseInputs<S extends z.ZodObject>(schema: S, getInput: (name: s
   const problems = parsed.error.issues.map((i) => `input \`${i.path.join(".")}\` ${i.message}`);
   throw new Error(`invalid inputs:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
 }
+
+/** The YAML 1.2 core-schema booleans, as `core.getBooleanInput` accepts them. */
+export const booleanString = z
+  .enum(["true", "True", "TRUE", "false", "False", "FALSE"], { error: "must be true or false" })
+  .transform((s) => s.toLowerCase() === "true");
+
+/** Trimmed, not blank. */
+export const requiredString = z.string().trim().min(1, "is required");
+
+export const positiveIntString = z
+  .string()
+  .trim()
+  .regex(/^[1-9][0-9]*$/, "must be a positive integer")
+  .transform(Number);
+
+/** Comma-, space- or newline-separated list. */
+export const listString = z.string().transform((s) => s.split(/[\s,]+/).filter(Boolean));
+
+export const repositoryString = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9-_.]+\/[A-Za-z0-9-_.]+$/, "must be owner/name");

@@ -31,4 +31,4 @@ export async function runAction<Inputs>(action: ActionDefinition<Inputs>, write 
     process.exitCode = 1;
   }
 }
-export { jsonString, optionalString, parseInputs } from "./inputs";
+export { booleanString, jsonString, listString, optionalString, parseInputs, positiveIntString, repositoryString, requiredString } from "./inputs";

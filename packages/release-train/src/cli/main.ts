@@ -3,12 +3,16 @@
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { Command } from "commander";
+import { downstreamTagCommand } from "./downstream-tag";
 import { emulatorCommand } from "./emulator";
 import { reportError } from "./errors";
 import { kayobeUpdateCommand } from "./kayobe-update";
 import { kollaBuildCommand } from "./kolla-build";
+import { sourceRepoSyncCommand } from "./source-repo-sync";
 import { syncGroupsCommand } from "./sync-groups";
 import { syncPackageReposCommand } from "./sync-package-repos";
+import { tagAndReleaseCommand } from "./tag-and-release";
+import { upstreamSyncCommand } from "./upstream-sync";
 import { validateConfigCommand } from "./validate-config";
 
 export function buildProgram(): Command {
@@ -20,6 +24,10 @@ export function buildProgram(): Command {
     .addCommand(syncPackageReposCommand())
     .addCommand(kayobeUpdateCommand())
     .addCommand(kollaBuildCommand())
+    .addCommand(downstreamTagCommand())
+    .addCommand(tagAndReleaseCommand())
+    .addCommand(upstreamSyncCommand())
+    .addCommand(sourceRepoSyncCommand())
     .addCommand(emulatorCommand());
 }
 

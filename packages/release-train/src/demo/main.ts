@@ -10,6 +10,7 @@ import { runSyncPackageReposCli, type SyncPackageReposCliOptions } from "../cli/
 import { versionFromDate } from "../version";
 import { kollaBuildDemo } from "./kolla-build";
 import { rpmPackageNevrs } from "./served-packages";
+import { demoSourceRepos } from "./source-repos";
 import { startUpstreams, writeConfigDir } from "./upstreams";
 
 const ADMIN = { username: "admin", password: "password" };
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
     banner("Kolla images: build with the kayobe double, scan, push into Ark's stackhpc-dev namespace, verify");
     // Into Ark's registry (Pulp's token flow), where container sync and promotion take them from.
     await kollaBuildDemo({ dir: join(dir, "kolla"), registry: { host: ark.registryHost, url: ark.url, ...ADMIN }, timestamp: versionFromDate(first), say });
+    await demoSourceRepos(dir, say, banner);
 
     banner(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     say(
