@@ -6,6 +6,7 @@ import { Command } from "commander";
 import { emulatorCommand } from "./emulator";
 import { reportError } from "./errors";
 import { kayobeUpdateCommand } from "./kayobe-update";
+import { kollaImageTagsCommand } from "./kolla-image-tags";
 import { syncGroupsCommand } from "./sync-groups";
 import { syncPackageReposCommand } from "./sync-package-repos";
 import { validateConfigCommand } from "./validate-config";
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .addCommand(syncGroupsCommand())
     .addCommand(syncPackageReposCommand())
     .addCommand(kayobeUpdateCommand())
+    .addCommand(kollaImageTagsCommand())
     .addCommand(emulatorCommand());
 }
 
