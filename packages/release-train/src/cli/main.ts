@@ -7,6 +7,7 @@ import { emulatorCommand } from "./emulator";
 import { reportError } from "./errors";
 import { kayobeUpdateCommand } from "./kayobe-update";
 import { kollaImageTagsCommand } from "./kolla-image-tags";
+import { contentGuardsCommand, promoteCommand } from "./promote";
 import { syncGroupsCommand } from "./sync-groups";
 import { syncPackageReposCommand } from "./sync-package-repos";
 import { validateConfigCommand } from "./validate-config";
@@ -20,6 +21,8 @@ export function buildProgram(): Command {
     .addCommand(syncPackageReposCommand())
     .addCommand(kayobeUpdateCommand())
     .addCommand(kollaImageTagsCommand())
+    .addCommand(contentGuardsCommand())
+    .addCommand(promoteCommand())
     .addCommand(emulatorCommand());
 }
 

@@ -60,20 +60,26 @@ export function guardsSpec(config: ReleaseTrainConfig, overrides: GuardsOverride
     if (raw === undefined) problem("dev_pulp_content_guards_rbac", "dev_pulp_content_guards_rbac", "RBAC content guards are not configured (variable dev_pulp_content_guards_rbac)");
     else if (!Array.isArray(raw)) problem("dev_pulp_content_guards_rbac", "dev_pulp_content_guards_rbac", "must be a list of guards");
     else
-      raw.forEach((entry, i) => {
+      for (const [i, entry] of raw.entries()) {
         const path = `dev_pulp_content_guards_rbac[${i}]`;
-        if (!isObject(entry) || typeof entry["name"] !== "string") return problem("dev_pulp_content_guards_rbac", path, "must be a mapping with a name");
-        if (entry["state"] !== undefined && entry["state"] !== "present") return; // absent guards are not managed here
-        const roles: RbacGuardSpec["roles"] = [];
+        if (!isObject(entry) || typeof entry["name"] !== "string") {
+          problem("dev_pulp_content_guards_rbac", path, "must be a mapping with a name");
+          continue;
+        }
+        if (entry["state"] !== undefined && entry["state"] !== "present") continue; // absent guards are not managed here
         const rawRoles = entry["roles"] ?? [];
-        if (!Array.isArray(rawRoles)) return problem("dev_pulp_content_guards_rbac", `${path}.roles`, "must be a list");
-        rawRoles.forEach((r, j) => {
+        if (!Array.isArray(rawRoles)) {
+          problem("dev_pulp_content_guards_rbac", `${path}.roles`, "must be a list");
+          continue;
+        }
+        const roles: RbacGuardSpec["roles"] = [];
+        for (const [j, r] of rawRoles.entries()) {
           if (!isObject(r) || typeof r["role"] !== "string" || !stringList(r["groups"] ?? [])) {
             problem("dev_pulp_content_guards_rbac", `${path}.roles[${j}]`, "must be {role: <name>, groups: [<group>, …]}");
           } else roles.push({ role: r["role"], groups: (r["groups"] as string[] | undefined) ?? [] });
-        });
+        }
         guards.push({ name: entry["name"], description: typeof entry["description"] === "string" ? entry["description"] : undefined, roles });
-      });
+      }
     spec = { type, guards };
   } else {
     const raw = config.variables["dev_pulp_content_guards_x509"];

@@ -81,8 +81,10 @@ export function resolveImageTags(input: ResolveInput): Record<string, ImageResol
     const skip = new Set(input.unbuildable?.[distro] ?? []);
     for (const image of input.images) {
       if (skip.has(image)) continue;
-      const entry = (out[image] ??= { byDistro: {}, tags: [] });
-      const forDistro = (entry.byDistro[distro] ??= []);
+      const entry = out[image] ?? { byDistro: {}, tags: [] };
+      out[image] = entry;
+      const forDistro = entry.byDistro[distro] ?? [];
+      entry.byDistro[distro] = forDistro;
       for (const container of containersOf(image, input.tables)) {
         const tag = tagOf(input.tags, distro, container, input.tables);
         if (!forDistro.includes(tag)) forDistro.push(tag);
