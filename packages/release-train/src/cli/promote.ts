@@ -9,7 +9,9 @@ import { consoleReporter, writeSummary } from "../engine";
 import { type AuditRecord, type AuditSource, auditRecord, describeCheckout, writeAuditFile } from "../promote/audit";
 import { guardsSpec, type GuardType } from "../promote/guards/config";
 import { applyContentGuards, describeGuardsPlan, type GuardsPlan, planContentGuards } from "../promote/guards/ensure";
-import { explicitVersions, versionsFromKayobeConfig } from "../promote/inputs";
+import { promoteContainers } from "../promote/containers";
+import { explicitImageTags, explicitVersions, versionsFromKayobeConfig } from "../promote/inputs";
+import { kollaImageTags } from "../promote/kolla/image-tags";
 import { promotePackages } from "../promote/packages";
 import { promotionSummary } from "../promote/summary";
 import { type PromotionItemResult, type PromotionMode, type PromotionResult, statusLine } from "../promote/types";
@@ -53,6 +55,12 @@ export interface PromoteCliOptions extends GuardCliOptions {
   waitTimeout?: number | undefined;
   summaryFile?: string | undefined;
   auditFile?: string | undefined;
+  /** containers: explicit {image: [tags]} instead of --kayobe-config. */
+  tags?: string | undefined;
+  /** containers: distros to resolve kolla-image-tags.yml for (default: those the checkout supports). */
+  distros?: string | undefined;
+  sourceNamespace?: string | undefined;
+  releaseNamespace?: string | undefined;
 }
 
 type Write = (text: string) => void;
@@ -150,6 +158,41 @@ export async function runPromotePackagesCli(opts: PromoteCliOptions, env: NodeJS
   }
 }
 
+export async function runPromoteContainersCli(opts: PromoteCliOptions, env: NodeJS.ProcessEnv = process.env, write: Write = (t) => process.stdout.write(t)): Promise<PromoteCliResult> {
+  if (!opts.kayobeConfig === !opts.tags) throw new UsageError("give either --kayobe-config <checkout> or --tags <map>, not both or neither");
+  const notes: string[] = [];
+  let imageTags: Record<string, string[]>;
+  if (opts.kayobeConfig) {
+    const config = await loadConfig(opts.config);
+    const distros = opts.distros?.split(/[\s,]+/).filter(Boolean);
+    const resolved = await kollaImageTags({ checkout: opts.kayobeConfig, config, distros, filter: opts.filter });
+    imageTags = Object.fromEntries(Object.entries(resolved.images).map(([image, r]) => [image, r.tags]));
+    notes.push(`tags resolved for ${resolved.distros.join(", ")} with the tables of ${resolved.tablesSource}`);
+    if (resolved.notDeployed.length) notes.push(`not deployed by this kayobe-config branch (not promoted): ${resolved.notDeployed.join(", ")}`);
+  } else imageTags = await explicitImageTags(opts.tags as string);
+  const source: AuditSource = { ...(opts.kayobeConfig ? { kayobeConfig: await describeCheckout(opts.kayobeConfig) } : { explicit: true }), filter: opts.filter || undefined };
+  const pulp = await pulpClientFrom(opts, env);
+  try {
+    const result = await promoteContainers({
+      pulp,
+      imageTags,
+      filter: opts.filter,
+      mode: opts.mode,
+      dryRun: opts.dryRun,
+      allowMissing: opts.allowMissing,
+      namespaces: { ...(opts.sourceNamespace ? { source: opts.sourceNamespace } : {}), ...(opts.releaseNamespace ? { release: opts.releaseNamespace } : {}) },
+      concurrency: opts.concurrency,
+      stateFile: opts.stateFile,
+      notes,
+      polling: opts.waitTimeout ? { timeoutMs: opts.waitTimeout * 60_000 } : undefined,
+      reporter: opts.json ? undefined : consoleReporter<PromotionItemResult>({ actions: env["GITHUB_ACTIONS"] === "true", write, status: statusLine }),
+    });
+    return await report(result, opts, source, env, write);
+  } finally {
+    await pulp.close();
+  }
+}
+
 /** Summary, audit file, notes and --json: the same for both kinds. */
 export async function report(result: PromotionResult, opts: PromoteCliOptions, source: AuditSource, env: NodeJS.ProcessEnv, write: Write): Promise<PromoteCliResult> {
   const audit = auditRecord(result, { pulpUrl: opts.pulpUrl, source, env });
@@ -226,5 +269,16 @@ export function promoteCommand(): Command {
         if (result.failed.length) process.exitCode = 1;
       }),
     );
-  return new Command("promote").description("promote package snapshots or container images to release").addCommand(packages);
+  const containers = addPromoteOptions(new Command("containers").description("copy pinned image tags from stackhpc-dev/<image> into stackhpc/<image> (demote: remove them)"))
+    .option("--tags <json|file>", "explicit {image: [tags]} map instead of --kayobe-config")
+    .option("--distros <names>", "distros to resolve kolla-image-tags.yml for (comma/space-separated; default: those the checkout supports)")
+    .option("--source-namespace <name>", "namespace of the push repositories", "stackhpc-dev")
+    .option("--release-namespace <name>", "namespace of the release repositories", "stackhpc")
+    .action(
+      action(async (opts: PromoteCliOptions) => {
+        const { result } = await runPromoteContainersCli(opts);
+        if (result.failed.length) process.exitCode = 1;
+      }),
+    );
+  return new Command("promote").description("promote package snapshots or container images to release").addCommand(packages).addCommand(containers);
 }

@@ -6,10 +6,11 @@
 import { asHref, type PulpClient, type Query, type VaultClient } from "@release-train/pulp-client";
 import { allPackageRepos } from "../config";
 import type { PackageRepo, ReleaseTrainConfig } from "../config/types";
-import { applyItems, type Reporter, StateFile, type TaskRecord, TaskRunner, TaskWatcher } from "../engine";
+import { applyItems, type Reporter, StateFile } from "../engine";
 import { compileFilter } from "../selection";
 import { DEVELOPMENT_GUARD, type GuardsSpec, RELEASE_GUARD } from "./guards/config";
 import { applyContentGuards, describeGuardsPlan, type GuardsPlan, planContentGuards } from "./guards/ensure";
+import { idempotentTask, openTasks, type Polling } from "./pulp-tasks";
 import { MissingSourcesError, type PromotionItemResult, type PromotionMode, type PromotionResult } from "./types";
 
 const PAGE = { pageSize: 1000 };
@@ -96,7 +97,7 @@ export interface PromotePackagesOptions {
   concurrency?: number | undefined;
   stateFile?: string | undefined;
   reporter?: Reporter<PromotionItemResult> | undefined;
-  polling?: { initialDelayMs?: number; maxDelayMs?: number; timeoutMs?: number } | undefined;
+  polling?: Polling | undefined;
   now?: Date | undefined;
 }
 
@@ -134,16 +135,9 @@ export async function promotePackages(options: PromotePackagesOptions): Promise<
   const hrefs = await applyContentGuards(options.pulp, guards);
   const guardHref = hrefs[targetName];
   if (!guardHref) throw new Error(`content guard ${targetName} does not exist after ensuring the guards`);
-  const state = await StateFile.open(options.stateFile);
-  const watcher = new TaskWatcher({
-    listTasks: async (list) => (list.length ? ((await options.pulp.tasks.listAll({ pulp_href__in: list } as Query, PAGE)) as TaskRecord[]) : []),
-    initialDelayMs: options.polling?.initialDelayMs ?? 200,
-    maxDelayMs: options.polling?.maxDelayMs,
-    timeoutMs: options.polling?.timeoutMs,
-  });
   const stateKey = (i: PackagePlanItem) => StateFile.key("promote-packages", i.target.distributionName);
+  const { watcher, tasks } = await openTasks(options.pulp, { stateFile: options.stateFile, scope: "ark", keys: plan.map(stateKey), polling: options.polling });
   try {
-    const tasks = await TaskRunner.open({ watcher, state, scope: "ark", keys: plan.map(stateKey) });
     const items = await applyItems(plan, {
       concurrency: options.concurrency ?? 8,
       key: (i) => i.target.shortName,
@@ -154,7 +148,7 @@ export async function promotePackages(options: PromotePackagesOptions): Promise<
       apply: async (i, result, ctx) => {
         if (i.action !== "patch" || !i.href) return;
         const href = i.href;
-        await ctx.task(mode, async () => (await options.pulp.distributions[i.target.kind].update(asHref(href), { content_guard: guardHref } as never)).href);
+        await idempotentTask(ctx, mode, async () => (await options.pulp.distributions[i.target.kind].update(asHref(href), { content_guard: guardHref } as never)).href);
         result.moves.push({ object: i.target.distributionName, from: i.from, to: i.to });
         ctx.did(`${i.target.distributionName}: content_guard ${i.from ?? "none"} → ${i.to}`);
       },
