@@ -93,7 +93,7 @@ describe("container promotion (emulator)", () => {
     const auditFile = join(dir, "audit.json");
     const { result } = await runPromoteContainersCli({ ...base({ "nova-api": [T1, T2], keystone: [T1] }), auditFile, stateFile: join(dir, "state.json") }, env, quiet);
     expect(result.failed).toEqual([]);
-    expect(result.notes).toContain("concurrency 2 (Pulp's online workers)");
+    expect(result.notes).toContain("concurrency 4 (2 × Pulp's 2 online workers)");
     const pushed = await client.repositories.containerPush.findOne({ name: "stackhpc-dev/nova-api" });
     const srcTags = await client.content.containerTags.listAll({ repository_version: pushed!.latest_version_href } as never);
     const released = await releasedTags("nova-api");

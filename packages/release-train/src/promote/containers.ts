@@ -187,7 +187,7 @@ export interface PromoteContainersOptions {
   dryRun?: boolean | undefined;
   allowMissing?: boolean | undefined;
   namespaces?: Partial<Namespaces> | undefined;
-  /** Images in flight (default: Pulp's online workers, from `/status/`). */
+  /** Images in flight (default: 2 × Pulp's online workers, from `/status/`). */
   concurrency?: number | undefined;
   stateFile?: string | undefined;
   reporter?: Reporter<PromotionItemResult> | undefined;
@@ -218,8 +218,11 @@ export async function promoteContainers(options: PromoteContainersOptions): Prom
   const base = { kind: "containers" as const, mode, dryRun, planText, notes, startedAt };
   if (dryRun) return finish({ ...base, items: plan.map((i) => planned(i, mode)) });
 
-  const concurrency = options.concurrency ?? (await workerCount(options.pulp));
-  notes.push(`concurrency ${concurrency}${options.concurrency ? "" : " (Pulp's online workers)"}`);
+  const workers = options.concurrency ? undefined : await workerCount(options.pulp);
+  // Two images per worker: while a worker runs one copy, the next waits queued in Pulp, so no worker
+  // idles for the client's poll round trip. Still bounded, still one task per release repository.
+  const concurrency = options.concurrency ?? 2 * (workers as number);
+  notes.push(`concurrency ${concurrency}${workers ? ` (2 × Pulp's ${workers} online workers)` : ""}`);
   const stateKey = (i: ContainerPlanItem) => StateFile.key("promote-containers", i.releaseName);
   const { watcher, tasks } = await openTasks(options.pulp, { stateFile: options.stateFile, scope: "ark", keys: plan.map(stateKey), polling: options.polling });
   try {
