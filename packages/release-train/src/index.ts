@@ -2,9 +2,19 @@
 export * from "./config";
 export * from "./engine";
 export { runSyncPackageReposCli, type SyncPackageReposCliOptions } from "./cli/sync-package-repos";
+export {
+  type GuardCliOptions,
+  type PromoteCliOptions,
+  type PromoteCliResult,
+  runContentGuardsCli,
+  runPromoteContainersCli,
+  runPromotePackagesCli,
+} from "./cli/promote";
 export * from "./github";
 export * from "./kayobe";
 export * from "./selection";
 export type { SyncRunResult } from "./sync/run";
 export type { RepoResult, SyncTarget } from "./sync/types";
+export type { AuditRecord } from "./promote/audit";
+export type { Move, PromotionItemResult, PromotionResult } from "./promote/types";
 export * from "./version";
