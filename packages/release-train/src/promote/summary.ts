@@ -26,7 +26,7 @@ export function promotionSummary(result: PromotionResult, audit: AuditRecord): s
     ],
   });
   const source = audit.source.kayobeConfig
-    ? `kayobe-config ${audit.source.kayobeConfig.branch ?? ""}${audit.source.kayobeConfig.commit ? ` @ ${audit.source.kayobeConfig.commit.slice(0, 12)}` : ""} (${audit.source.kayobeConfig.path})`
+    ? `kayobe-config${audit.source.kayobeConfig.branch ? ` ${audit.source.kayobeConfig.branch}` : ""}${audit.source.kayobeConfig.commit ? ` @ ${audit.source.kayobeConfig.commit.slice(0, 12)}` : ""} (${audit.source.kayobeConfig.path})`
     : "an explicit map";
   const who = `Run by **${audit.who.actor}**${audit.who.workflowRun ? ` ([workflow run](${audit.who.workflowRun}))` : ""} from ${audit.startedAt} to ${audit.finishedAt} against ${audit.pulpUrl}; pins from ${source}${audit.source.filter ? `, filter \`${audit.source.filter}\`` : ""}.`;
   const plan = result.dryRun ? `\n<details><summary>Plan</summary>\n\n\`\`\`diff\n${diffOf(result.planText)}\n\`\`\`\n</details>\n` : "";
