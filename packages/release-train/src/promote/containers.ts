@@ -9,7 +9,7 @@ import pLimit from "p-limit";
 import { applyItems, type Reporter, StateFile } from "../engine";
 import { compileFilter } from "../selection";
 import { ensureReleaseRepository, type ReleaseRepositoryState } from "./release-repository";
-import { idempotentTask, openTasks, type Polling } from "./pulp-tasks";
+import { idempotentTask, openTasks, type Polling, runningTaskOn } from "./pulp-tasks";
 import { MissingSourcesError, type Move, type PromotionItemResult, type PromotionMode, type PromotionResult } from "./types";
 
 const PAGE = { pageSize: 1000 };
@@ -250,12 +250,16 @@ export async function promoteContainers(options: PromoteContainersOptions): Prom
           const repo = await ensureReleaseRepository(options.pulp, i.release, ctx);
           const names = i.copy.map((c) => c.tag);
           const version = i.sourceVersion as string;
-          await idempotentTask(ctx, "copy", async () => (await options.pulp.repositories.container.copyTags(asHref(repo), { source_repository_version: asHref(version) as never, names })).href);
+          await idempotentTask(ctx, "copy", async () => (await options.pulp.repositories.container.copyTags(asHref(repo), { source_repository_version: asHref(version) as never, names })).href, {
+            inflight: () => runningTaskOn(options.pulp, repo),
+          });
           for (const c of i.copy) changes.push({ object: `${i.releaseName}:${c.tag}`, from: c.from, to: c.digest });
           ctx.did(`copied ${names.join(", ")} from ${i.sourceName}`);
         } else if (mode === "demote" && i.remove.length && i.release.repositoryHref) {
           const repo = i.release.repositoryHref;
-          await idempotentTask(ctx, "remove", async () => (await options.pulp.repositories.container.remove(asHref(repo), i.remove.map((r) => asHref(r.href) as never))).href);
+          await idempotentTask(ctx, "remove", async () => (await options.pulp.repositories.container.remove(asHref(repo), i.remove.map((r) => asHref(r.href) as never))).href, {
+            inflight: () => runningTaskOn(options.pulp, repo),
+          });
           for (const r of i.remove) changes.push({ object: `${i.releaseName}:${r.tag}`, from: r.digest, to: null });
           ctx.did(`removed ${i.remove.map((r) => r.tag).join(", ")} from ${i.releaseName}`);
         }

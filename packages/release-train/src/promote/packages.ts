@@ -10,7 +10,7 @@ import { applyItems, type Reporter, StateFile } from "../engine";
 import { compileFilter } from "../selection";
 import { DEVELOPMENT_GUARD, type GuardsSpec, RELEASE_GUARD } from "./guards/config";
 import { applyContentGuards, describeGuardsPlan, type GuardsPlan, planContentGuards } from "./guards/ensure";
-import { idempotentTask, openTasks, type Polling } from "./pulp-tasks";
+import { idempotentTask, openTasks, type Polling, runningTaskOn } from "./pulp-tasks";
 import { MissingSourcesError, type PromotionItemResult, type PromotionMode, type PromotionResult } from "./types";
 
 const PAGE = { pageSize: 1000 };
@@ -148,7 +148,9 @@ export async function promotePackages(options: PromotePackagesOptions): Promise<
       apply: async (i, result, ctx) => {
         if (i.action !== "patch" || !i.href) return;
         const href = i.href;
-        await idempotentTask(ctx, mode, async () => (await options.pulp.distributions[i.target.kind].update(asHref(href), { content_guard: guardHref } as never)).href);
+        await idempotentTask(ctx, mode, async () => (await options.pulp.distributions[i.target.kind].update(asHref(href), { content_guard: guardHref } as never)).href, {
+          inflight: () => runningTaskOn(options.pulp, href),
+        });
         result.moves.push({ object: i.target.distributionName, from: i.from, to: i.to });
         ctx.did(`${i.target.distributionName}: content_guard ${i.from ?? "none"} → ${i.to}`);
       },

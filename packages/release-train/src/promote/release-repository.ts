@@ -3,7 +3,7 @@
 // them for every image; promotion only needs them for the images it copies into.
 import { asHref, type PulpClient } from "@release-train/pulp-client";
 import type { ItemContext } from "../engine";
-import { idempotentTask } from "./pulp-tasks";
+import { createOrFind, idempotentTask } from "./pulp-tasks";
 
 export interface ReleaseRepositoryState {
   name: string;
@@ -18,14 +18,21 @@ export async function ensureReleaseRepository(pulp: PulpClient, state: ReleaseRe
   let href = state.repositoryHref;
   if (!href) {
     ctx.step("repository");
-    // A create that raced another run (or a dropped response) finds the repository by name.
-    const existing = await pulp.repositories.container.findOne({ name: state.name });
-    href = existing?.pulp_href ?? (await pulp.repositories.container.create({ name: state.name })).pulp_href;
-    if (!existing) ctx.did(`created repository ${state.name}`);
+    // A create whose response was lost (or that raced another run) finds the repository by name.
+    const find = async () => (await pulp.repositories.container.findOne({ name: state.name }))?.pulp_href;
+    const { value, created } = await createOrFind(find, async () => (await pulp.repositories.container.create({ name: state.name })).pulp_href);
+    href = value;
+    if (created) ctx.did(`created repository ${state.name}`);
   }
   if (!state.distributionHref) {
     const repository = href;
-    await idempotentTask(ctx, "distribution", async () => (await pulp.distributions.container.create({ name: state.name, base_path: state.name, repository: asHref(repository), private: true } as never)).href);
+    const existing = async () => (await pulp.distributions.container.findOne({ name: state.name }))?.pulp_href;
+    // A create whose dispatch was lost may have made the distribution: look before dispatching again.
+    await idempotentTask(ctx, "distribution", async () => {
+      const made = await existing();
+      if (made) return (await pulp.distributions.container.update(asHref(made), { private: true, repository: asHref(repository) } as never)).href;
+      return (await pulp.distributions.container.create({ name: state.name, base_path: state.name, repository: asHref(repository), private: true } as never)).href;
+    });
     ctx.did(`created private distribution ${state.name}`);
   } else if (state.distributionPrivate === false || state.distributionRepository !== href) {
     const patch = { private: true, repository: href };
