@@ -5,6 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PulpClient, VaultClient } from "@release-train/pulp-client";
 import { type Emulator, startEmulator } from "@release-train/pulp-emulator";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { issueServerCertificate, startNginxProxy } from "@release-train/pulp-emulator/proxy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { type PromoteCliOptions, runContentGuardsCli, runPromotePackagesCli } from "../packages/release-train/src/cli/promote";
@@ -231,4 +234,49 @@ describe("x509 content guards from the emulator's Vault PKI", () => {
       await ark.stop();
     }
   });
+});
+
+describe("x509 promotion through the real nginx front (curl with Vault-issued client certificates)", () => {
+  it("a customer's certificate gets the promoted snapshot, a 403 on the unpromoted one, and a 403 again after demote", async () => {
+    const run = promisify(execFile);
+    const dir = await mkdtemp(join(tmpdir(), "promote-nginx-"));
+    const up = await startUpstreams(join(dir, "upstream"));
+    const ark = await startEmulator(ADMIN);
+    const vault = ark.vault!;
+    const server = await issueServerCertificate(vault);
+    const proxy = await startNginxProxy({ upstream: ark.url, serverCert: server.certificate, serverKey: server.privateKey, clientCaBundle: vault.guardBundles().release });
+    try {
+      await up.rpm("baseos", [{ name: "alpha", version: "1.0" }]);
+      const config = await writeConfigDir(join(dir, "config"), {
+        rpm: [{ name: "Rocky", url: up.url("baseos"), base_path: "rocky/", short_name: "rocky", sync_group: "rocky", distribution_name: "rocky-" }],
+        deb: [],
+      });
+      await writeFile(join(config, "dev-pulp-repos"), "---\ndev_pulp_content_guards_type: x509\n");
+      const opts = { config, pulpUrl: ark.url, username: ADMIN.username, vaultUrl: ark.vaultUrl, vaultToken: vault.rootToken, summaryFile: join(dir, "s.md") };
+      await runContentGuardsCli(opts, env, quiet);
+      for (const version of [V1, V2]) {
+        if (version === V2) await up.rpm("baseos", [{ name: "alpha", version: "1.1" }]);
+        const r = await runSyncPackageReposCli({ config, pulpUrl: ark.url, username: ADMIN.username, target: "ark", version, concurrency: 1, summaryFile: join(dir, "s.md") } as SyncPackageReposCliOptions, env, quiet);
+        expect(r.failed).toEqual([]);
+      }
+      const client = new VaultClient({ url: ark.vaultUrl, token: vault.rootToken });
+      const cert = await client.issueCertificate("pki_client", "client", { common_name: "customer.example" });
+      await writeFile(join(dir, "client.crt"), cert.certificate);
+      await writeFile(join(dir, "client.key"), cert.privateKey);
+      await writeFile(join(dir, "ca.crt"), server.caCertificate);
+      const curl = async (version: string) =>
+        (await run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", join(dir, "ca.crt"), "--cert", join(dir, "client.crt"), "--key", join(dir, "client.key"), `${proxy.url}/pulp/content/rocky/${version}/repodata/repomd.xml`])).stdout;
+      expect([await curl(V1), await curl(V2)]).toEqual(["403", "403"]);
+      const { result } = await runPromotePackagesCli({ ...opts, versions: JSON.stringify({ rocky: V1 }) }, env, quiet);
+      expect(result.items.map((i) => i.status)).toEqual(["promoted"]);
+      expect([await curl(V1), await curl(V2)]).toEqual(["200", "403"]);
+      await runPromotePackagesCli({ ...opts, versions: JSON.stringify({ rocky: V1 }), mode: "demote" }, env, quiet);
+      expect(await curl(V1)).toBe("403");
+    } finally {
+      await proxy.stop();
+      await ark.stop();
+      await up.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
