@@ -218,8 +218,8 @@ function weeks(value: string): number {
   return n;
 }
 
-/** Connection, Vault, guard and run options every promotion command takes. */
-export function addCommonOptions(command: Command): Command {
+/** Connection options and the check-mode/JSON switches every promotion command takes. */
+function addConnectionOptions(command: Command): Command {
   return command
     .addOption(configOption())
     .requiredOption("--pulp-url <url>", "Ark's Pulp URL")
@@ -228,24 +228,29 @@ export function addCommonOptions(command: Command): Command {
     .option("--client-cert <file>", "client certificate (PEM) for the Pulp API (mutual TLS)")
     .option("--client-key <file>", "its private key (PEM)")
     .option("--ca-cert <file>", "extra CA certificate (PEM) to trust for the Pulp API")
+    .option("--dry-run", "check mode: print the plan and write nothing")
+    .option("--json", "print the result as JSON on stdout (logs go to stderr)");
+}
+
+/** Content-guard options (content-guards, promote packages). */
+function addGuardOptions(command: Command): Command {
+  return command
     .addOption(new Option("--guard-type <type>", "content guard type (default: dev_pulp_content_guards_type, else rbac)").choices(["rbac", "x509"]))
     .option("--ca-expiry-window-weeks <weeks>", "x509: refuse when a guard CA expires within this many weeks (default 52)", weeks)
     .addOption(new Option("--vault-url <url>", "x509: Vault URL (CA chains of the PKI mounts)").env("VAULT_ADDR"))
     .addOption(new Option("--vault-token <token>", "x509: Vault token").env("VAULT_TOKEN"))
     .option("--vault-role-id <id>", "x509: Vault AppRole role_id (with --vault-secret-id)")
     .addOption(new Option("--vault-secret-id <id>", "x509: Vault AppRole secret_id").env("VAULT_SECRET_ID"))
-    .option("--vault-ca-cert <file>", "x509: CA certificate (PEM) to trust for Vault")
-    .option("--dry-run", "check mode: print the plan and write nothing")
-    .option("--json", "print the result as JSON on stdout (logs go to stderr)");
+    .option("--vault-ca-cert <file>", "x509: CA certificate (PEM) to trust for Vault");
 }
 
 function addPromoteOptions(command: Command): Command {
-  return addCommonOptions(command)
+  return addConnectionOptions(command)
     .option("--kayobe-config <checkout>", "kayobe-config checkout whose pins are promoted")
     .option("--filter <regexes>", "whitespace-separated regular expressions searched in short_name / image name (OR)", "")
     .addOption(new Option("--mode <mode>", "promote (development → release) or demote (rollback)").choices(["promote", "demote"]).default("promote"))
     .option("--allow-missing", "promote what exists when some sources are missing (they are reported)")
-    .option("--concurrency <n>", "items in flight (containers default: Pulp's online workers)", positiveInt)
+    .option("--concurrency <n>", "items in flight (default: packages 8, containers 2 × Pulp's online workers)", positiveInt)
     .option("--state-file <file>", "JSON file recording dispatched tasks, for re-attaching on re-runs")
     .option("--wait-timeout <minutes>", "stop waiting for a task after this long (re-run to re-attach)", positiveInt)
     .option("--summary-file <file>", "append the Markdown summary here (default: $GITHUB_STEP_SUMMARY)")
@@ -253,7 +258,7 @@ function addPromoteOptions(command: Command): Command {
 }
 
 export function contentGuardsCommand(): Command {
-  return addCommonOptions(new Command("content-guards").description("ensure Ark's development and release content guards exist and are right (x509 CAs from Vault, or RBAC groups)")).action(
+  return addGuardOptions(addConnectionOptions(new Command("content-guards").description("ensure Ark's development and release content guards exist and are right (x509 CAs from Vault, or RBAC groups)"))).action(
     action(async (opts: GuardCliOptions) => {
       await runContentGuardsCli(opts);
     }),
@@ -261,7 +266,8 @@ export function contentGuardsCommand(): Command {
 }
 
 export function promoteCommand(): Command {
-  const packages = addPromoteOptions(new Command("packages").description("give pinned package snapshots the release guard (demote: development)"))
+  const packages = addGuardOptions(addPromoteOptions(new Command("packages").description("give pinned package snapshots the release guard (demote: development)"))
+  )
     .option("--versions <json|file>", "explicit {short_name: version} map instead of --kayobe-config")
     .action(
       action(async (opts: PromoteCliOptions) => {
