@@ -8,6 +8,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Every emulator API response in a test file is validated against the real Pulp spec.
     setupFiles: ["test/setup/emulator-audit.ts"],
+    // System programs (scripts/system-packages.txt): installed when root on Debian, else named.
+    globalSetup: ["test/setup/system-packages.ts"],
     // Two cores: system tests start servers and tools; keep the pool small.
     maxWorkers: 2,
   },

@@ -1,3 +1,5 @@
+import { digest } from "./checksum";
+import { gzip } from "./compression";
 import { xmlParser, attrOf, escapeXml, textOf } from "./xml";
 import type { RpmPackageFields } from "./types";
 
@@ -134,4 +136,48 @@ export function renderRepomd(revision: string, records: RepomdRecord[]): string 
     })
     .join("\n");
   return `<?xml version="1.0" encoding="UTF-8"?>\n<repomd xmlns="http://linux.duke.edu/metadata/repo" xmlns:rpm="http://linux.duke.edu/metadata/rpm">\n  <revision>${escapeXml(revision)}</revision>\n${data}\n</repomd>\n`;
+}
+
+export interface RepodataFile {
+  path: string;
+  data: Buffer;
+}
+
+/**
+ * A repository's repodata from its package fragments: primary/filelists/other `.xml.gz` named
+ * `<checksum>-<type>.xml.gz` (createrepo_c's default), then `repomd.xml` listing them. Shared by
+ * publications and the fixture repositories the project writes itself.
+ */
+export function renderRepodata(
+  fragments: { primary: string[]; filelists: string[]; other: string[] },
+  options: { checksumType: string; timestamp: number; revision?: string },
+): { metadata: RepodataFile[]; repomd: RepodataFile } {
+  const { checksumType, timestamp } = options;
+  const metadata: RepodataFile[] = [];
+  const records: RepomdRecord[] = [];
+  const docs: [string, string][] = [
+    ["primary", wrapDocument("metadata", PRIMARY_NS, fragments.primary)],
+    ["filelists", wrapDocument("filelists", FILELISTS_NS, fragments.filelists)],
+    ["other", wrapDocument("otherdata", OTHER_NS, fragments.other)],
+  ];
+  for (const [type, xml] of docs) {
+    const open = Buffer.from(xml, "utf8");
+    const packed = gzip(open);
+    const checksum = digest(checksumType, packed);
+    const location_href = `repodata/${checksum}-${type}.xml.gz`;
+    metadata.push({ path: location_href, data: packed });
+    records.push({
+      type,
+      location_href,
+      checksum,
+      checksum_type: checksumType,
+      open_checksum: digest(checksumType, open),
+      open_checksum_type: checksumType,
+      size: packed.byteLength,
+      open_size: open.byteLength,
+      timestamp,
+    });
+  }
+  const repomd = Buffer.from(renderRepomd(options.revision ?? String(timestamp), records), "utf8");
+  return { metadata, repomd: { path: "repodata/repomd.xml", data: repomd } };
 }

@@ -1,16 +1,5 @@
 import { posix } from "node:path";
-import { digest } from "./checksum";
-import { gzip } from "./compression";
-import {
-  FILELISTS_NS,
-  OTHER_NS,
-  PRIMARY_NS,
-  type RepomdRecord,
-  relocatePrimary,
-  renderRepomd,
-  repointPkgid,
-  wrapDocument,
-} from "./rpm-metadata";
+import { relocatePrimary, renderRepodata, repointPkgid } from "./rpm-metadata";
 import {
   type ContentUnit,
   type PublishedFile,
@@ -59,33 +48,10 @@ export async function publishRpm(units: ContentUnit[], options: PublishRpmOption
     if (unit.xml.other) other.push(rekey ? repointPkgid(unit.xml.other, sha) : unit.xml.other);
   }
 
-  const records: RepomdRecord[] = [];
-  const docs: [string, string][] = [
-    ["primary", wrapDocument("metadata", PRIMARY_NS, primary)],
-    ["filelists", wrapDocument("filelists", FILELISTS_NS, filelists)],
-    ["other", wrapDocument("otherdata", OTHER_NS, other)],
-  ];
-  for (const [type, xml] of docs) {
-    const open = Buffer.from(xml, "utf8");
-    const packed = gzip(open);
-    const checksum = digest(checksumType, packed);
-    const location_href = `repodata/${checksum}-${type}.xml.gz`;
-    const { sha256 } = await options.artifacts.put(packed);
-    files.push({ relative_path: location_href, sha256 });
-    records.push({
-      type,
-      location_href,
-      checksum,
-      checksum_type: checksumType,
-      open_checksum: digest(checksumType, open),
-      open_checksum_type: checksumType,
-      size: packed.byteLength,
-      open_size: open.byteLength,
-      timestamp,
-    });
+  const { metadata, repomd } = renderRepodata({ primary, filelists, other }, { checksumType, timestamp });
+  for (const file of [...metadata, repomd]) {
+    files.push({ relative_path: file.path, sha256: (await options.artifacts.put(file.data)).sha256 });
   }
-  const repomd = Buffer.from(renderRepomd(String(timestamp), records), "utf8");
-  files.push({ relative_path: "repodata/repomd.xml", sha256: (await options.artifacts.put(repomd)).sha256 });
   return files;
 }
 

@@ -106,7 +106,9 @@ async function launch(options: NginxProxyOptions, dir: string, port: number): Pr
     stderr += chunk.toString("utf8");
   });
   const exited = new Promise<string>((resolve) => {
-    child.once("error", (error) => resolve(`cannot run nginx: ${error.message}`));
+    child.once("error", (error: NodeJS.ErrnoException) =>
+      resolve(error.code === "ENOENT" ? "nginx is not installed (or not on PATH; Debian package nginx)" : `cannot run nginx: ${error.message}`),
+    );
     child.once("exit", (code, signal) => resolve(`nginx exited (${signal ?? code})`));
   });
   let exitReason: string | undefined;

@@ -1,5 +1,5 @@
 // `pnpm start`: the nightly package-snapshot flow on two in-process Pulp emulators ("Ark" and
-// "test"), with real upstream RPM and Deb repositories built on the fly. Three nights: first sync,
+// "test"), with upstream RPM and Deb repositories written on the fly. Three nights: first sync,
 // a no-op night, then an upstream change that makes a new snapshot.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const emulators: Emulator[] = [];
   const upstreams = await startUpstreams(join(dir, "upstream"));
   try {
-    banner("Setting up: upstream repositories (rpmbuild + createrepo_c, dpkg-deb + apt-ftparchive)");
+    banner("Setting up: upstream RPM and Deb repositories (written in-process: no system tools)");
     await upstreams.rpm("rocky/9/BaseOS", [
       { name: "demo-tools", version: "1.0" },
       { name: "demo-libs", version: "2.1" },

@@ -1,12 +1,15 @@
-// Real upstream package repositories (rpmbuild + createrepo_c, dpkg-deb + apt-ftparchive) served
-// over HTTP, plus a release-train config directory pointing at them. Used by the demo, the
-// no-op benchmark and the end-to-end tests.
+// Upstream package repositories served over HTTP, plus a release-train config directory pointing
+// at them. Used by the demo, the no-op benchmark and the end-to-end tests. Packages and metadata
+// are written by the project's own code (tools: "builtin", the default: no system package needed,
+// so `pnpm start` runs on a bare machine) or by rpmbuild + createrepo_c, dpkg-deb + apt-ftparchive
+// (tools: "system").
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   buildDebRepo,
   buildRpmRepo,
   type DebPackageSpec,
+  type FixtureTools,
   type RpmPackageSpec,
   type ServedDirectory,
   serveDirectory,
@@ -25,7 +28,8 @@ export interface Upstreams {
   stop(): Promise<void>;
 }
 
-export async function startUpstreams(root: string): Promise<Upstreams> {
+export async function startUpstreams(root: string, options: { tools?: FixtureTools } = {}): Promise<Upstreams> {
+  const tools = options.tools ?? "builtin";
   await mkdir(root, { recursive: true });
   const served = await serveDirectory(root);
   return {
@@ -33,11 +37,12 @@ export async function startUpstreams(root: string): Promise<Upstreams> {
     served,
     url: (name) => `${served.url}${name}/`,
     async rpm(name, packages, revision) {
-      await buildRpmRepo(join(root, name), packages, revision ? { revision } : {});
+      await buildRpmRepo(join(root, name), packages, { tools, ...(revision ? { revision } : {}) });
     },
     async deb(name, dist, packages, revision) {
       await buildDebRepo(join(root, name), {
         dists: [{ name: dist, architectures: ["amd64"], components: [{ name: "main", packages }] }],
+        tools,
         ...(revision ? { revision } : {}),
       });
     },

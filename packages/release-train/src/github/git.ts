@@ -25,9 +25,15 @@ export async function git(cwd: string, args: string[]): Promise<string> {
     const { stdout } = await run("git", args, { cwd, maxBuffer: 16 * 1024 * 1024 });
     return stdout.trim();
   } catch (error) {
-    const e = error as { stderr?: string; message: string };
+    const e = error as { stderr?: string; message: string; code?: unknown };
+    if (e.code === "ENOENT") throw new GitError("git is not installed (or not on PATH): the kayobe-config proposal needs it");
     throw new GitError(`git ${args[0]} failed in ${cwd}: ${(e.stderr || e.message).trim()}`);
   }
+}
+
+/** Fail before any write when git is missing (a flow that will commit calls this first). */
+export async function requireGit(cwd: string): Promise<void> {
+  await git(cwd, ["--version"]);
 }
 
 export interface CommitOnBranchOptions {

@@ -1,6 +1,6 @@
 // The whole kayobe-config step: rewrite pulp-repo-versions.yml, then (optionally) commit it on a
 // branch, push, and open or refresh a pull request.
-import { commitOnBranch, type GitIdentity, pushBranch } from "../github/git";
+import { commitOnBranch, type GitIdentity, pushBranch, requireGit } from "../github/git";
 import { openOrUpdatePullRequest, type PullRequestResult } from "../github/pulls";
 import { table } from "../engine/markdown";
 import { PULP_REPO_VERSIONS_FILE, updateKayobeConfig, type VersionsUpdate, versionVariable } from "./pulp-repo-versions";
@@ -51,6 +51,7 @@ function commitMessage(update: Pick<VersionsUpdate, "updated" | "added">): strin
 }
 
 export async function proposeKayobeUpdate(options: ProposeOptions): Promise<ProposeResult> {
+  if (options.commit || options.pullRequest) await requireGit(options.checkoutDir);
   const update = await updateKayobeConfig(options.checkoutDir, options.versions);
   const result: ProposeResult = { ...update };
   if (!update.changed || !(options.commit || options.pullRequest)) return result;
