@@ -31,3 +31,4 @@ export * from "./schemas/status";
 export * from "./schemas/tasks";
 export { createdResource, createdResources, TaskHandle, type WaitOptions, waitAll } from "./task-wait";
 export * from "./vault";
+export * from "./registry/index";

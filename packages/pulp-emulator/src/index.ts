@@ -7,6 +7,7 @@ import { allRoutes } from "./api/router";
 import { TaskManager } from "./api/tasks";
 import { createArtifactStore } from "./content/artifact-store";
 import { createKnobs, type Knobs, type KnobsInput } from "./knobs";
+import { RegistryService } from "./registry/service";
 import { createEmulatorServer, listen, type RequestLogEntry } from "./server";
 import { API_ROOT, nowIso } from "./store/ids";
 import { State } from "./store/state";
@@ -25,6 +26,8 @@ export interface EmulatorOptions {
   engine?: ContentEngine;
   /** Vault stand-in options; `false` disables it. */
   vault?: VaultOptions | false;
+  /** Container registry: token auth (Pulp's default) or `tokenAuth: false` (`TOKEN_AUTH_DISABLED`). */
+  registry?: { tokenAuth?: boolean };
 }
 
 export interface Emulator {
@@ -42,6 +45,10 @@ export interface Emulator {
   ctx: ApiContext;
   tasks: TaskManager;
   vault: VaultStandIn | undefined;
+  /** The registry at `<url>/v2/` with its token server at `<url>/token/`. */
+  registry: RegistryService;
+  /** `127.0.0.1:<port>` — registry host for `docker://` references (plain HTTP). */
+  registryHost: string;
   /** Resolves when all tasks are final. */
   idle(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -70,7 +77,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const ctx = new ApiContext(state, tasks, knobs, createArtifactStore(join(dataDir, "artifacts")), options.engine ?? realEngine, () => origin);
   const vault = options.vault === false ? undefined : await createVaultHandler(options.vault ?? {});
   const requestLog: RequestLogEntry[] = [];
-  const server = createEmulatorServer({ ctx, routes: allRoutes(), knobs, requestLog, ...(vault ? { vault: vault.handler } : {}) });
+  const registry = new RegistryService(ctx, { uploadsDir: join(dataDir, "uploads"), tokenAuth: options.registry?.tokenAuth ?? true });
+  const server = createEmulatorServer({ ctx, routes: allRoutes(), knobs, requestLog, registry, ...(vault ? { vault: vault.handler } : {}) });
   const port = await listen(server, options.port ?? 0);
   origin = `http://127.0.0.1:${port}`;
   return {
@@ -83,6 +91,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ctx,
     tasks,
     vault,
+    registry,
+    registryHost: `127.0.0.1:${port}`,
     idle: (t) => tasks.idle(t),
     async stop() {
       tasks.stop();

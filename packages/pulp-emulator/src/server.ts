@@ -6,6 +6,7 @@ import type { Route } from "./api/request";
 import { handleApi } from "./api/router";
 import { CONTENT_PREFIX, handleContent } from "./content-app/handler";
 import type { Knobs } from "./knobs";
+import type { RegistryService } from "./registry/service";
 
 export interface RequestLogEntry {
   method: string;
@@ -22,11 +23,13 @@ export interface ServerParts {
   knobs: Knobs;
   requestLog: RequestLogEntry[];
   vault?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Container registry (`/v2/`) and its token server (`/token/`). */
+  registry?: RegistryService;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** One node:http server for the API, the content app and the Vault stand-in (`/v1/`). */
+/** One node:http server for the API, the content app, the registry (`/v2/`, `/token/`) and the Vault stand-in (`/v1/`). */
 export function createEmulatorServer(parts: ServerParts): Server {
   const { ctx, routes, knobs, requestLog } = parts;
   return createServer((req, res) => {
@@ -60,6 +63,15 @@ export function createEmulatorServer(parts: ServerParts): Server {
     }
     if (url.pathname.startsWith("/__emulator__/")) {
       void controlEndpoint(parts, req, res, url.pathname);
+      return;
+    }
+    if (parts.registry && (url.pathname === "/v2" || url.pathname.startsWith("/v2/") || url.pathname === "/token/" || url.pathname === "/token")) {
+      const registry = parts.registry;
+      void registry.handle(req, res, url).then(log, (err) => {
+        console.error("pulp-emulator: registry request failed", err);
+        log(500);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
       return;
     }
     if (parts.vault && url.pathname.startsWith("/v1/")) {

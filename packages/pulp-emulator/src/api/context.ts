@@ -48,6 +48,7 @@ export class ApiContext {
     if (this.state.users.has(h)) return "users";
     if (this.state.groups.has(h)) return "groups";
     if (this.state.artifactRecords.has(h)) return "artifacts";
+    if (this.state.namespaces.has(h)) return "pulp_container/namespaces";
     return undefined;
   };
 

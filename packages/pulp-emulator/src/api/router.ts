@@ -8,6 +8,7 @@ import { HttpError, methodNotAllowed, notFound } from "./errors";
 import type { ApiResponse, Route } from "./request";
 import { accessRoutes } from "./routes/access";
 import { containerRoutes } from "./routes/container";
+import { containerAccessRoutes } from "./routes/container-access";
 import { crudRoutes } from "./routes/crud";
 import { miscRoutes } from "./routes/misc";
 import { repositoryRoutes } from "./routes/repos";
@@ -17,7 +18,7 @@ import { taskRoutes } from "./routes/tasks";
 const PUBLIC = [`${API_ROOT}status/`, `${API_ROOT}docs/api.json`];
 
 export function allRoutes(): Route[] {
-  return [...miscRoutes(), ...taskRoutes(), ...accessRoutes(), ...repositoryRoutes(), ...containerRoutes(), ...crudRoutes()];
+  return [...miscRoutes(), ...taskRoutes(), ...accessRoutes(), ...repositoryRoutes(), ...containerRoutes(), ...containerAccessRoutes(), ...crudRoutes()];
 }
 
 /** Dispatch one API request; always answers (DRF-shaped errors), never throws. */

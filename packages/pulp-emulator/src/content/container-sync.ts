@@ -7,9 +7,12 @@
  * downloaded"); blobs become units either way. Every download is verified against its digest.
  */
 import { createHash } from "node:crypto";
+import { nextLink } from "@release-train/pulp-client/registry";
 import { createRegistryClient, type RegistryClient } from "./registry-client";
 import { downloadLimit } from "./upstream";
 import type { ArtifactStore, RemoteConfig } from "./types";
+
+export { nextLink };
 
 export const MEDIA_TYPES = {
   manifestV2: "application/vnd.docker.distribution.manifest.v2+json",
@@ -83,16 +86,6 @@ export function filterTags(tags: string[], include?: string[] | null, exclude?: 
   const inc = (include ?? []).map(tagPattern);
   const exc = (exclude ?? []).map(tagPattern);
   return tags.filter((t) => (inc.length === 0 || inc.some((p) => p.test(t))) && !exc.some((p) => p.test(t)));
-}
-
-/** The `rel="next"` target of a `Link` header, resolved against the page's URL. */
-export function nextLink(link: string | undefined, pageUrl: string): string | undefined {
-  if (!link) return undefined;
-  for (const part of link.split(",")) {
-    const m = /<([^>]*)>\s*;(.*)/.exec(part.trim());
-    if (m && /rel="?next"?/.test(m[2]!)) return new URL(m[1]!, pageUrl).toString();
-  }
-  return undefined;
 }
 
 const sha256Hex = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");

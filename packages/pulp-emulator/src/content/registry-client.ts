@@ -6,8 +6,11 @@
  */
 import type { Readable } from "node:stream";
 import { type Dispatcher, request } from "undici";
+import { parseChallenge } from "@release-train/pulp-client/registry";
 import { type RemoteConfig, UpstreamHttpError } from "./types";
 import { basicAuthorization, buildDispatcher, redactUrl, remoteHeaders } from "./upstream";
+
+export { parseChallenge };
 
 export interface RegistryResponse {
   status: number;
@@ -19,16 +22,6 @@ export interface RegistryClient {
   /** GET an absolute URL; non-2xx responses throw `UpstreamHttpError` (URL without credentials). */
   get(url: string, options?: { accept?: string[]; signal?: AbortSignal | undefined }): Promise<RegistryResponse>;
   close(): Promise<void>;
-}
-
-/** Parse `Bearer realm="…",service="…",scope="…"` (quoted values may hold commas). */
-export function parseChallenge(header: string): { scheme: string; params: Record<string, string> } {
-  const m = /^\s*(\S+)\s*(.*)$/.exec(header);
-  const params: Record<string, string> = {};
-  for (const p of (m?.[2] ?? "").matchAll(/([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g)) {
-    params[p[1]!.toLowerCase()] = p[2] !== undefined ? p[2].replace(/\\(.)/g, "$1") : (p[3] ?? "");
-  }
-  return { scheme: (m?.[1] ?? "").toLowerCase(), params };
 }
 
 const headerValue = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v.join(", ") : v);

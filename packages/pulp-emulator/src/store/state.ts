@@ -109,12 +109,24 @@ export interface Group {
   users: Set<number>;
 }
 
-/** A role assignment on one object (RBAC content guards). */
+/** A role assignment on one object (`object` = its href), or model-wide when `object` is "". */
 export interface RoleAssignment {
   role: string;
   object: string;
   users: Set<string>;
   groups: Set<string>;
+  /** Set when made through `/users/<id>/roles/` or `/groups/<id>/roles/` (one holder each). */
+  href?: string;
+  created?: string;
+}
+
+/** A pulp_container namespace: the first segment of container distributions' base paths. */
+export interface Namespace {
+  href: string;
+  id: string;
+  name: string;
+  created: string;
+  seq: number;
 }
 
 type UnitIdentity = { pulp_type: string; natural_key: string };
@@ -132,6 +144,7 @@ export class State {
   readonly users = new Map<string, User>();
   readonly groups = new Map<string, Group>();
   readonly roles: RoleAssignment[] = [];
+  readonly namespaces = new Map<string, Namespace>();
   readonly artifactRecords = new Map<string, ArtifactRecord>();
   private nextUserId = 1;
   private nextGroupId = 1;

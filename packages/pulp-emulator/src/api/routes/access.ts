@@ -151,15 +151,11 @@ export function accessRoutes(): Route[] {
       method: "GET",
       pattern: new RegExp(`^${GUARD}list_roles/$`),
       handler: (req) => {
-        const guard = guardOf(req);
-        const roles = RBAC_ROLES.map((role) => ({ role, ...rolesOn(req.ctx, guard.href, role) }))
-          .filter((r) => r.users.size > 0 || r.groups.size > 0)
-          .map((r) => ({ role: r.role, users: [...r.users], groups: [...r.groups] }));
-        return ok({ roles });
+        return ok({ roles: listRoles(req, guardOf(req).href, RBAC_ROLES) });
       },
     },
-    { method: "POST", pattern: new RegExp(`^${GUARD}add_role/$`), handler: (req) => changeRole(req, "add") },
-    { method: "POST", pattern: new RegExp(`^${GUARD}remove_role/$`), handler: (req) => changeRole(req, "remove") },
+    { method: "POST", pattern: new RegExp(`^${GUARD}add_role/$`), handler: (req) => changeRole(req, "add", guardOf(req).href, RBAC_ROLES) },
+    { method: "POST", pattern: new RegExp(`^${GUARD}remove_role/$`), handler: (req) => changeRole(req, "remove", guardOf(req).href, RBAC_ROLES) },
     {
       method: "GET",
       pattern: new RegExp(`^${GUARD}my_permissions/$`),
@@ -171,15 +167,23 @@ export function accessRoutes(): Route[] {
   ];
 }
 
+/** `list_roles/`: the roles of `allowed` held on `object`, with their users and groups. */
+export function listRoles(req: ApiRequest, object: string, allowed: string[]) {
+  return allowed
+    .map((role) => ({ role, ...rolesOn(req.ctx, object, role) }))
+    .filter((r) => r.users.size > 0 || r.groups.size > 0)
+    .map((r) => ({ role: r.role, users: [...r.users], groups: [...r.groups] }));
+}
+
 /** `NestedRoleSerializer` rules: users/groups must exist; adding twice / removing absent is a 400. */
-async function changeRole(req: ApiRequest, op: "add" | "remove") {
+export async function changeRole(req: ApiRequest, op: "add" | "remove", object: string, allowed: string[]) {
   const ctx = req.ctx;
-  const guard = guardOf(req);
+  const guard = { href: object };
   const data = validate(NESTED_ROLE, await req.body(), { partial: false, resolve: ctx.resolve });
   const role = String(data["role"]);
   const users = data["users"] as string[];
   const groups = data["groups"] as string[];
-  if (!RBAC_ROLES.includes(role)) throw new HttpError(400, { role: [`Object "${role}" does not exist.`] });
+  if (!allowed.includes(role)) throw new HttpError(400, { role: [`Object "${role}" does not exist.`] });
   if (users.length === 0 && groups.length === 0) throw new HttpError(400, { non_field_errors: ["Either 'users' or 'groups' need to be specified."] });
   const missingUser = users.find((u) => !userByName(ctx, u));
   if (missingUser) throw new HttpError(400, { users: [`Object with username=${missingUser} does not exist.`] });

@@ -1,5 +1,6 @@
 import { CA_CERTIFICATE_INVALID, validateCaCertificate } from "../../guards/x509";
-import { API_ROOT, nowIso, uuid } from "../../store/ids";
+import { ensureNamespace, namespaceName } from "../container-namespaces";
+import { API_ROOT, nowIso } from "../../store/ids";
 import type { Resource } from "../../store/state";
 import type { ApiContext } from "../context";
 import { HttpError, methodNotAllowed, nonFieldError } from "../errors";
@@ -84,7 +85,6 @@ async function create(req: ApiRequest, def: TypeDef): Promise<ApiResponse> {
     }
     case "distributions": {
       if (def.typePath === "container/container") {
-        data["namespace"] = `${API_ROOT}pulp_container/namespaces/${uuid()}/`;
         if (data["content_guard"] === undefined) data["content_guard"] = redirectGuard(ctx, String(data["name"])).href;
       }
       checkDistribution(ctx, def, data);
@@ -95,6 +95,7 @@ async function create(req: ApiRequest, def: TypeDef): Promise<ApiResponse> {
           exclusive: ["/api/v3/distributions/"],
           run: () => {
             checkDistribution(ctx, def, data, undefined, true);
+            if (def.typePath === "container/container") data["namespace"] = ensureNamespace(ctx, namespaceName(String(data["base_path"])), req.user).href;
             return [ctx.create("distributions", def.typePath, def.pulpType, data).href];
           },
         },
@@ -130,6 +131,9 @@ async function update(req: ApiRequest, def: TypeDef, r: Resource, partial: boole
         if (!ctx.state.resources.has(r.href)) throw new Error("No such object: it was deleted.");
         Object.assign(r.data, data);
         r.lastUpdated = nowIso();
+        if (def.typePath === "container/container" && def.collection === "distributions" && "base_path" in data) {
+          r.data["namespace"] = ensureNamespace(ctx, namespaceName(String(r.data["base_path"])), req.user).href;
+        }
         if (def.collection === "repositories" && "retain_repo_versions" in data) ctx.applyRetention(r);
         return [];
       },
@@ -159,7 +163,12 @@ function remove(req: ApiRequest, def: TypeDef, r: Resource): ApiResponse {
         if (!ctx.state.resources.has(r.href)) return [];
         if (def.collection === "remotes") ctx.deleteRemote(r);
         else if (def.collection === "repositories") ctx.deleteRepository(r);
-        else ctx.state.resources.delete(r.href);
+        else {
+          ctx.state.resources.delete(r.href);
+          // A push repository goes with its distribution (pulp_container).
+          const repo = typeof r.data["repository"] === "string" ? ctx.state.resources.get(r.data["repository"]) : undefined;
+          if (repo?.typePath === "container/container-push") ctx.deleteRepository(repo);
+        }
         return [];
       },
     },
