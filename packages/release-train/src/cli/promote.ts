@@ -200,7 +200,8 @@ export async function report(result: PromotionResult, opts: PromoteCliOptions, s
   const out: Write = opts.json ? (t) => process.stderr.write(t) : write;
   const warning = await writeSummary(promotionSummary(result, audit), { file: opts.summaryFile, env, write: out });
   if (warning) process.stderr.write(`warning: ${warning}\n`);
-  for (const note of result.notes) out(`note: ${note}\n`);
+  // Printed summaries already carry the notes; a summary file does not reach the log.
+  if (opts.summaryFile ?? env["GITHUB_STEP_SUMMARY"]) for (const note of result.notes) out(`note: ${note}\n`);
   if (result.failed.length) out(`${result.failed.length} failed: ${result.failed.map((f) => f.name).join(", ")}\n`);
   if (opts.json) write(`${JSON.stringify({ ...result, audit }, null, 2)}\n`);
   return { result, audit };
