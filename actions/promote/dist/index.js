@@ -94484,7 +94484,7 @@ const taskSchema = looseObject({
 });
 
 ;// CONCATENATED MODULE: ../../packages/pulp-client/src/retry.ts
-const DEFAULT_RETRY = {
+const retry_DEFAULT_RETRY = {
     retries: 3,
     minDelayMs: 200,
     maxDelayMs: 5_000,
@@ -94492,12 +94492,12 @@ const DEFAULT_RETRY = {
 };
 /** Methods whose effect is the same when repeated (POST/PATCH dispatch work or are not idempotent). */
 const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
-const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+const retry_RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 function isIdempotent(method) {
     return IDEMPOTENT.has(method.toUpperCase());
 }
 /** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out. */
-function backoffDelay(attempt, policy, random = Math.random) {
+function retry_backoffDelay(attempt, policy, random = Math.random) {
     const base = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** attempt);
     return Math.round(base / 2 + random() * (base / 2));
 }
@@ -94526,7 +94526,7 @@ const CONNECTION_ERROR_CODES = new Set([
     "UND_ERR_CLOSED",
 ]);
 /** Transport-level failure (no HTTP response) worth retrying. */
-function isConnectionError(err) {
+function retry_isConnectionError(err) {
     let e = err;
     for (let depth = 0; e && depth < 4; depth++) {
         const code = e.code;
@@ -94537,7 +94537,7 @@ function isConnectionError(err) {
     return false;
 }
 /** Sleep that rejects with the signal's reason when aborted. */
-function sleep(ms, signal) {
+function retry_sleep(ms, signal) {
     return new Promise((resolve, reject) => {
         if (signal?.aborted)
             return reject(signal.reason);
@@ -94596,7 +94596,7 @@ async function waitForTask(fetchTask, href, opts = {}) {
             opts.onPoll?.(last);
             if (FINAL_TASK_STATES.has(last.state))
                 break;
-            await sleep(delay, signal);
+            await retry_sleep(delay, signal);
             delay = Math.min(max, delay * 2);
         }
     }
@@ -94674,7 +94674,7 @@ var undici = __nccwpck_require__(9559);
 
 
 /** An undici Agent for these TLS options; `ca` keeps the system roots (Node would replace them). */
-function tlsAgent(options) {
+function tls_agent_tlsAgent(options) {
     return new undici/* Agent */.g6({
         connect: {
             rejectUnauthorized: options.tlsVerify ?? true,
@@ -94692,7 +94692,7 @@ function tlsAgent(options) {
 
 
 /** Sent with every request, so servers (and the emulator's test audit) can tell this client's calls apart. */
-const USER_AGENT = "release-train-pulp-client";
+const http_USER_AGENT = "release-train-pulp-client";
 /** Arrays become comma-joined values (DRF `__in` filters); null/undefined are dropped. */
 function encodeQuery(query) {
     const params = new URLSearchParams();
@@ -94724,7 +94724,7 @@ class HttpTransport {
         const root = options.apiRoot ?? "/pulp/api/v3/";
         this.apiRoot = root.endsWith("/") ? root : `${root}/`;
         this.limit = pLimit(options.maxInFlight ?? 10);
-        this.retry = { ...DEFAULT_RETRY, ...options.retry };
+        this.retry = { ...retry_DEFAULT_RETRY, ...options.retry };
         this.timeoutMs = options.requestTimeoutMs ?? 60_000;
         this.onRequest = options.onRequest;
         const username = options.username ?? (base.username ? decodeURIComponent(base.username) : undefined);
@@ -94736,7 +94736,7 @@ class HttpTransport {
             this.ownsDispatcher = false;
         }
         else {
-            this.dispatcher = tlsAgent(options);
+            this.dispatcher = tls_agent_tlsAgent(options);
             this.ownsDispatcher = true;
         }
     }
@@ -94773,21 +94773,21 @@ class HttpTransport {
             catch (err) {
                 if (options.signal?.aborted)
                     throw options.signal.reason;
-                const transient = err instanceof PulpTimeoutError || isConnectionError(err);
+                const transient = err instanceof PulpTimeoutError || retry_isConnectionError(err);
                 if (last || !transient) {
                     if (err instanceof PulpTimeoutError)
                         throw err;
                     throw new PulpConnectionError(method, url, err);
                 }
-                await sleep(backoffDelay(attempt, this.retry), options.signal);
+                await retry_sleep(retry_backoffDelay(attempt, this.retry), options.signal);
                 continue;
             }
             if (response.status >= 200 && response.status < 300)
                 return response;
-            if (!last && RETRYABLE_STATUS.has(response.status)) {
+            if (!last && retry_RETRYABLE_STATUS.has(response.status)) {
                 const retryAfter = parseRetryAfter(response.headers["retry-after"]);
-                const delay = retryAfter !== undefined ? Math.min(retryAfter, this.retry.maxRetryAfterMs) : backoffDelay(attempt, this.retry);
-                await sleep(delay, options.signal);
+                const delay = retryAfter !== undefined ? Math.min(retryAfter, this.retry.maxRetryAfterMs) : retry_backoffDelay(attempt, this.retry);
+                await retry_sleep(delay, options.signal);
                 continue;
             }
             throw new PulpHttpError(method, url, response.status, response.body);
@@ -94798,7 +94798,7 @@ class HttpTransport {
         const timeout = AbortSignal.timeout(this.timeoutMs);
         const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
         const u = new URL(url);
-        const headers = { accept: "application/json", "user-agent": USER_AGENT };
+        const headers = { accept: "application/json", "user-agent": http_USER_AGENT };
         if (this.authorization)
             headers["authorization"] = this.authorization;
         if (payload !== undefined)
@@ -95780,7 +95780,7 @@ class VaultClient {
         this.#timeoutMs = options.requestTimeoutMs ?? 30_000;
         // Without TLS options the global dispatcher will do.
         const tls = options.caCert !== undefined || options.tlsVerify === false;
-        this.#dispatcher = options.dispatcher ?? (tls ? tlsAgent(options) : undefined);
+        this.#dispatcher = options.dispatcher ?? (tls ? tls_agent_tlsAgent(options) : undefined);
     }
     /** True once a token is set (given, or obtained by a login). */
     get authenticated() {
@@ -95884,7 +95884,307 @@ class VaultClient {
 
 
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ../../packages/pulp-client/src/registry/errors.ts
+/** A registry answered outside 2xx; `errors` are the spec's `{code, message, detail}` entries. */
+class errors_RegistryHttpError extends Error {
+    method;
+    url;
+    status;
+    errors;
+    constructor(method, url, status, errors) {
+        const first = errors[0];
+        super(`${method} ${url}: HTTP ${status}${first ? ` ${first.code}: ${first.message}` : ""}`);
+        this.method = method;
+        this.url = url;
+        this.status = status;
+        this.errors = errors;
+        this.name = "RegistryHttpError";
+    }
+    /** The first error code (e.g. `MANIFEST_UNKNOWN`), if the body had one. */
+    get code() {
+        return this.errors[0]?.code;
+    }
+}
+class errors_RegistryDigestError extends Error {
+    constructor(what, expected, actual) {
+        super(`${what}: digest ${actual} does not match ${expected}`);
+        this.name = "RegistryDigestError";
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/pulp-client/src/registry/client.ts
+/**
+ * A small OCI distribution (registry v2) client with the Docker token flow: a 401 challenge
+ * `Bearer realm,service,scope` is answered by a token from the realm (Basic credentials when
+ * configured, anonymous otherwise) and one retry; tokens are cached per repository and action.
+ * Pulls verify digests; `pushOciLayout` pushes an OCI image layout (image or index) blob by blob.
+ */
+
+
+
+
+
+
+
+const client_MANIFEST_MEDIA_TYPES = {
+    dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+    dockerList: "application/vnd.docker.distribution.manifest.list.v2+json",
+    ociManifest: "application/vnd.oci.image.manifest.v1+json",
+    ociIndex: "application/vnd.oci.image.index.v1+json",
+};
+const ACCEPT = Object.values(client_MANIFEST_MEDIA_TYPES).join(", ");
+const sha256 = (data) => `sha256:${createHash("sha256").update(data).digest("hex")}`;
+const flat = (h) => Object.fromEntries(Object.entries(h).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), Array.isArray(v) ? v.join(", ") : v]])));
+class RegistryClient {
+    origin;
+    dispatcher;
+    basic;
+    /** `<name>|pull` / `<name>|push` / `catalog` → Authorization header that worked. */
+    auth = new Map();
+    retries;
+    constructor(options) {
+        this.origin = new URL(options.url).origin;
+        this.dispatcher = tlsAgent({ caCert: options.caCert, tlsVerify: options.tlsVerify });
+        this.basic =
+            options.username !== undefined ? `Basic ${Buffer.from(`${options.username}:${options.password ?? ""}`).toString("base64")}` : undefined;
+        this.retries = options.retries ?? DEFAULT_RETRY.retries;
+    }
+    /** `host:port` for `docker://` references. */
+    get host() {
+        return new URL(this.origin).host;
+    }
+    async close() {
+        await this.dispatcher.close();
+    }
+    // ---- reads ----
+    /** `GET /v2/`: the registry answers and these credentials are accepted. */
+    async ping() {
+        await this.expect("GET", "/v2/", "root", [200]);
+    }
+    async catalog() {
+        const out = [];
+        for await (const page of this.pages("/v2/_catalog", "catalog"))
+            out.push(...(page.repositories ?? []));
+        return out;
+    }
+    /** Every tag of `name`, following `Link` pagination. */
+    async listTags(name, pageSize) {
+        const out = [];
+        const path = `/v2/${name}/tags/list${pageSize ? `?n=${pageSize}` : ""}`;
+        for await (const page of this.pages(path, `${name}|pull`))
+            out.push(...(page.tags ?? []));
+        return out;
+    }
+    /** A manifest by tag or digest, its bytes verified against the digest. */
+    async getManifest(name, reference, accept = ACCEPT) {
+        const res = await this.expect("GET", `/v2/${name}/manifests/${reference}`, `${name}|pull`, [200], { accept });
+        const digest = sha256(res.body);
+        const claimed = reference.startsWith("sha256:") ? reference : res.headers["docker-content-digest"];
+        if (claimed && claimed !== digest)
+            throw new RegistryDigestError(`manifest ${name}:${reference}`, claimed, digest);
+        const mediaType = JSON.parse(res.body.toString("utf8")).mediaType ?? res.headers["content-type"]?.split(";")[0] ?? "";
+        return { digest, mediaType, body: res.body };
+    }
+    /** HEAD of a manifest, or undefined when the registry does not have it (404). */
+    async headManifest(name, reference) {
+        const res = await this.expect("HEAD", `/v2/${name}/manifests/${reference}`, `${name}|pull`, [200, 404], { accept: ACCEPT });
+        if (res.status === 404)
+            return undefined;
+        return {
+            digest: res.headers["docker-content-digest"] ?? "",
+            mediaType: res.headers["content-type"]?.split(";")[0] ?? "",
+            size: Number(res.headers["content-length"] ?? 0),
+        };
+    }
+    async blobExists(name, digest) {
+        const res = await this.expect("HEAD", `/v2/${name}/blobs/${digest}`, `${name}|pull`, [200, 404]);
+        return res.status === 200;
+    }
+    /** A blob's bytes, verified against `digest`. */
+    async getBlob(name, digest) {
+        const res = await this.expect("GET", `/v2/${name}/blobs/${digest}`, `${name}|pull`, [200]);
+        const actual = sha256(res.body);
+        if (actual !== digest)
+            throw new RegistryDigestError(`blob ${name}@${digest}`, digest, actual);
+        return res.body;
+    }
+    // ---- writes ----
+    /** Upload a blob unless the repository has it: POST a session, then PUT the bytes with `?digest=`. */
+    async uploadBlob(name, digest, data) {
+        if (sha256(data) !== digest)
+            throw new RegistryDigestError(`blob ${digest}`, digest, sha256(data));
+        if (await this.blobExists(name, digest))
+            return "exists";
+        const start = await this.expect("POST", `/v2/${name}/blobs/uploads/`, `${name}|push`, [202], { "content-length": "0" });
+        const location = start.headers["location"];
+        if (!location)
+            throw new Error(`POST /v2/${name}/blobs/uploads/: no Location in the response`);
+        const target = new URL(location, this.origin);
+        target.searchParams.set("digest", digest);
+        await this.expect("PUT", target.pathname + target.search, `${name}|push`, [201], { "content-type": "application/octet-stream" }, () => data);
+        return "uploaded";
+    }
+    /** PUT a manifest under a tag or its digest; returns the digest the registry reports. */
+    async putManifest(name, reference, body, mediaType) {
+        const res = await this.expect("PUT", `/v2/${name}/manifests/${reference}`, `${name}|push`, [201], { "content-type": mediaType }, () => body);
+        return res.headers["docker-content-digest"] ?? sha256(body);
+    }
+    async deleteManifest(name, digest) {
+        await this.expect("DELETE", `/v2/${name}/manifests/${digest}`, `${name}|push`, [202]);
+    }
+    // ---- transport ----
+    async *pages(path, authKey) {
+        let next = new URL(path, this.origin).toString();
+        while (next) {
+            const u = new URL(next);
+            const res = await this.expect("GET", u.pathname + u.search, authKey, [200]);
+            yield JSON.parse(res.body.toString("utf8"));
+            next = nextLink(res.headers["link"], next);
+        }
+    }
+    /** Send with auth; throw a RegistryHttpError unless the status is one of `ok`. */
+    async expect(method, path, authKey, ok, headers = {}, body) {
+        const res = await this.send(method, path, authKey, headers, body);
+        if (!ok.includes(res.status)) {
+            let errors = [];
+            try {
+                errors = JSON.parse(res.body.toString("utf8")).errors ?? [];
+            }
+            catch {
+                // not the registry's JSON error format
+            }
+            throw new RegistryHttpError(method, `${this.origin}${path}`, res.status, errors);
+        }
+        return res;
+    }
+    async send(method, path, authKey, headers, body) {
+        const url = new URL(path, this.origin).toString();
+        const cached = this.auth.get(authKey);
+        let res = await this.raw(method, url, { ...headers, ...(cached ? { authorization: cached } : {}) }, body);
+        if (res.status !== 401)
+            return res;
+        const challenge = res.headers["www-authenticate"];
+        const auth = challenge ? await this.authorize(challenge, authKey) : undefined;
+        if (!auth)
+            return res;
+        res = await this.raw(method, url, { ...headers, authorization: auth }, body);
+        if (res.status < 300)
+            this.auth.set(authKey, auth);
+        return res;
+    }
+    /** The Authorization answering a challenge: Basic credentials, or a token from the realm. */
+    async authorize(header, authKey) {
+        const { scheme, params } = parseChallenge(header);
+        if (scheme === "basic")
+            return this.basic;
+        if (scheme !== "bearer" || !params["realm"])
+            return undefined;
+        const realm = new URL(params["realm"]);
+        if (params["service"])
+            realm.searchParams.set("service", params["service"]);
+        // Ask for pull and push together when pushing: one token serves the whole push.
+        const pushing = authKey.endsWith("|push");
+        const scopes = (params["scope"] ?? "").split(" ").filter(Boolean);
+        for (const s of scopes)
+            realm.searchParams.append("scope", pushing && s.endsWith(":push") ? s.replace(/:push$/, ":pull,push") : s);
+        const res = await this.raw("GET", realm.toString(), this.basic ? { authorization: this.basic } : {});
+        if (res.status !== 200)
+            throw new RegistryHttpError("GET", realm.toString().replace(/\?.*/, ""), res.status, []);
+        const json = JSON.parse(res.body.toString("utf8"));
+        const token = json.token ?? json.access_token;
+        if (!token)
+            throw new Error(`token endpoint ${realm.origin}${realm.pathname} returned no token`);
+        const value = `Bearer ${token}`;
+        if (pushing)
+            this.auth.set(authKey.replace(/\|push$/, "|pull"), value);
+        return value;
+    }
+    async raw(method, url, headers, body) {
+        const idempotent = method === "GET" || method === "HEAD";
+        for (let attempt = 0;; attempt++) {
+            try {
+                const payload = body?.();
+                const res = await request(url, {
+                    method: method,
+                    dispatcher: this.dispatcher,
+                    headers: { "user-agent": USER_AGENT, ...headers, ...(payload ? { "content-length": String(payload.length) } : {}) },
+                    ...(payload ? { body: payload } : {}),
+                });
+                const data = Buffer.from(await res.body.arrayBuffer());
+                if (idempotent && RETRYABLE_STATUS.has(res.statusCode) && attempt < this.retries) {
+                    await sleep(backoffDelay(attempt, DEFAULT_RETRY));
+                    continue;
+                }
+                return { status: res.statusCode, headers: flat(res.headers), body: data };
+            }
+            catch (err) {
+                if (!idempotent || attempt >= this.retries || !isConnectionError(err))
+                    throw err;
+                await sleep(backoffDelay(attempt, DEFAULT_RETRY));
+            }
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/pulp-client/src/registry/oci-layout.ts
+/**
+ * Push an OCI image layout (https://github.com/opencontainers/image-spec/blob/main/image-layout.md)
+ * through `RegistryClient`: blobs first (skipped when present), then each image manifest of an
+ * index by digest, then the tagged manifest or index — the order registries require.
+ */
+
+
+
+const REF_NAME = "org.opencontainers.image.ref.name";
+const blobPath = (dir, digest) => join(dir, "blobs", ...digest.split(":"));
+/** The descriptor `tag` names in the layout's `index.json` (the only one when `tag` is absent). */
+async function findTag(dir, tag) {
+    const index = JSON.parse(await readFile(join(dir, "index.json"), "utf8"));
+    const entries = index.manifests ?? [];
+    const hit = tag === undefined && entries.length === 1 ? entries[0] : entries.find((m) => m.annotations?.[REF_NAME] === tag);
+    if (!hit)
+        throw new Error(`${dir}: no image tagged ${JSON.stringify(tag)} in index.json`);
+    return hit;
+}
+async function pushOciLayout(client, dir, name, options = {}) {
+    const top = await findTag(dir, options.tag);
+    const destTag = options.destTag ?? options.tag;
+    if (!destTag)
+        throw new Error("pushOciLayout: a destination tag is required");
+    let uploaded = 0;
+    const pushImage = async (manifest, reference) => {
+        const raw = await readFile(blobPath(dir, manifest.digest));
+        const doc = JSON.parse(raw.toString("utf8"));
+        for (const blob of [...(doc.config ? [doc.config] : []), ...(doc.layers ?? [])]) {
+            if ((await client.uploadBlob(name, blob.digest, await readFile(blobPath(dir, blob.digest)))) === "uploaded")
+                uploaded++;
+        }
+        await client.putManifest(name, reference, raw, doc.mediaType ?? manifest.mediaType ?? MANIFEST_MEDIA_TYPES.ociManifest);
+    };
+    const raw = await readFile(blobPath(dir, top.digest));
+    const doc = JSON.parse(raw.toString("utf8"));
+    const mediaType = doc.mediaType ?? top.mediaType;
+    if (doc.manifests) {
+        for (const m of doc.manifests)
+            await pushImage(m, m.digest);
+        await client.putManifest(name, destTag, raw, mediaType);
+    }
+    else {
+        await pushImage(top, destTag);
+    }
+    return { digest: top.digest, mediaType, uploaded };
+}
+
+;// CONCATENATED MODULE: ../../packages/pulp-client/src/registry/index.ts
+
+
+
+
+
 ;// CONCATENATED MODULE: ../../packages/pulp-client/src/index.ts
+
 
 
 
@@ -96717,14 +97017,91 @@ function config_guardsSpec(config, overrides = {}) {
     return spec;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ../../packages/release-train/src/promote/pulp-tasks.ts
+// The engine's task machinery over a PulpClient, shared by both promotion flows.
+
+
+const pulp_tasks_PAGE = { pageSize: 1000 };
+function listTasks(pulp) {
+    return async (hrefs) => hrefs.length ? (await pulp.tasks.listAll({ pulp_href__in: hrefs }, pulp_tasks_PAGE)) : [];
+}
+async function openTasks(pulp, options) {
+    const state = await state_file_StateFile.open(options.stateFile);
+    const watcher = new task_watcher_TaskWatcher({
+        listTasks: listTasks(pulp),
+        initialDelayMs: options.polling?.initialDelayMs ?? 200,
+        maxDelayMs: options.polling?.maxDelayMs ?? 2000,
+        timeoutMs: options.polling?.timeoutMs,
+    });
+    const tasks = await tasks_TaskRunner.open({ watcher, state, scope: options.scope, keys: options.keys });
+    return { watcher, tasks };
+}
+/** A failure that may go away on a second try: a failed task, a refused or dropped request. */
+function pulp_tasks_transient(error) {
+    if (error instanceof TaskFailedError || error instanceof PulpConnectionError || error instanceof PulpTimeoutError)
+        return true;
+    return error instanceof PulpHttpError && (error.status >= 500 || error.status === 429);
+}
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * A step whose task is idempotent in effect (a guard patch, a tag copy, a tag removal, a
+ * distribution update) is tried again when its task fails or its dispatch is refused or dropped, up
+ * to `attempts` times: a lost worker or a 503 should not fail the night. Every failure's own text
+ * is logged; the last one fails the item.
+ */
+async function idempotentTask(ctx, step, dispatch, options = {}) {
+    const attempts = options.attempts ?? 4;
+    let lostResponse = false;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await ctx.task(step, async () => {
+                const running = lostResponse ? await options.inflight?.() : undefined;
+                if (running) {
+                    ctx.log(`${step}: the lost dispatch did reach Pulp: waiting for its task ${running}`);
+                    return running;
+                }
+                return dispatch();
+            });
+        }
+        catch (error) {
+            if (!pulp_tasks_transient(error) || attempt >= attempts)
+                throw error;
+            lostResponse = error instanceof PulpConnectionError || error instanceof PulpTimeoutError;
+            ctx.log(`${step}: ${error.message}; trying again (attempt ${attempt + 1} of ${attempts})`);
+            await pause(100 * 2 ** attempt);
+        }
+    }
+}
+/** Creates an object, or finds it when the create's outcome is unknown (dropped, refused) or raced. */
+async function createOrFind(find, create, attempts = 4) {
+    for (let attempt = 1;; attempt++) {
+        const found = attempt > 1 ? await find() : undefined;
+        if (found)
+            return { value: found, created: false };
+        try {
+            return { value: await create(), created: true };
+        }
+        catch (error) {
+            const conflict = error instanceof PulpHttpError && error.status === 400 && /unique/i.test(error.message);
+            if (!(pulp_tasks_transient(error) || conflict) || attempt >= attempts)
+                throw error;
+            await pause(100 * 2 ** attempt);
+        }
+    }
+}
+/** The newest waiting/running task holding `resource` (one list call). */
+async function runningTaskOn(pulp, resource) {
+    const tasks = await pulp.tasks.listAll({ reserved_resources: resource, state__in: ["waiting", "running"] }, pulp_tasks_PAGE);
+    return tasks[0]?.pulp_href;
+}
+
 ;// CONCATENATED MODULE: ../../packages/release-train/src/promote/guards/ensure.ts
 // `release-train content-guards` (and promotion's first step): the development and release guards
 // exist and are right. x509 guards trust the CA chains of Vault PKI mounts; a missing CA or one that
 // expires inside the window refuses the whole run before any write, naming the CA and its expiry.
 // RBAC guards grant core.rbaccontentguard_downloader to the configured groups (missing groups are
 // refused too: add_role would fail half-way).
+
 
 
 class GuardRefusedError extends Error {
@@ -96909,15 +97286,18 @@ async function ensure_applyContentGuards(pulp, plan, log = () => { }) {
         let href = item.href;
         if (item.type === "x509") {
             if (item.action === "create") {
-                href = (await pulp.contentGuards.x509.create({ name: item.name, description: item.description ?? null, ca_certificate: item.caCertificate ?? "" })).pulp_href;
+                const find = async () => (await pulp.contentGuards.x509.findOne({ name: item.name }))?.pulp_href;
+                href = (await createOrFind(find, async () => (await pulp.contentGuards.x509.create({ name: item.name, description: item.description ?? null, ca_certificate: item.caCertificate ?? "" })).pulp_href)).value;
             }
             else if (item.action === "update" && href) {
                 await pulp.contentGuards.x509.update(href, { ca_certificate: item.caCertificate ?? "" });
             }
         }
         else {
-            if (item.action === "create")
-                href = (await pulp.contentGuards.rbac.create({ name: item.name, description: item.description ?? null })).pulp_href;
+            if (item.action === "create") {
+                const find = async () => (await pulp.contentGuards.rbac.findOne({ name: item.name }))?.pulp_href;
+                href = (await createOrFind(find, async () => (await pulp.contentGuards.rbac.create({ name: item.name, description: item.description ?? null })).pulp_href)).value;
+            }
             else if (item.action === "update" && href && item.changes.some((c) => c.startsWith("description:"))) {
                 await pulp.contentGuards.rbac.update(href, { description: item.description ?? null });
             }
@@ -96934,41 +97314,6 @@ async function ensure_applyContentGuards(pulp, plan, log = () => { }) {
     return hrefs;
 }
 
-;// CONCATENATED MODULE: ../../packages/release-train/src/promote/pulp-tasks.ts
-
-const pulp_tasks_PAGE = { pageSize: 1000 };
-function listTasks(pulp) {
-    return async (hrefs) => hrefs.length ? (await pulp.tasks.listAll({ pulp_href__in: hrefs }, pulp_tasks_PAGE)) : [];
-}
-async function openTasks(pulp, options) {
-    const state = await state_file_StateFile.open(options.stateFile);
-    const watcher = new task_watcher_TaskWatcher({
-        listTasks: listTasks(pulp),
-        initialDelayMs: options.polling?.initialDelayMs ?? 200,
-        maxDelayMs: options.polling?.maxDelayMs ?? 2000,
-        timeoutMs: options.polling?.timeoutMs,
-    });
-    const tasks = await tasks_TaskRunner.open({ watcher, state, scope: options.scope, keys: options.keys });
-    return { watcher, tasks };
-}
-/**
- * A step whose task is idempotent (a guard patch, a tag copy, a tag removal) is dispatched again
- * when its task fails, up to `attempts` times in all: a worker lost mid-task should not fail the
- * night. Pulp's own text of every failure is logged; the last one fails the item.
- */
-async function idempotentTask(ctx, step, dispatch, attempts = 3) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await ctx.task(step, dispatch);
-        }
-        catch (error) {
-            if (!(error instanceof TaskFailedError) || attempt >= attempts)
-                throw error;
-            ctx.log(`${step}: ${error.message}; dispatching again (attempt ${attempt + 1} of ${attempts})`);
-        }
-    }
-}
-
 ;// CONCATENATED MODULE: ../../packages/release-train/src/promote/release-repository.ts
 // The release repository `stackhpc/<image>` (a container repository, not a push repository) and its
 // private distribution, created on first promotion. Kept small: the container-publish flow makes
@@ -96980,15 +97325,23 @@ async function ensureReleaseRepository(pulp, state, ctx) {
     let href = state.repositoryHref;
     if (!href) {
         ctx.step("repository");
-        // A create that raced another run (or a dropped response) finds the repository by name.
-        const existing = await pulp.repositories.container.findOne({ name: state.name });
-        href = existing?.pulp_href ?? (await pulp.repositories.container.create({ name: state.name })).pulp_href;
-        if (!existing)
+        // A create whose response was lost (or that raced another run) finds the repository by name.
+        const find = async () => (await pulp.repositories.container.findOne({ name: state.name }))?.pulp_href;
+        const { value, created } = await createOrFind(find, async () => (await pulp.repositories.container.create({ name: state.name })).pulp_href);
+        href = value;
+        if (created)
             ctx.did(`created repository ${state.name}`);
     }
     if (!state.distributionHref) {
         const repository = href;
-        await idempotentTask(ctx, "distribution", async () => (await pulp.distributions.container.create({ name: state.name, base_path: state.name, repository: hrefs_asHref(repository), private: true })).href);
+        const existing = async () => (await pulp.distributions.container.findOne({ name: state.name }))?.pulp_href;
+        // A create whose dispatch was lost may have made the distribution: look before dispatching again.
+        await idempotentTask(ctx, "distribution", async () => {
+            const made = await existing();
+            if (made)
+                return (await pulp.distributions.container.update(hrefs_asHref(made), { private: true, repository: hrefs_asHref(repository) })).href;
+            return (await pulp.distributions.container.create({ name: state.name, base_path: state.name, repository: hrefs_asHref(repository), private: true })).href;
+        });
         ctx.did(`created private distribution ${state.name}`);
     }
     else if (state.distributionPrivate === false || state.distributionRepository !== href) {
@@ -97219,14 +97572,18 @@ async function promoteContainers(options) {
                     const repo = await ensureReleaseRepository(options.pulp, i.release, ctx);
                     const names = i.copy.map((c) => c.tag);
                     const version = i.sourceVersion;
-                    await idempotentTask(ctx, "copy", async () => (await options.pulp.repositories.container.copyTags(hrefs_asHref(repo), { source_repository_version: hrefs_asHref(version), names })).href);
+                    await idempotentTask(ctx, "copy", async () => (await options.pulp.repositories.container.copyTags(hrefs_asHref(repo), { source_repository_version: hrefs_asHref(version), names })).href, {
+                        inflight: () => runningTaskOn(options.pulp, repo),
+                    });
                     for (const c of i.copy)
                         changes.push({ object: `${i.releaseName}:${c.tag}`, from: c.from, to: c.digest });
                     ctx.did(`copied ${names.join(", ")} from ${i.sourceName}`);
                 }
                 else if (mode === "demote" && i.remove.length && i.release.repositoryHref) {
                     const repo = i.release.repositoryHref;
-                    await idempotentTask(ctx, "remove", async () => (await options.pulp.repositories.container.remove(hrefs_asHref(repo), i.remove.map((r) => hrefs_asHref(r.href)))).href);
+                    await idempotentTask(ctx, "remove", async () => (await options.pulp.repositories.container.remove(hrefs_asHref(repo), i.remove.map((r) => hrefs_asHref(r.href)))).href, {
+                        inflight: () => runningTaskOn(options.pulp, repo),
+                    });
                     for (const r of i.remove)
                         changes.push({ object: `${i.releaseName}:${r.tag}`, from: r.digest, to: null });
                     ctx.did(`removed ${i.remove.map((r) => r.tag).join(", ")} from ${i.releaseName}`);
@@ -98145,7 +98502,9 @@ async function promotePackages(options) {
                 if (i.action !== "patch" || !i.href)
                     return;
                 const href = i.href;
-                await idempotentTask(ctx, mode, async () => (await options.pulp.distributions[i.target.kind].update(hrefs_asHref(href), { content_guard: guardHref })).href);
+                await idempotentTask(ctx, mode, async () => (await options.pulp.distributions[i.target.kind].update(hrefs_asHref(href), { content_guard: guardHref })).href, {
+                    inflight: () => runningTaskOn(options.pulp, href),
+                });
                 result.moves.push({ object: i.target.distributionName, from: i.from, to: i.to });
                 ctx.did(`${i.target.distributionName}: content_guard ${i.from ?? "none"} → ${i.to}`);
             },
@@ -98196,7 +98555,7 @@ function promotionSummary(result, audit) {
         ],
     });
     const source = audit.source.kayobeConfig
-        ? `kayobe-config ${audit.source.kayobeConfig.branch ?? ""}${audit.source.kayobeConfig.commit ? ` @ ${audit.source.kayobeConfig.commit.slice(0, 12)}` : ""} (${audit.source.kayobeConfig.path})`
+        ? `kayobe-config${audit.source.kayobeConfig.branch ? ` ${audit.source.kayobeConfig.branch}` : ""}${audit.source.kayobeConfig.commit ? ` @ ${audit.source.kayobeConfig.commit.slice(0, 12)}` : ""} (${audit.source.kayobeConfig.path})`
         : "an explicit map";
     const who = `Run by **${audit.who.actor}**${audit.who.workflowRun ? ` ([workflow run](${audit.who.workflowRun}))` : ""} from ${audit.startedAt} to ${audit.finishedAt} against ${audit.pulpUrl}; pins from ${source}${audit.source.filter ? `, filter \`${audit.source.filter}\`` : ""}.`;
     const plan = result.dryRun ? `\n<details><summary>Plan</summary>\n\n\`\`\`diff\n${diffOf(result.planText)}\n\`\`\`\n</details>\n` : "";
@@ -98373,8 +98732,10 @@ async function report(result, opts, source, env, write) {
     const warning = await summary_writeSummary(promotionSummary(result, audit), { file: opts.summaryFile, env, write: out });
     if (warning)
         process.stderr.write(`warning: ${warning}\n`);
-    for (const note of result.notes)
-        out(`note: ${note}\n`);
+    // Printed summaries already carry the notes; a summary file does not reach the log.
+    if (opts.summaryFile ?? env["GITHUB_STEP_SUMMARY"])
+        for (const note of result.notes)
+            out(`note: ${note}\n`);
     if (result.failed.length)
         out(`${result.failed.length} failed: ${result.failed.map((f) => f.name).join(", ")}\n`);
     if (opts.json)
@@ -98393,8 +98754,8 @@ function weeks(value) {
         throw new InvalidArgumentError("must be a number of weeks ≥ 0");
     return n;
 }
-/** Connection, Vault, guard and run options every promotion command takes. */
-function addCommonOptions(command) {
+/** Connection options and the check-mode/JSON switches every promotion command takes. */
+function addConnectionOptions(command) {
     return command
         .addOption(configOption())
         .requiredOption("--pulp-url <url>", "Ark's Pulp URL")
@@ -98403,35 +98764,39 @@ function addCommonOptions(command) {
         .option("--client-cert <file>", "client certificate (PEM) for the Pulp API (mutual TLS)")
         .option("--client-key <file>", "its private key (PEM)")
         .option("--ca-cert <file>", "extra CA certificate (PEM) to trust for the Pulp API")
+        .option("--dry-run", "check mode: print the plan and write nothing")
+        .option("--json", "print the result as JSON on stdout (logs go to stderr)");
+}
+/** Content-guard options (content-guards, promote packages). */
+function addGuardOptions(command) {
+    return command
         .addOption(new Option("--guard-type <type>", "content guard type (default: dev_pulp_content_guards_type, else rbac)").choices(["rbac", "x509"]))
         .option("--ca-expiry-window-weeks <weeks>", "x509: refuse when a guard CA expires within this many weeks (default 52)", weeks)
         .addOption(new Option("--vault-url <url>", "x509: Vault URL (CA chains of the PKI mounts)").env("VAULT_ADDR"))
         .addOption(new Option("--vault-token <token>", "x509: Vault token").env("VAULT_TOKEN"))
         .option("--vault-role-id <id>", "x509: Vault AppRole role_id (with --vault-secret-id)")
         .addOption(new Option("--vault-secret-id <id>", "x509: Vault AppRole secret_id").env("VAULT_SECRET_ID"))
-        .option("--vault-ca-cert <file>", "x509: CA certificate (PEM) to trust for Vault")
-        .option("--dry-run", "check mode: print the plan and write nothing")
-        .option("--json", "print the result as JSON on stdout (logs go to stderr)");
+        .option("--vault-ca-cert <file>", "x509: CA certificate (PEM) to trust for Vault");
 }
 function addPromoteOptions(command) {
-    return addCommonOptions(command)
+    return addConnectionOptions(command)
         .option("--kayobe-config <checkout>", "kayobe-config checkout whose pins are promoted")
         .option("--filter <regexes>", "whitespace-separated regular expressions searched in short_name / image name (OR)", "")
         .addOption(new Option("--mode <mode>", "promote (development → release) or demote (rollback)").choices(["promote", "demote"]).default("promote"))
         .option("--allow-missing", "promote what exists when some sources are missing (they are reported)")
-        .option("--concurrency <n>", "items in flight (containers default: Pulp's online workers)", promote_positiveInt)
+        .option("--concurrency <n>", "items in flight (default: packages 8, containers 2 × Pulp's online workers)", promote_positiveInt)
         .option("--state-file <file>", "JSON file recording dispatched tasks, for re-attaching on re-runs")
         .option("--wait-timeout <minutes>", "stop waiting for a task after this long (re-run to re-attach)", promote_positiveInt)
         .option("--summary-file <file>", "append the Markdown summary here (default: $GITHUB_STEP_SUMMARY)")
         .option("--audit-file <file>", "write the audit record (JSON) here");
 }
 function contentGuardsCommand() {
-    return addCommonOptions(new Command("content-guards").description("ensure Ark's development and release content guards exist and are right (x509 CAs from Vault, or RBAC groups)")).action(action(async (opts) => {
+    return addGuardOptions(addConnectionOptions(new Command("content-guards").description("ensure Ark's development and release content guards exist and are right (x509 CAs from Vault, or RBAC groups)"))).action(action(async (opts) => {
         await runContentGuardsCli(opts);
     }));
 }
 function promoteCommand() {
-    const packages = addPromoteOptions(new Command("packages").description("give pinned package snapshots the release guard (demote: development)"))
+    const packages = addGuardOptions(addPromoteOptions(new Command("packages").description("give pinned package snapshots the release guard (demote: development)")))
         .option("--versions <json|file>", "explicit {short_name: version} map instead of --kayobe-config")
         .action(action(async (opts) => {
         const { result } = await runPromotePackagesCli(opts);
@@ -98472,8 +98837,14 @@ async function git_git(cwd, args) {
     }
     catch (error) {
         const e = error;
+        if (e.code === "ENOENT")
+            throw new GitError("git is not installed (or not on PATH): the kayobe-config proposal needs it");
         throw new GitError(`git ${args[0]} failed in ${cwd}: ${(e.stderr || e.message).trim()}`);
     }
+}
+/** Fail before any write when git is missing (a flow that will commit calls this first). */
+async function git_requireGit(cwd) {
+    await git_git(cwd, ["--version"]);
 }
 /**
  * Points `branch` at the current HEAD, checks it out (keeping working-tree edits) and commits
@@ -98582,6 +98953,8 @@ function commitMessage(update) {
     return `${PULL_REQUEST_TITLE}\n\n${lines.join("\n")}\n`;
 }
 async function propose_proposeKayobeUpdate(options) {
+    if (options.commit || options.pullRequest)
+        await requireGit(options.checkoutDir);
     const update = await updateKayobeConfig(options.checkoutDir, options.versions);
     const result = { ...update };
     if (!update.changed || !(options.commit || options.pullRequest))

@@ -93538,7 +93538,7 @@ function keyMatches(key, segment) {
  * Position of the value at `path` (or of its key, with `at: "key"`). When the path does not exist
  * (a missing field) the deepest existing node is used, i.e. the entry that lacks the field.
  */
-function locate(doc, lineCounter, path, at = "value") {
+function yaml_path_locate(doc, lineCounter, path, at = "value") {
     let node = doc.contents;
     let offset = doc.contents?.range?.[0] ?? 0;
     for (const [index, segment] of path.entries()) {
@@ -93587,7 +93587,7 @@ function locate(doc, lineCounter, path, at = "value") {
 
 const LISTS = { rpm: "rpm_package_repos", deb: "deb_package_repos" };
 function problemAt(file, path, message, at = "value") {
-    const { line, column } = locate(file.doc, file.lineCounter, path, at);
+    const { line, column } = yaml_path_locate(file.doc, file.lineCounter, path, at);
     return { file: file.file, path: formatYamlPath(path), line, column, message };
 }
 const where = (s) => `${s.file}:${s.line}:${s.column} ${s.path}`;
@@ -93657,7 +93657,7 @@ function validateList(kind, owners, variables, problems, unreadable, candidates)
             }
             return;
         }
-        const { line, column } = locate(file.doc, file.lineCounter, [listName, index]);
+        const { line, column } = yaml_path_locate(file.doc, file.lineCounter, [listName, index]);
         const source = { file: file.file, path: formatYamlPath([listName, index]), line, column };
         repos.push({ kind, ...result.data, source });
     });
@@ -93689,7 +93689,7 @@ function checkDuplicates(candidates, problems) {
  * Reads every vars file in `dir` and validates `rpm_package_repos` / `deb_package_repos`.
  * Throws `ConfigError` listing every problem found; nothing else is validated yet.
  */
-async function loadConfig(dir) {
+async function load_loadConfig(dir) {
     const info = await (0,promises_.stat)(dir).catch(() => undefined);
     if (!info?.isDirectory()) {
         const message = `configuration directory ${JSON.stringify(dir)} does not exist or is not a directory`;
@@ -93707,7 +93707,7 @@ async function loadConfig(dir) {
     return { dir: (0,external_node_path_.resolve)(dir), rpm, deb, variables, variableSources };
 }
 /** RPM then Deb repositories, in file order. */
-function allPackageRepos(config) {
+function load_allPackageRepos(config) {
     return [...config.rpm, ...config.deb];
 }
 
@@ -93716,6 +93716,133 @@ function allPackageRepos(config) {
 
 
 
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/state-file.ts
+// Records dispatched task hrefs so a re-run of the same run (same version) re-attaches to tasks that
+// are still running (long syncs outlive a CI job) instead of dispatching duplicates.
+// Layout: { "<run>/<item>": { "<scope>": { "<step>": href, … } } } — for package sync
+// `<version>/<short_name>` → `ark|test` → `sync|publish|…`; other flows pick their own run, item,
+// scope and step names.
+
+
+class state_file_StateFile {
+    path;
+    data;
+    writes = Promise.resolve();
+    constructor(path, data) {
+        this.path = path;
+        this.data = data;
+    }
+    /** No path = in-memory only. A missing file is an empty state. */
+    static async open(path) {
+        if (!path)
+            return new state_file_StateFile(undefined, {});
+        try {
+            return new state_file_StateFile(path, JSON.parse(await (0,promises_.readFile)(path, "utf8")));
+        }
+        catch (error) {
+            if (error.code === "ENOENT")
+                return new state_file_StateFile(path, {});
+            throw new Error(`cannot read state file ${path}: ${error.message}`);
+        }
+    }
+    /** Item key within a run: `<run>/<item>` (the run part is what pruning keeps the newest of). */
+    static key(run, item) {
+        return `${run}/${item}`;
+    }
+    get(key, scope, step) {
+        return this.data[key]?.[scope]?.[step];
+    }
+    /** Every recorded task href of the given keys (to look their state up in bulk). */
+    tasksOf(keys, scope) {
+        return keys.flatMap((k) => Object.values(this.data[k]?.[scope] ?? {}));
+    }
+    record(key, scope, step, href) {
+        const entry = this.data[key] ?? {};
+        entry[scope] = { ...entry[scope], [step]: href };
+        this.data[key] = entry;
+        return this.flush();
+    }
+    snapshot() {
+        return structuredClone(this.data);
+    }
+    /** Forget all but the newest `keep` runs so the file does not grow night after night. */
+    prune(keep = 7) {
+        const runs = [...new Set(Object.keys(this.data).map(runOf))].sort().reverse();
+        const kept = new Set(runs.slice(0, keep));
+        for (const key of Object.keys(this.data))
+            if (!kept.has(runOf(key)))
+                delete this.data[key];
+    }
+    /** Serialised, atomic (write + rename) so concurrent items never corrupt the file. */
+    flush() {
+        const path = this.path;
+        if (!path)
+            return Promise.resolve();
+        this.prune();
+        const text = `${JSON.stringify(this.data, null, 2)}\n`;
+        this.writes = this.writes.then(async () => {
+            await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+            const tmp = `${path}.${process.pid}.tmp`;
+            await (0,promises_.writeFile)(tmp, text);
+            await (0,promises_.rename)(tmp, path);
+        });
+        return this.writes;
+    }
+}
+function runOf(key) {
+    return key.split("/")[0];
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/markdown.ts
+// Small Markdown helpers for GitHub job summaries.
+/** A table cell: pipes escaped, newlines flattened (a cell is one line in GFM). */
+function cell(value) {
+    if (value === undefined || value === "")
+        return "";
+    return String(value).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+}
+function table(header, rows) {
+    const line = (cells) => `| ${cells.map(cell).join(" | ")} |`;
+    return [line(header), `|${header.map(() => " --- ").join("|")}|`, ...rows.map(line)].join("\n");
+}
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${ms} ms`;
+    const s = ms / 1000;
+    if (s < 60)
+        return `${s.toFixed(1)} s`;
+    return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/summary.ts
+// Job summaries: a title, a counts line and one table row per item (failures first), appended to
+// `--summary-file` / $GITHUB_STEP_SUMMARY or printed. A summary that cannot be written is a warning:
+// the run's work and its outputs are what count, not the report of them.
+
+
+/** Markdown for a run: failed items first, then `compare` order. */
+function summary_summaryMarkdown(summary) {
+    const rows = [...summary.items]
+        .sort((a, b) => Number(Boolean(b.error)) - Number(Boolean(a.error)) || (summary.compare?.(a, b) ?? 0))
+        .map((item) => summary.row(item));
+    return `${summary.title}\n\n${summary.counts}\n\n${table(summary.header, rows)}\n`;
+}
+/** Appends (or prints) the summary; returns a warning instead of throwing when the file cannot be written. */
+async function summary_writeSummary(markdown, options) {
+    const file = options.file ?? (options.env ?? process.env).GITHUB_STEP_SUMMARY;
+    if (!file) {
+        options.write(`\n${markdown}`);
+        return undefined;
+    }
+    try {
+        await (0,promises_.appendFile)(file, `${markdown}\n`);
+        return undefined;
+    }
+    catch (error) {
+        return `could not write the job summary to ${file}: ${error.message}`;
+    }
+}
 
 ;// CONCATENATED MODULE: ../../packages/pulp-client/src/field-errors.ts
 const NON_FIELD = "non_field_errors";
@@ -93807,7 +93934,7 @@ function redactUrl(url) {
 
 
 /** A non-2xx response from Pulp. `body` is redacted (no secrets echoed back from the request). */
-class PulpHttpError extends Error {
+class errors_PulpHttpError extends Error {
     name = "PulpHttpError";
     method;
     url;
@@ -93852,7 +93979,7 @@ class PulpTaskError extends Error {
     }
 }
 /** A request or a task wait that exceeded its time budget. */
-class PulpTimeoutError extends Error {
+class errors_PulpTimeoutError extends Error {
     timeoutMs;
     name = "PulpTimeoutError";
     constructor(message, timeoutMs) {
@@ -93861,7 +93988,7 @@ class PulpTimeoutError extends Error {
     }
 }
 /** No HTTP response at all (refused, reset, TLS failure…) after any retries; `cause` is the transport error. */
-class PulpConnectionError extends Error {
+class errors_PulpConnectionError extends Error {
     method;
     name = "PulpConnectionError";
     url;
@@ -93932,7 +94059,7 @@ function pathOf(url) {
 ;// CONCATENATED MODULE: ../../packages/pulp-client/src/hrefs.ts
 
 /** Tag a string as an href of kind K (e.g. a version href built as `versions_href + "3/"`). */
-function asHref(value) {
+function hrefs_asHref(value) {
     return value;
 }
 /** zod schema for an href of a given kind: a plain string at runtime, branded at compile time. */
@@ -93942,7 +94069,7 @@ function hrefSchema() {
 /** `<repository href>versions/<n>/` — the href of a repository version by number. */
 function versionHref(repositoryHref, n) {
     const base = repositoryHref.endsWith("/") ? repositoryHref : `${repositoryHref}/`;
-    return asHref(`${base}versions/${n}/`);
+    return hrefs_asHref(`${base}versions/${n}/`);
 }
 
 ;// CONCATENATED MODULE: ../../packages/pulp-client/src/schemas/common.ts
@@ -94005,7 +94132,7 @@ const taskSchema = looseObject({
 });
 
 ;// CONCATENATED MODULE: ../../packages/pulp-client/src/retry.ts
-const DEFAULT_RETRY = {
+const retry_DEFAULT_RETRY = {
     retries: 3,
     minDelayMs: 200,
     maxDelayMs: 5_000,
@@ -94013,12 +94140,12 @@ const DEFAULT_RETRY = {
 };
 /** Methods whose effect is the same when repeated (POST/PATCH dispatch work or are not idempotent). */
 const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
-const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+const retry_RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 function isIdempotent(method) {
     return IDEMPOTENT.has(method.toUpperCase());
 }
 /** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out. */
-function backoffDelay(attempt, policy, random = Math.random) {
+function retry_backoffDelay(attempt, policy, random = Math.random) {
     const base = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** attempt);
     return Math.round(base / 2 + random() * (base / 2));
 }
@@ -94047,7 +94174,7 @@ const CONNECTION_ERROR_CODES = new Set([
     "UND_ERR_CLOSED",
 ]);
 /** Transport-level failure (no HTTP response) worth retrying. */
-function isConnectionError(err) {
+function retry_isConnectionError(err) {
     let e = err;
     for (let depth = 0; e && depth < 4; depth++) {
         const code = e.code;
@@ -94058,7 +94185,7 @@ function isConnectionError(err) {
     return false;
 }
 /** Sleep that rejects with the signal's reason when aborted. */
-function sleep(ms, signal) {
+function retry_sleep(ms, signal) {
     return new Promise((resolve, reject) => {
         if (signal?.aborted)
             return reject(signal.reason);
@@ -94117,13 +94244,13 @@ async function waitForTask(fetchTask, href, opts = {}) {
             opts.onPoll?.(last);
             if (FINAL_TASK_STATES.has(last.state))
                 break;
-            await sleep(delay, signal);
+            await retry_sleep(delay, signal);
             delay = Math.min(max, delay * 2);
         }
     }
     catch (err) {
         if (timeout?.aborted && !opts.signal?.aborted) {
-            throw new PulpTimeoutError(`Task ${href} not finished after ${timeoutMs} ms (last state: ${last?.state ?? "unknown"})`, timeoutMs ?? 0);
+            throw new errors_PulpTimeoutError(`Task ${href} not finished after ${timeoutMs} ms (last state: ${last?.state ?? "unknown"})`, timeoutMs ?? 0);
         }
         throw err;
     }
@@ -94282,7 +94409,7 @@ class Queue {
 ;// CONCATENATED MODULE: ../../node_modules/.pnpm/p-limit@7.3.3/node_modules/p-limit/index.js
 
 
-function pLimit(concurrency) {
+function p_limit_pLimit(concurrency) {
 	let rejectOnClear = false;
 
 	if (typeof concurrency === 'object') {
@@ -94413,7 +94540,7 @@ function pLimit(concurrency) {
 }
 
 function limitFunction(function_, options) {
-	const limit = pLimit(options);
+	const limit = p_limit_pLimit(options);
 
 	const limitedFunction = (...arguments_) => limit(() => function_(...arguments_));
 	Object.defineProperty(limitedFunction, 'clearQueue', {
@@ -94455,7 +94582,7 @@ function tls_agent_tlsAgent(options) {
 
 
 /** Sent with every request, so servers (and the emulator's test audit) can tell this client's calls apart. */
-const USER_AGENT = "release-train-pulp-client";
+const http_USER_AGENT = "release-train-pulp-client";
 /** Arrays become comma-joined values (DRF `__in` filters); null/undefined are dropped. */
 function encodeQuery(query) {
     const params = new URLSearchParams();
@@ -94486,8 +94613,8 @@ class HttpTransport {
         this.origin = base.origin;
         const root = options.apiRoot ?? "/pulp/api/v3/";
         this.apiRoot = root.endsWith("/") ? root : `${root}/`;
-        this.limit = pLimit(options.maxInFlight ?? 10);
-        this.retry = { ...DEFAULT_RETRY, ...options.retry };
+        this.limit = p_limit_pLimit(options.maxInFlight ?? 10);
+        this.retry = { ...retry_DEFAULT_RETRY, ...options.retry };
         this.timeoutMs = options.requestTimeoutMs ?? 60_000;
         this.onRequest = options.onRequest;
         const username = options.username ?? (base.username ? decodeURIComponent(base.username) : undefined);
@@ -94536,24 +94663,24 @@ class HttpTransport {
             catch (err) {
                 if (options.signal?.aborted)
                     throw options.signal.reason;
-                const transient = err instanceof PulpTimeoutError || isConnectionError(err);
+                const transient = err instanceof errors_PulpTimeoutError || retry_isConnectionError(err);
                 if (last || !transient) {
-                    if (err instanceof PulpTimeoutError)
+                    if (err instanceof errors_PulpTimeoutError)
                         throw err;
-                    throw new PulpConnectionError(method, url, err);
+                    throw new errors_PulpConnectionError(method, url, err);
                 }
-                await sleep(backoffDelay(attempt, this.retry), options.signal);
+                await retry_sleep(retry_backoffDelay(attempt, this.retry), options.signal);
                 continue;
             }
             if (response.status >= 200 && response.status < 300)
                 return response;
-            if (!last && RETRYABLE_STATUS.has(response.status)) {
+            if (!last && retry_RETRYABLE_STATUS.has(response.status)) {
                 const retryAfter = parseRetryAfter(response.headers["retry-after"]);
-                const delay = retryAfter !== undefined ? Math.min(retryAfter, this.retry.maxRetryAfterMs) : backoffDelay(attempt, this.retry);
-                await sleep(delay, options.signal);
+                const delay = retryAfter !== undefined ? Math.min(retryAfter, this.retry.maxRetryAfterMs) : retry_backoffDelay(attempt, this.retry);
+                await retry_sleep(delay, options.signal);
                 continue;
             }
-            throw new PulpHttpError(method, url, response.status, response.body);
+            throw new errors_PulpHttpError(method, url, response.status, response.body);
         }
     }
     async attempt(method, url, payload, attempt, signal) {
@@ -94561,7 +94688,7 @@ class HttpTransport {
         const timeout = AbortSignal.timeout(this.timeoutMs);
         const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
         const u = new URL(url);
-        const headers = { accept: "application/json", "user-agent": USER_AGENT };
+        const headers = { accept: "application/json", "user-agent": http_USER_AGENT };
         if (this.authorization)
             headers["authorization"] = this.authorization;
         if (payload !== undefined)
@@ -94590,7 +94717,7 @@ class HttpTransport {
         catch (err) {
             if (timeout.aborted && !signal?.aborted) {
                 event({ error: "timeout" });
-                throw new PulpTimeoutError(`${method} ${redactUrl(url)} timed out after ${this.timeoutMs} ms`, this.timeoutMs);
+                throw new errors_PulpTimeoutError(`${method} ${redactUrl(url)} timed out after ${this.timeoutMs} ms`, this.timeoutMs);
             }
             event({ error: errorCode(err) });
             throw err;
@@ -94790,6 +94917,13 @@ const containerTagSchema = looseObject({
     name: schemas_string(),
     tagged_manifest: schemas_string(),
 });
+/** The identity of an image manifest (its digest) — what promotion reports. */
+const containerManifestSchema = looseObject({
+    ...pulpObject,
+    pulp_href: hrefSchema(),
+    digest: schemas_string(),
+    media_type: schemas_string().optional(),
+});
 // Minimal: the release train only needs identity fields of packages.
 const rpmPackageSchema = looseObject({
     ...pulpObject,
@@ -94817,6 +94951,7 @@ const debPackageSchema = looseObject({
 
 const CONTENT_PATHS = {
     containerTags: "content/container/tags/",
+    containerManifests: "content/container/manifests/",
     rpmPackages: "content/rpm/packages/",
     debPackages: "content/deb/packages/",
 };
@@ -94824,6 +94959,8 @@ function content(ctx) {
     return {
         /** Filters: `name`, `name__in` (array), `repository_version`, `digest`… */
         containerTags: new ReadResource(ctx, CONTENT_PATHS.containerTags, containerTagSchema),
+        /** Filters: `digest`, `digest__in`, `pulp_href__in`, `repository_version`, `media_type`… */
+        containerManifests: new ReadResource(ctx, CONTENT_PATHS.containerManifests, containerManifestSchema),
         rpmPackages: new ReadResource(ctx, CONTENT_PATHS.rpmPackages, rpmPackageSchema),
         debPackages: new ReadResource(ctx, CONTENT_PATHS.debPackages, debPackageSchema),
     };
@@ -94870,7 +95007,7 @@ const GUARD_PATHS = {
     rbac: "contentguards/core/rbac/",
 };
 /** The role the release train grants on its RBAC guards. */
-const DOWNLOADER_ROLE = "core.rbaccontentguard_downloader";
+const content_guards_DOWNLOADER_ROLE = "core.rbaccontentguard_downloader";
 class RbacGuardResource extends AllSync {
     listRoles(href, opts) {
         return this.ctx.get(content_guards_objectRolesSchema, actionPath(href, "list_roles"), undefined, opts);
@@ -95280,7 +95417,7 @@ const status_statusSchema = looseObject({
 
 
 /** Typed Pulp 3 REST client (see docs/design.md and the package README). */
-class PulpClient {
+class client_PulpClient {
     http;
     remotes;
     repositories;
@@ -95359,6 +95496,7 @@ const COLLECTIONS = [
     [GUARD_PATHS.x509, x509GuardSchema],
     [GUARD_PATHS.rbac, rbacGuardSchema],
     [CONTENT_PATHS.containerTags, containerTagSchema],
+    [CONTENT_PATHS.containerManifests, containerManifestSchema],
     [CONTENT_PATHS.rpmPackages, rpmPackageSchema],
     [CONTENT_PATHS.debPackages, debPackageSchema],
     [TASKS_PATH, taskSchema],
@@ -95521,7 +95659,7 @@ function joinList(value) {
 function trimSlashes(path) {
     return path.replace(/^\/+|\/+$/g, "");
 }
-class VaultClient {
+class client_VaultClient {
     url;
     #token;
     #dispatcher;
@@ -95636,6 +95774,305 @@ class VaultClient {
 
 
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ../../packages/pulp-client/src/registry/errors.ts
+/** A registry answered outside 2xx; `errors` are the spec's `{code, message, detail}` entries. */
+class errors_RegistryHttpError extends Error {
+    method;
+    url;
+    status;
+    errors;
+    constructor(method, url, status, errors) {
+        const first = errors[0];
+        super(`${method} ${url}: HTTP ${status}${first ? ` ${first.code}: ${first.message}` : ""}`);
+        this.method = method;
+        this.url = url;
+        this.status = status;
+        this.errors = errors;
+        this.name = "RegistryHttpError";
+    }
+    /** The first error code (e.g. `MANIFEST_UNKNOWN`), if the body had one. */
+    get code() {
+        return this.errors[0]?.code;
+    }
+}
+class errors_RegistryDigestError extends Error {
+    constructor(what, expected, actual) {
+        super(`${what}: digest ${actual} does not match ${expected}`);
+        this.name = "RegistryDigestError";
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/pulp-client/src/registry/client.ts
+/**
+ * A small OCI distribution (registry v2) client with the Docker token flow: a 401 challenge
+ * `Bearer realm,service,scope` is answered by a token from the realm (Basic credentials when
+ * configured, anonymous otherwise) and one retry; tokens are cached per repository and action.
+ * Pulls verify digests; `pushOciLayout` pushes an OCI image layout (image or index) blob by blob.
+ */
+
+
+
+
+
+
+
+const client_MANIFEST_MEDIA_TYPES = {
+    dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+    dockerList: "application/vnd.docker.distribution.manifest.list.v2+json",
+    ociManifest: "application/vnd.oci.image.manifest.v1+json",
+    ociIndex: "application/vnd.oci.image.index.v1+json",
+};
+const ACCEPT = Object.values(client_MANIFEST_MEDIA_TYPES).join(", ");
+const sha256 = (data) => `sha256:${createHash("sha256").update(data).digest("hex")}`;
+const flat = (h) => Object.fromEntries(Object.entries(h).flatMap(([k, v]) => (v === undefined ? [] : [[k.toLowerCase(), Array.isArray(v) ? v.join(", ") : v]])));
+class RegistryClient {
+    origin;
+    dispatcher;
+    basic;
+    /** `<name>|pull` / `<name>|push` / `catalog` → Authorization header that worked. */
+    auth = new Map();
+    retries;
+    constructor(options) {
+        this.origin = new URL(options.url).origin;
+        this.dispatcher = tlsAgent({ caCert: options.caCert, tlsVerify: options.tlsVerify });
+        this.basic =
+            options.username !== undefined ? `Basic ${Buffer.from(`${options.username}:${options.password ?? ""}`).toString("base64")}` : undefined;
+        this.retries = options.retries ?? DEFAULT_RETRY.retries;
+    }
+    /** `host:port` for `docker://` references. */
+    get host() {
+        return new URL(this.origin).host;
+    }
+    async close() {
+        await this.dispatcher.close();
+    }
+    // ---- reads ----
+    /** `GET /v2/`: the registry answers and these credentials are accepted. */
+    async ping() {
+        await this.expect("GET", "/v2/", "root", [200]);
+    }
+    async catalog() {
+        const out = [];
+        for await (const page of this.pages("/v2/_catalog", "catalog"))
+            out.push(...(page.repositories ?? []));
+        return out;
+    }
+    /** Every tag of `name`, following `Link` pagination. */
+    async listTags(name, pageSize) {
+        const out = [];
+        const path = `/v2/${name}/tags/list${pageSize ? `?n=${pageSize}` : ""}`;
+        for await (const page of this.pages(path, `${name}|pull`))
+            out.push(...(page.tags ?? []));
+        return out;
+    }
+    /** A manifest by tag or digest, its bytes verified against the digest. */
+    async getManifest(name, reference, accept = ACCEPT) {
+        const res = await this.expect("GET", `/v2/${name}/manifests/${reference}`, `${name}|pull`, [200], { accept });
+        const digest = sha256(res.body);
+        const claimed = reference.startsWith("sha256:") ? reference : res.headers["docker-content-digest"];
+        if (claimed && claimed !== digest)
+            throw new RegistryDigestError(`manifest ${name}:${reference}`, claimed, digest);
+        const mediaType = JSON.parse(res.body.toString("utf8")).mediaType ?? res.headers["content-type"]?.split(";")[0] ?? "";
+        return { digest, mediaType, body: res.body };
+    }
+    /** HEAD of a manifest, or undefined when the registry does not have it (404). */
+    async headManifest(name, reference) {
+        const res = await this.expect("HEAD", `/v2/${name}/manifests/${reference}`, `${name}|pull`, [200, 404], { accept: ACCEPT });
+        if (res.status === 404)
+            return undefined;
+        return {
+            digest: res.headers["docker-content-digest"] ?? "",
+            mediaType: res.headers["content-type"]?.split(";")[0] ?? "",
+            size: Number(res.headers["content-length"] ?? 0),
+        };
+    }
+    async blobExists(name, digest) {
+        const res = await this.expect("HEAD", `/v2/${name}/blobs/${digest}`, `${name}|pull`, [200, 404]);
+        return res.status === 200;
+    }
+    /** A blob's bytes, verified against `digest`. */
+    async getBlob(name, digest) {
+        const res = await this.expect("GET", `/v2/${name}/blobs/${digest}`, `${name}|pull`, [200]);
+        const actual = sha256(res.body);
+        if (actual !== digest)
+            throw new RegistryDigestError(`blob ${name}@${digest}`, digest, actual);
+        return res.body;
+    }
+    // ---- writes ----
+    /** Upload a blob unless the repository has it: POST a session, then PUT the bytes with `?digest=`. */
+    async uploadBlob(name, digest, data) {
+        if (sha256(data) !== digest)
+            throw new RegistryDigestError(`blob ${digest}`, digest, sha256(data));
+        if (await this.blobExists(name, digest))
+            return "exists";
+        const start = await this.expect("POST", `/v2/${name}/blobs/uploads/`, `${name}|push`, [202], { "content-length": "0" });
+        const location = start.headers["location"];
+        if (!location)
+            throw new Error(`POST /v2/${name}/blobs/uploads/: no Location in the response`);
+        const target = new URL(location, this.origin);
+        target.searchParams.set("digest", digest);
+        await this.expect("PUT", target.pathname + target.search, `${name}|push`, [201], { "content-type": "application/octet-stream" }, () => data);
+        return "uploaded";
+    }
+    /** PUT a manifest under a tag or its digest; returns the digest the registry reports. */
+    async putManifest(name, reference, body, mediaType) {
+        const res = await this.expect("PUT", `/v2/${name}/manifests/${reference}`, `${name}|push`, [201], { "content-type": mediaType }, () => body);
+        return res.headers["docker-content-digest"] ?? sha256(body);
+    }
+    async deleteManifest(name, digest) {
+        await this.expect("DELETE", `/v2/${name}/manifests/${digest}`, `${name}|push`, [202]);
+    }
+    // ---- transport ----
+    async *pages(path, authKey) {
+        let next = new URL(path, this.origin).toString();
+        while (next) {
+            const u = new URL(next);
+            const res = await this.expect("GET", u.pathname + u.search, authKey, [200]);
+            yield JSON.parse(res.body.toString("utf8"));
+            next = nextLink(res.headers["link"], next);
+        }
+    }
+    /** Send with auth; throw a RegistryHttpError unless the status is one of `ok`. */
+    async expect(method, path, authKey, ok, headers = {}, body) {
+        const res = await this.send(method, path, authKey, headers, body);
+        if (!ok.includes(res.status)) {
+            let errors = [];
+            try {
+                errors = JSON.parse(res.body.toString("utf8")).errors ?? [];
+            }
+            catch {
+                // not the registry's JSON error format
+            }
+            throw new RegistryHttpError(method, `${this.origin}${path}`, res.status, errors);
+        }
+        return res;
+    }
+    async send(method, path, authKey, headers, body) {
+        const url = new URL(path, this.origin).toString();
+        const cached = this.auth.get(authKey);
+        let res = await this.raw(method, url, { ...headers, ...(cached ? { authorization: cached } : {}) }, body);
+        if (res.status !== 401)
+            return res;
+        const challenge = res.headers["www-authenticate"];
+        const auth = challenge ? await this.authorize(challenge, authKey) : undefined;
+        if (!auth)
+            return res;
+        res = await this.raw(method, url, { ...headers, authorization: auth }, body);
+        if (res.status < 300)
+            this.auth.set(authKey, auth);
+        return res;
+    }
+    /** The Authorization answering a challenge: Basic credentials, or a token from the realm. */
+    async authorize(header, authKey) {
+        const { scheme, params } = parseChallenge(header);
+        if (scheme === "basic")
+            return this.basic;
+        if (scheme !== "bearer" || !params["realm"])
+            return undefined;
+        const realm = new URL(params["realm"]);
+        if (params["service"])
+            realm.searchParams.set("service", params["service"]);
+        // Ask for pull and push together when pushing: one token serves the whole push.
+        const pushing = authKey.endsWith("|push");
+        const scopes = (params["scope"] ?? "").split(" ").filter(Boolean);
+        for (const s of scopes)
+            realm.searchParams.append("scope", pushing && s.endsWith(":push") ? s.replace(/:push$/, ":pull,push") : s);
+        const res = await this.raw("GET", realm.toString(), this.basic ? { authorization: this.basic } : {});
+        if (res.status !== 200)
+            throw new RegistryHttpError("GET", realm.toString().replace(/\?.*/, ""), res.status, []);
+        const json = JSON.parse(res.body.toString("utf8"));
+        const token = json.token ?? json.access_token;
+        if (!token)
+            throw new Error(`token endpoint ${realm.origin}${realm.pathname} returned no token`);
+        const value = `Bearer ${token}`;
+        if (pushing)
+            this.auth.set(authKey.replace(/\|push$/, "|pull"), value);
+        return value;
+    }
+    async raw(method, url, headers, body) {
+        const idempotent = method === "GET" || method === "HEAD";
+        for (let attempt = 0;; attempt++) {
+            try {
+                const payload = body?.();
+                const res = await request(url, {
+                    method: method,
+                    dispatcher: this.dispatcher,
+                    headers: { "user-agent": USER_AGENT, ...headers, ...(payload ? { "content-length": String(payload.length) } : {}) },
+                    ...(payload ? { body: payload } : {}),
+                });
+                const data = Buffer.from(await res.body.arrayBuffer());
+                if (idempotent && RETRYABLE_STATUS.has(res.statusCode) && attempt < this.retries) {
+                    await sleep(backoffDelay(attempt, DEFAULT_RETRY));
+                    continue;
+                }
+                return { status: res.statusCode, headers: flat(res.headers), body: data };
+            }
+            catch (err) {
+                if (!idempotent || attempt >= this.retries || !isConnectionError(err))
+                    throw err;
+                await sleep(backoffDelay(attempt, DEFAULT_RETRY));
+            }
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/pulp-client/src/registry/oci-layout.ts
+/**
+ * Push an OCI image layout (https://github.com/opencontainers/image-spec/blob/main/image-layout.md)
+ * through `RegistryClient`: blobs first (skipped when present), then each image manifest of an
+ * index by digest, then the tagged manifest or index — the order registries require.
+ */
+
+
+
+const REF_NAME = "org.opencontainers.image.ref.name";
+const blobPath = (dir, digest) => join(dir, "blobs", ...digest.split(":"));
+/** The descriptor `tag` names in the layout's `index.json` (the only one when `tag` is absent). */
+async function findTag(dir, tag) {
+    const index = JSON.parse(await readFile(join(dir, "index.json"), "utf8"));
+    const entries = index.manifests ?? [];
+    const hit = tag === undefined && entries.length === 1 ? entries[0] : entries.find((m) => m.annotations?.[REF_NAME] === tag);
+    if (!hit)
+        throw new Error(`${dir}: no image tagged ${JSON.stringify(tag)} in index.json`);
+    return hit;
+}
+async function pushOciLayout(client, dir, name, options = {}) {
+    const top = await findTag(dir, options.tag);
+    const destTag = options.destTag ?? options.tag;
+    if (!destTag)
+        throw new Error("pushOciLayout: a destination tag is required");
+    let uploaded = 0;
+    const pushImage = async (manifest, reference) => {
+        const raw = await readFile(blobPath(dir, manifest.digest));
+        const doc = JSON.parse(raw.toString("utf8"));
+        for (const blob of [...(doc.config ? [doc.config] : []), ...(doc.layers ?? [])]) {
+            if ((await client.uploadBlob(name, blob.digest, await readFile(blobPath(dir, blob.digest)))) === "uploaded")
+                uploaded++;
+        }
+        await client.putManifest(name, reference, raw, doc.mediaType ?? manifest.mediaType ?? MANIFEST_MEDIA_TYPES.ociManifest);
+    };
+    const raw = await readFile(blobPath(dir, top.digest));
+    const doc = JSON.parse(raw.toString("utf8"));
+    const mediaType = doc.mediaType ?? top.mediaType;
+    if (doc.manifests) {
+        for (const m of doc.manifests)
+            await pushImage(m, m.digest);
+        await client.putManifest(name, destTag, raw, mediaType);
+    }
+    else {
+        await pushImage(top, destTag);
+    }
+    return { digest: top.digest, mediaType, uploaded };
+}
+
+;// CONCATENATED MODULE: ../../packages/pulp-client/src/registry/index.ts
+
+
+
+
+
 ;// CONCATENATED MODULE: ../../packages/pulp-client/src/index.ts
 
 
@@ -95653,6 +96090,214 @@ class VaultClient {
 
 
 
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/task-watcher.ts
+// Waits for many Pulp tasks with few requests: every pending task is checked by one bulk list call
+// (`pulp_href__in`), first after `initialDelayMs`, then with exponential backoff per task. Tasks
+// that become due close together share a request, so N concurrent syncs cost ~1 poll, not N.
+
+const FINAL_STATES = new Set(["completed", "failed", "canceled", "skipped"]);
+class task_watcher_TaskFailedError extends Error {
+    task;
+    constructor(task, description) {
+        super(description);
+        this.task = task;
+        this.name = "TaskFailedError";
+    }
+}
+class task_watcher_TaskWatcher {
+    options;
+    pending = new Map();
+    timer;
+    polling = false;
+    initialDelayMs;
+    maxDelayMs;
+    backoff;
+    timeoutMs;
+    batchSize;
+    constructor(options) {
+        this.options = options;
+        this.initialDelayMs = options.initialDelayMs ?? 300;
+        this.maxDelayMs = options.maxDelayMs ?? 10_000;
+        this.backoff = options.backoff ?? 1.6;
+        this.timeoutMs = options.timeoutMs ?? 6 * 3600_000;
+        this.batchSize = options.batchSize ?? 40;
+    }
+    /** Resolves with the finished task; rejects with Pulp's error text if it failed or was canceled. */
+    wait(href, options = {}) {
+        return new Promise((resolve, reject) => {
+            const now = Date.now();
+            const delay = options.initialDelayMs ?? this.initialDelayMs;
+            const entry = { href, due: now + delay, interval: Math.max(delay, 100), deadline: now + this.timeoutMs, misses: 0, resolve, reject };
+            const list = this.pending.get(href);
+            if (list)
+                list.push(entry);
+            else
+                this.pending.set(href, [entry]);
+            this.schedule();
+        });
+    }
+    schedule() {
+        if (this.polling || this.pending.size === 0)
+            return;
+        const next = Math.min(...[...this.pending.values()].map((l) => l[0].due));
+        if (this.timer)
+            clearTimeout(this.timer);
+        this.timer = setTimeout(() => void this.poll(), Math.max(0, next - Date.now()));
+    }
+    async poll() {
+        this.timer = undefined;
+        this.polling = true;
+        try {
+            const now = Date.now();
+            const entries = [...this.pending.values()].map((l) => l[0]);
+            // Ride along: tasks due within a quarter of their own interval are checked now too.
+            const due = entries.filter((e) => e.due - e.interval / 4 <= now).map((e) => e.href);
+            for (let i = 0; i < due.length; i += this.batchSize) {
+                const batch = due.slice(i, i + this.batchSize);
+                let tasks;
+                try {
+                    tasks = await this.options.listTasks(batch);
+                }
+                catch (error) {
+                    // A failed poll is retried at the next interval rather than failing every waiter.
+                    for (const href of batch)
+                        this.reschedule(href, error);
+                    continue;
+                }
+                const byHref = new Map(tasks.map((t) => [t.pulp_href, t]));
+                for (const href of batch) {
+                    const task = byHref.get(href);
+                    if (task && FINAL_STATES.has(task.state))
+                        this.settle(href, task);
+                    else if (!task && this.missing(href))
+                        continue;
+                    else
+                        this.reschedule(href);
+                }
+            }
+        }
+        finally {
+            this.polling = false;
+            this.schedule();
+        }
+    }
+    reschedule(href, error) {
+        const now = Date.now();
+        for (const entry of this.pending.get(href) ?? []) {
+            entry.interval = Math.min(entry.interval * this.backoff, this.maxDelayMs);
+            entry.due = now + entry.interval;
+        }
+        const expired = (this.pending.get(href) ?? []).filter((e) => e.deadline <= now);
+        if (expired.length) {
+            this.pending.delete(href);
+            const reason = error ? `: ${error.message}` : "";
+            for (const e of expired)
+                e.reject(new Error(`timed out waiting for task ${href}${reason}`));
+        }
+    }
+    /** A task Pulp no longer lists (purged, deleted) three polls in a row: give up on it. */
+    missing(href) {
+        const waiters = this.pending.get(href) ?? [];
+        for (const w of waiters)
+            w.misses += 1;
+        if (!waiters.some((w) => w.misses >= 3))
+            return false;
+        this.pending.delete(href);
+        for (const w of waiters)
+            w.reject(new Error(`task ${href} no longer exists in Pulp`));
+        return true;
+    }
+    settle(href, task) {
+        const waiters = this.pending.get(href) ?? [];
+        this.pending.delete(href);
+        for (const w of waiters) {
+            if (task.state === "completed" || task.state === "skipped")
+                w.resolve(task);
+            else
+                w.reject(new task_watcher_TaskFailedError(task, taskErrorText(task)));
+        }
+    }
+    /** Current state of tasks (one bulk call per batch); used to re-attach to recorded tasks. */
+    async states(hrefs) {
+        const found = new Map();
+        for (let i = 0; i < hrefs.length; i += this.batchSize) {
+            for (const task of await this.options.listTasks(hrefs.slice(i, i + this.batchSize)))
+                found.set(task.pulp_href, task);
+        }
+        return found;
+    }
+    close() {
+        if (this.timer)
+            clearTimeout(this.timer);
+        this.timer = undefined;
+    }
+}
+/** Pulp's own error text for a failed/canceled task (credentials in URLs redacted). */
+function taskErrorText(task) {
+    const raw = task.error?.description ?? task.error?.reason;
+    const text = raw === undefined ? undefined : redactString(raw);
+    return text ? `task ${task.state}: ${text}` : `task ${task.state}`;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/tasks.ts
+
+class tasks_TaskRunner {
+    watcher;
+    state;
+    scope;
+    recorded;
+    constructor(watcher, state, 
+    /** State-file scope (package sync: the target). */
+    scope, 
+    /** Recorded tasks of this run as Pulp lists them now (one bulk lookup at start). */
+    recorded) {
+        this.watcher = watcher;
+        this.state = state;
+        this.scope = scope;
+        this.recorded = recorded;
+    }
+    /** Looks every recorded task of `keys` up in bulk, so each item knows what to re-attach to. */
+    static async open(options) {
+        const hrefs = options.state.tasksOf(options.keys, options.scope);
+        const recorded = hrefs.length ? await options.watcher.states(hrefs) : new Map();
+        return new tasks_TaskRunner(options.watcher, options.state, options.scope, recorded);
+    }
+    /** Dispatch (or re-attach / reuse) the task of `step` for item `key` and wait for it. */
+    async run(key, step, dispatch, options = {}) {
+        const href = this.state.get(key, this.scope, step);
+        const known = href ? this.recorded.get(href) : undefined;
+        if (href && known) {
+            if (!FINAL_STATES.has(known.state)) {
+                options.onTask?.(href, "re-attached");
+                return { task: await this.watcher.wait(href, { initialDelayMs: options.initialDelayMs }), origin: "re-attached" };
+            }
+            if (options.reuseCompleted && known.state === "completed") {
+                options.onTask?.(href, "reused");
+                return { task: known, origin: "reused" };
+            }
+        }
+        const dispatched = await dispatch();
+        await this.state.record(key, this.scope, step, dispatched);
+        // A later step of the same item must not mistake this for the recorded one.
+        this.recorded.delete(dispatched);
+        options.onTask?.(dispatched, "dispatched");
+        return { task: await this.watcher.wait(dispatched, { initialDelayMs: options.initialDelayMs }), origin: "dispatched" };
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/index.ts
+// The shared engine of every flow (package sync, container sync, promotion, kolla-build): batched
+// task watching, the state file, task dispatch/re-attach, bounded keep-going apply, console
+// reporting and job summaries. Contract: docs/design.md, "Shared engine".
 
 
 
@@ -95690,7 +96335,7 @@ class SelectionError extends Error {
     name = "SelectionError";
 }
 /** Compiles a filter string; throws `SelectionError` naming the offending expression. */
-function compileFilter(filter) {
+function selection_compileFilter(filter) {
     const words = (filter ?? "").split(/\s+/).filter((w) => w !== "");
     return words.map((word) => {
         try {
@@ -95704,7 +96349,7 @@ function compileFilter(filter) {
 }
 /** A predicate over names: true when no expressions are given or any of them is found. */
 function nameMatcher(filter) {
-    const patterns = compileFilter(filter);
+    const patterns = selection_compileFilter(filter);
     return (name) => patterns.length === 0 || patterns.some((re) => re.test(name));
 }
 /** Items whose `short_name` matches the filter and whose `sync_group` equals the given one. */
@@ -95718,62 +96363,11 @@ function selectRepos(repos, selection = {}) {
  * the nightly workflow, one job per group.
  */
 function syncGroups(config, filter) {
-    const groups = new Set(selectRepos(allPackageRepos(config), { filter }).map((repo) => repo.sync_group));
+    const groups = new Set(selectRepos(load_allPackageRepos(config), { filter }).map((repo) => repo.sync_group));
     return [...groups].sort();
 }
 
-;// CONCATENATED MODULE: ../../packages/release-train/src/summary/markdown.ts
-// Small Markdown helpers for GitHub job summaries.
-/** A table cell: pipes escaped, newlines flattened (a cell is one line in GFM). */
-function cell(value) {
-    if (value === undefined || value === "")
-        return "";
-    return String(value).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
-}
-function table(header, rows) {
-    const line = (cells) => `| ${cells.map(cell).join(" | ")} |`;
-    return [line(header), `|${header.map(() => " --- ").join("|")}|`, ...rows.map(line)].join("\n");
-}
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${ms} ms`;
-    const s = ms / 1000;
-    if (s < 60)
-        return `${s.toFixed(1)} s`;
-    return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-}
-
-;// CONCATENATED MODULE: ../../packages/release-train/src/summary/package-sync.ts
-
-function packageSyncSummary(run) {
-    const failed = run.failed.length;
-    const changed = run.results.filter((r) => r.changed && !r.error).length;
-    const title = `### Package snapshots → ${run.target}${run.dryRun ? " (dry run)" : ""}, version ${run.version}`;
-    const counts = `${run.results.length} repositories: ${changed} ${run.dryRun ? "to change" : "changed"}, ${run.results.length - changed - failed} unchanged, ${failed} failed.`;
-    const rows = [...run.results]
-        .sort((a, b) => Number(Boolean(b.error)) - Number(Boolean(a.error)) || a.shortName.localeCompare(b.shortName))
-        .map((r) => [
-        r.error ? `❌ ${r.shortName}` : r.shortName,
-        r.kind,
-        r.error ? "" : r.changed ? "yes" : "no",
-        r.newRepositoryVersion ? versionNumber(r.newRepositoryVersion) : "",
-        r.version,
-        r.distributionUrl ? `[${r.distributionUrl}](${r.distributionUrl})` : "",
-        run.dryRun ? r.actions.join(", ") : formatDuration(r.durationMs),
-        r.error,
-    ]);
-    const header = ["Repository", "Type", "Changed", "New repo version", "Snapshot", "Distribution", run.dryRun ? "Planned" : "Duration", "Error"];
-    return `${title}\n\n${counts}\n\n${table(header, rows)}\n`;
-}
-function versionNumber(href) {
-    const n = /\/versions\/(\d+)\/$/.exec(href)?.[1];
-    return n ? `v${n}` : href;
-}
-
 ;// CONCATENATED MODULE: ../../packages/release-train/src/sync/types.ts
-// Domain types of the package-snapshot sync: desired state per repository, the Pulp objects the
-// planner reads, and the per-repository result. Kept narrow on purpose: the Pulp client and the
-// config loader are adapted to these shapes (see pulp-port.ts and desired.ts).
 const SECRET_REMOTE_FIELDS = [
     "client_key",
     "proxy_username",
@@ -95944,23 +96538,25 @@ function pulpPort(client) {
         findContentGuards: (names) => client.contentGuards.any.listAll({ name__in: names }, PAGE),
         listTasks: async (hrefs) => hrefs.length ? (await client.tasks.listAll({ pulp_href__in: hrefs }, PAGE)) : [],
         createRemote: (kind, body) => client.remotes[kind].create(body),
-        updateRemote: async (href, patch) => (await client.remotes.rpm.update(asHref(href), patch)).href,
+        updateRemote: async (href, patch) => (await client.remotes.rpm.update(hrefs_asHref(href), patch)).href,
         createRepository: (kind, body) => client.repositories[kind].create(body),
-        sync: async (href, body) => (await client.repositories.rpm.sync(asHref(href), body)).href,
+        sync: async (href, body) => (await client.repositories.rpm.sync(hrefs_asHref(href), body)).href,
         createPublication: async (kind, body) => (await publications(kind).create(body)).href,
-        deletePublication: (href) => client.publications.rpm.delete(asHref(href)),
+        deletePublication: (href) => client.publications.rpm.delete(hrefs_asHref(href)),
         createDistribution: async (kind, body) => (await client.distributions[kind].create(body)).href,
-        getDistribution: (href) => client.distributions.rpm.get(asHref(href)),
-        updateDistribution: async (href, patch) => (await client.distributions.rpm.update(asHref(href), patch)).href,
+        getDistribution: (href) => client.distributions.rpm.get(hrefs_asHref(href)),
+        updateDistribution: async (href, patch) => (await client.distributions.rpm.update(hrefs_asHref(href), patch)).href,
     };
 }
 
-;// CONCATENATED MODULE: ../../packages/release-train/src/sync/reporter.ts
-// Log output of a run: in GitHub Actions one `::group::` per repository (lines are buffered per
-// repository so concurrent repositories never interleave); on a terminal one progress line each.
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/reporter.ts
+// Log output of a run. In GitHub Actions: the plan and one `::group::` per item (lines buffered per
+// item so concurrent items never interleave) and an `::error` annotation per failure. Elsewhere:
+// one progress line per finished item. The flow supplies the status text of a result.
 
-function consoleReporter(options) {
+function reporter_consoleReporter(options) {
     const write = options.write ?? ((text) => process.stdout.write(text));
+    const status = options.status ?? reporter_defaultStatus;
     return {
         plan(text) {
             if (options.actions)
@@ -95968,248 +96564,224 @@ function consoleReporter(options) {
             else
                 write(`${text}\n\n`);
         },
-        done(result, log, progress) {
-            const status = statusOf(result);
+        done(key, result, log, progress) {
+            const text = result.error ? "FAILED" : status(result);
             const seconds = (result.durationMs / 1000).toFixed(1);
             if (options.actions) {
-                write(`::group::${result.shortName}: ${status} (${seconds} s)\n`);
+                write(`::group::${key}: ${text} (${seconds} s)\n`);
                 for (const line of log)
                     write(`${line}\n`);
                 write("::endgroup::\n");
                 if (result.error)
-                    write(`::error title=${escapeProperty(result.shortName)}::${escapeData(result.error)}\n`);
+                    write(`::error title=${escapeProperty(key)}::${escapeData(result.error)}\n`);
             }
             else {
                 const width = String(progress.total).length;
-                write(`[${String(progress.done).padStart(width)}/${progress.total}] ${result.shortName}: ${status} (${seconds} s)\n`);
+                write(`[${String(progress.done).padStart(width)}/${progress.total}] ${key}: ${text} (${seconds} s)\n`);
                 if (result.error)
                     write(`    ${result.error}\n`);
             }
         },
     };
 }
+function reporter_defaultStatus(result) {
+    return result.changed ? "changed" : "unchanged";
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/sync/reporter.ts
+// Console reporter of the package sync: the engine's, with a repository's snapshot in its status.
+
+function syncReporter(options) {
+    return reporter_consoleReporter({ ...options, status: statusOf });
+}
 function statusOf(result) {
-    if (result.error)
-        return "FAILED";
     if (!result.changed)
         return `unchanged${result.version ? ` (snapshot ${result.version})` : ""}`;
     return `changed${result.version ? ` → snapshot ${result.version}` : ""}`;
 }
 
-;// CONCATENATED MODULE: ../../packages/release-train/src/sync/state-file.ts
-// Records dispatched task hrefs so a re-run with the same version re-attaches to tasks that are
-// still running (long syncs outlive a CI job) instead of dispatching duplicates.
-// Layout: { "<version>/<short_name>": { "<target>": { "sync": href, "publish": href, … } } }.
+;// CONCATENATED MODULE: ../../packages/release-train/src/engine/apply.ts
+// Bounded keep-going apply: every item runs its steps (remote, sync, publish, … — named by the
+// flow) with at most `concurrency` items in flight; a failing item records its error and the step
+// it failed in, and never stops the others. The caller fails the run when any result has `error`.
 
-
-class StateFile {
-    path;
-    data;
-    writes = Promise.resolve();
-    constructor(path, data) {
-        this.path = path;
-        this.data = data;
-    }
-    /** No path = in-memory only. A missing file is an empty state. */
-    static async open(path) {
-        if (!path)
-            return new StateFile(undefined, {});
+async function apply_applyItems(items, options) {
+    const limit = p_limit_pLimit(options.concurrency ?? 8);
+    const total = items.length;
+    let done = 0;
+    return Promise.all(items.map((item) => limit(async () => {
+        const key = options.key(item);
+        const result = options.init(item);
+        const lines = [];
+        const started = Date.now();
+        let current;
+        const log = (line) => {
+            lines.push(line);
+            options.reporter?.line?.(key, line);
+        };
+        const ctx = {
+            key,
+            log,
+            did(action) {
+                result.changed = true;
+                result.actions.push(action);
+                log(action);
+            },
+            step(name) {
+                current = name;
+                options.reporter?.step?.(key, name);
+            },
+            async task(step, dispatch, taskOptions) {
+                if (!options.tasks)
+                    throw new Error("applyItems: `tasks` is needed to run tasks");
+                ctx.step(step);
+                const stateKey = options.stateKey?.(item) ?? key;
+                return options.tasks.run(stateKey, step, dispatch, {
+                    ...taskOptions,
+                    onTask(href, origin) {
+                        result.tasks.push(href);
+                        if (origin === "re-attached")
+                            log(`${step}: re-attached to running task ${href}`);
+                        if (origin === "reused")
+                            log(`${step}: completed earlier in this run (task ${href})`);
+                        taskOptions?.onTask?.(href, origin);
+                    },
+                });
+            },
+        };
+        options.reporter?.start?.(key);
         try {
-            return new StateFile(path, JSON.parse(await (0,promises_.readFile)(path, "utf8")));
+            await options.apply(item, result, ctx);
         }
         catch (error) {
-            if (error.code === "ENOENT")
-                return new StateFile(path, {});
-            throw new Error(`cannot read state file ${path}: ${error.message}`);
+            const text = errorText(error);
+            result.error = current ? `${current}: ${text}` : text;
+            if (current)
+                result.failedStep = current;
+            log(`FAILED: ${result.error}`);
         }
-    }
-    static key(version, shortName) {
-        return `${version}/${shortName}`;
-    }
-    get(key, target, step) {
-        return this.data[key]?.[target]?.[step];
-    }
-    /** Every recorded task href of the given keys (to look their state up in bulk). */
-    tasksOf(keys, target) {
-        return keys.flatMap((k) => Object.values(this.data[k]?.[target] ?? {}));
-    }
-    record(key, target, step, href) {
-        const entry = this.data[key] ?? {};
-        entry[target] = { ...entry[target], [step]: href };
-        this.data[key] = entry;
-        return this.flush();
-    }
-    snapshot() {
-        return structuredClone(this.data);
-    }
-    /** Forget all but the newest `keep` versions so the file does not grow night after night. */
-    prune(keep = 7) {
-        const versions = [...new Set(Object.keys(this.data).map((k) => k.split("/")[0]))].sort().reverse();
-        const kept = new Set(versions.slice(0, keep));
-        for (const key of Object.keys(this.data))
-            if (!kept.has(key.split("/")[0]))
-                delete this.data[key];
-    }
-    /** Serialised, atomic (write + rename) so concurrent repositories never corrupt the file. */
-    flush() {
-        const path = this.path;
-        if (!path)
-            return Promise.resolve();
-        this.prune();
-        const text = `${JSON.stringify(this.data, null, 2)}\n`;
-        this.writes = this.writes.then(async () => {
-            await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
-            const tmp = `${path}.${process.pid}.tmp`;
-            await (0,promises_.writeFile)(tmp, text);
-            await (0,promises_.rename)(tmp, path);
-        });
-        return this.writes;
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/release-train/src/sync/apply.ts
-// Applies one repository's plan: remote → repository → duplicate cleanup → sync (or re-attach) →
-// publish the explicit new version (never "latest", pulpcore#3452) → distribute. Every write goes
-// through the SyncPulp port; every task is awaited through the shared batched TaskWatcher.
-
-
-const VERSION_HREF = /\/versions\/\d+\/$/;
-const PUBLICATION_HREF = /\/publications\//;
-async function applyRepoPlan(plan, ctx, log) {
-    const { spec } = plan;
-    const started = Date.now();
-    const result = emptyResult(spec.shortName, spec.repositoryName, spec.kind);
-    const key = StateFile.key(spec.version, spec.shortName);
-    const did = (action) => {
-        result.changed = true;
-        result.actions.push(action);
-        log(action);
-    };
-    /** Dispatch (or re-attach to a still-running recorded task) and wait. */
-    const runTask = async (step, dispatch, initialDelayMs) => {
-        const recorded = ctx.state.get(key, ctx.target, step);
-        let href;
-        if (recorded && ctx.running.has(recorded)) {
-            href = recorded;
-            log(`${step}: re-attached to running task ${href}`);
-        }
-        else {
-            href = await dispatch();
-            await ctx.state.record(key, ctx.target, step, href);
-        }
-        result.tasks.push(href);
-        return ctx.watcher.wait(href, { initialDelayMs });
-    };
-    try {
-        if (plan.problems.length)
-            throw new Error(plan.problems.join("; "));
-        let remoteHref;
-        if (plan.remote?.action === "create") {
-            remoteHref = (await ctx.pulp.createRemote(spec.kind, plan.remote.body)).pulp_href;
-            did(`created remote ${spec.remote?.name}`);
-        }
-        else if (plan.remote?.action === "update") {
-            const { href, patch } = plan.remote;
-            await runTask("remote", () => ctx.pulp.updateRemote(href, patch));
-            remoteHref = href;
-            did(`updated remote ${spec.remote?.name} (${Object.keys(patch).join(", ")})`);
-        }
-        else
-            remoteHref = plan.remote?.href;
-        let repoHref;
-        let latest;
-        if (plan.repository.action === "create") {
-            const repo = await ctx.pulp.createRepository(spec.kind, plan.repository.body);
-            repoHref = repo.pulp_href;
-            latest = repo.latest_version_href ?? `${repoHref}versions/0/`;
-            did(`created repository ${spec.repositoryName}`);
-        }
-        else {
-            repoHref = plan.repository.href;
-            latest = ctx.index.repositories.get(spec.repositoryName)?.latest_version_href ?? undefined;
-        }
-        const deleted = new Set();
-        const deletePublication = async (href) => {
-            if (deleted.has(href))
-                return;
-            await ctx.pulp.deletePublication(href);
-            deleted.add(href);
-            did(`deleted duplicate publication ${href}`);
-        };
-        for (const href of plan.cleanup)
-            await deletePublication(href);
-        let createdPublications = [];
-        if (plan.sync && remoteHref) {
-            const body = { remote: remoteHref, ...plan.sync };
-            const task = await runTask("sync", () => ctx.pulp.sync(repoHref, body), ctx.syncPollDelayMs);
-            const created = createdHrefs(task);
-            const version = created.find((h) => VERSION_HREF.test(h));
-            createdPublications = created.filter((h) => PUBLICATION_HREF.test(h));
-            if (version) {
-                latest = version;
-                result.newRepositoryVersion = version;
-                did(`synced: new version ${version}`);
-            }
-            else
-                log("synced: no change");
-        }
-        if (spec.publish && latest) {
-            const { keep, remove } = choosePublication(ctx.index, latest, createdPublications);
-            for (const href of remove)
-                await deletePublication(href);
-            let publication = keep;
-            if (!publication) {
-                const version = latest;
-                const body = { repository_version: version, ...spec.publish.body };
-                const task = await runTask("publish", () => ctx.pulp.createPublication(spec.publish.kind, body));
-                publication = createdHrefs(task).find((h) => PUBLICATION_HREF.test(h));
-                if (!publication)
-                    throw new Error(`publish task ${task.pulp_href} created no publication`);
-                did(`published ${version}`);
-            }
-            const step = planDistribution(spec, ctx.index, publication);
-            if (step?.action === "exists") {
-                const version = snapshotVersionOf(step.distribution);
-                if (version)
-                    result.version = version;
-                result.distributionUrl = step.distribution.base_url ?? urlFor(ctx.content.root, step.distribution.base_path);
-                log(`already distributed at ${step.distribution.base_path}`);
-            }
-            else if (step) {
-                const basePath = step.action === "create" ? step.body.base_path : step.distribution.base_path;
-                if (step.action === "create") {
-                    const task = await runTask("distribute", () => ctx.pulp.createDistribution(spec.kind, step.body));
-                    const href = createdHrefs(task)[0];
-                    // Pulp's CONTENT_ORIGIN may differ from the API URL: read it once from a real base_url.
-                    if (!ctx.content.root && href) {
-                        const created = await ctx.pulp.getDistribution(href);
-                        if (created.base_url?.endsWith(`${created.base_path}/`))
-                            ctx.content.root = created.base_url.slice(0, -created.base_path.length - 1);
-                    }
-                }
-                else {
-                    await runTask("distribute", () => ctx.pulp.updateDistribution(step.href, step.patch));
-                }
-                result.version = spec.version;
-                result.distributionUrl = urlFor(ctx.content.root, basePath);
-                did(`distributed at ${basePath}`);
-            }
-        }
-    }
-    catch (error) {
-        result.error = errorText(error);
-        log(`FAILED: ${result.error}`);
-    }
-    result.durationMs = Date.now() - started;
-    return result;
-}
-/** A repository's result before anything happened to it. */
-function emptyResult(shortName, repositoryName, kind) {
-    return { shortName, repositoryName, kind, changed: false, durationMs: 0, actions: [], tasks: [] };
+        result.durationMs = Date.now() - started;
+        done += 1;
+        options.reporter?.done?.(key, result, lines, { done, total });
+        return result;
+    })));
 }
 /** Pulp's own error text: the client's HTTP errors carry the response's detail or field errors. */
 function errorText(error) {
     return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/sync/apply.ts
+
+const VERSION_HREF = /\/versions\/\d+\/$/;
+const PUBLICATION_HREF = /\/publications\//;
+async function applyRepoPlan(plan, result, ctx, item) {
+    const { spec } = plan;
+    const { log, did } = item;
+    const task = async (step, dispatch, initialDelayMs) => (await item.task(step, dispatch, { initialDelayMs })).task;
+    if (plan.problems.length)
+        throw new Error(plan.problems.join("; "));
+    item.step("remote");
+    let remoteHref;
+    if (plan.remote?.action === "create") {
+        remoteHref = (await ctx.pulp.createRemote(spec.kind, plan.remote.body)).pulp_href;
+        did(`created remote ${spec.remote?.name}`);
+    }
+    else if (plan.remote?.action === "update") {
+        const { href, patch } = plan.remote;
+        await task("remote", () => ctx.pulp.updateRemote(href, patch));
+        remoteHref = href;
+        did(`updated remote ${spec.remote?.name} (${Object.keys(patch).join(", ")})`);
+    }
+    else
+        remoteHref = plan.remote?.href;
+    item.step("repository");
+    let repoHref;
+    let latest;
+    if (plan.repository.action === "create") {
+        const repo = await ctx.pulp.createRepository(spec.kind, plan.repository.body);
+        repoHref = repo.pulp_href;
+        latest = repo.latest_version_href ?? `${repoHref}versions/0/`;
+        did(`created repository ${spec.repositoryName}`);
+    }
+    else {
+        repoHref = plan.repository.href;
+        latest = ctx.index.repositories.get(spec.repositoryName)?.latest_version_href ?? undefined;
+    }
+    item.step("cleanup");
+    const deleted = new Set();
+    const deletePublication = async (href) => {
+        if (deleted.has(href))
+            return;
+        await ctx.pulp.deletePublication(href);
+        deleted.add(href);
+        did(`deleted duplicate publication ${href}`);
+    };
+    for (const href of plan.cleanup)
+        await deletePublication(href);
+    let createdPublications = [];
+    if (plan.sync && remoteHref) {
+        const body = { remote: remoteHref, ...plan.sync };
+        const synced = await task("sync", () => ctx.pulp.sync(repoHref, body), ctx.syncPollDelayMs);
+        const created = createdHrefs(synced);
+        const version = created.find((h) => VERSION_HREF.test(h));
+        createdPublications = created.filter((h) => PUBLICATION_HREF.test(h));
+        if (version) {
+            latest = version;
+            result.newRepositoryVersion = version;
+            did(`synced: new version ${version}`);
+        }
+        else
+            log("synced: no change");
+    }
+    if (spec.publish && latest) {
+        item.step("publish");
+        const { keep, remove } = choosePublication(ctx.index, latest, createdPublications);
+        for (const href of remove)
+            await deletePublication(href);
+        let publication = keep;
+        if (!publication) {
+            const version = latest;
+            const body = { repository_version: version, ...spec.publish.body };
+            const published = await task("publish", () => ctx.pulp.createPublication(spec.publish.kind, body));
+            publication = createdHrefs(published).find((h) => PUBLICATION_HREF.test(h));
+            if (!publication)
+                throw new Error(`publish task ${published.pulp_href} created no publication`);
+            did(`published ${version}`);
+        }
+        item.step("distribute");
+        const step = planDistribution(spec, ctx.index, publication);
+        if (step?.action === "exists") {
+            const version = snapshotVersionOf(step.distribution);
+            if (version)
+                result.version = version;
+            result.distributionUrl = step.distribution.base_url ?? urlFor(ctx.content.root, step.distribution.base_path);
+            log(`already distributed at ${step.distribution.base_path}`);
+        }
+        else if (step) {
+            const basePath = step.action === "create" ? step.body.base_path : step.distribution.base_path;
+            if (step.action === "create") {
+                const distributed = await task("distribute", () => ctx.pulp.createDistribution(spec.kind, step.body));
+                const href = createdHrefs(distributed)[0];
+                // Pulp's CONTENT_ORIGIN may differ from the API URL: read it once from a real base_url.
+                if (!ctx.content.root && href) {
+                    const created = await ctx.pulp.getDistribution(href);
+                    if (created.base_url?.endsWith(`${created.base_path}/`))
+                        ctx.content.root = created.base_url.slice(0, -created.base_path.length - 1);
+                }
+            }
+            else {
+                await task("distribute", () => ctx.pulp.updateDistribution(step.href, step.patch));
+            }
+            result.version = spec.version;
+            result.distributionUrl = urlFor(ctx.content.root, basePath);
+            did(`distributed at ${basePath}`);
+        }
+    }
+}
+/** A repository's result before anything happened to it. */
+function emptyResult(shortName, repositoryName, kind) {
+    return { shortName, repositoryName, kind, changed: false, durationMs: 0, actions: [], tasks: [] };
 }
 /** Hrefs a finished task created (null entries skipped). */
 function createdHrefs(task) {
@@ -96413,159 +96985,11 @@ function byCreated(a, b) {
     return a.pulp_created < b.pulp_created ? -1 : a.pulp_created > b.pulp_created ? 1 : 0;
 }
 
-;// CONCATENATED MODULE: ../../packages/release-train/src/sync/task-watcher.ts
-// Waits for many Pulp tasks with few requests: every pending task is checked by one bulk list call
-// (`pulp_href__in`), first after `initialDelayMs`, then with exponential backoff per task. Tasks
-// that become due close together share a request, so N concurrent syncs cost ~1 poll, not N.
-
-const FINAL_STATES = new Set(["completed", "failed", "canceled", "skipped"]);
-class TaskFailedError extends Error {
-    task;
-    constructor(task, description) {
-        super(description);
-        this.task = task;
-        this.name = "TaskFailedError";
-    }
-}
-class TaskWatcher {
-    options;
-    pending = new Map();
-    timer;
-    polling = false;
-    initialDelayMs;
-    maxDelayMs;
-    backoff;
-    timeoutMs;
-    batchSize;
-    constructor(options) {
-        this.options = options;
-        this.initialDelayMs = options.initialDelayMs ?? 300;
-        this.maxDelayMs = options.maxDelayMs ?? 10_000;
-        this.backoff = options.backoff ?? 1.6;
-        this.timeoutMs = options.timeoutMs ?? 6 * 3600_000;
-        this.batchSize = options.batchSize ?? 40;
-    }
-    /** Resolves with the finished task; rejects with Pulp's error text if it failed or was canceled. */
-    wait(href, options = {}) {
-        return new Promise((resolve, reject) => {
-            const now = Date.now();
-            const delay = options.initialDelayMs ?? this.initialDelayMs;
-            const entry = { href, due: now + delay, interval: Math.max(delay, 100), deadline: now + this.timeoutMs, misses: 0, resolve, reject };
-            const list = this.pending.get(href);
-            if (list)
-                list.push(entry);
-            else
-                this.pending.set(href, [entry]);
-            this.schedule();
-        });
-    }
-    schedule() {
-        if (this.polling || this.pending.size === 0)
-            return;
-        const next = Math.min(...[...this.pending.values()].map((l) => l[0].due));
-        if (this.timer)
-            clearTimeout(this.timer);
-        this.timer = setTimeout(() => void this.poll(), Math.max(0, next - Date.now()));
-    }
-    async poll() {
-        this.timer = undefined;
-        this.polling = true;
-        try {
-            const now = Date.now();
-            const entries = [...this.pending.values()].map((l) => l[0]);
-            // Ride along: tasks due within a quarter of their own interval are checked now too.
-            const due = entries.filter((e) => e.due - e.interval / 4 <= now).map((e) => e.href);
-            for (let i = 0; i < due.length; i += this.batchSize) {
-                const batch = due.slice(i, i + this.batchSize);
-                let tasks;
-                try {
-                    tasks = await this.options.listTasks(batch);
-                }
-                catch (error) {
-                    // A failed poll is retried at the next interval rather than failing every waiter.
-                    for (const href of batch)
-                        this.reschedule(href, error);
-                    continue;
-                }
-                const byHref = new Map(tasks.map((t) => [t.pulp_href, t]));
-                for (const href of batch) {
-                    const task = byHref.get(href);
-                    if (task && FINAL_STATES.has(task.state))
-                        this.settle(href, task);
-                    else if (!task && this.missing(href))
-                        continue;
-                    else
-                        this.reschedule(href);
-                }
-            }
-        }
-        finally {
-            this.polling = false;
-            this.schedule();
-        }
-    }
-    reschedule(href, error) {
-        const now = Date.now();
-        for (const entry of this.pending.get(href) ?? []) {
-            entry.interval = Math.min(entry.interval * this.backoff, this.maxDelayMs);
-            entry.due = now + entry.interval;
-        }
-        const expired = (this.pending.get(href) ?? []).filter((e) => e.deadline <= now);
-        if (expired.length) {
-            this.pending.delete(href);
-            const reason = error ? `: ${error.message}` : "";
-            for (const e of expired)
-                e.reject(new Error(`timed out waiting for task ${href}${reason}`));
-        }
-    }
-    /** A task Pulp no longer lists (purged, deleted) three polls in a row: give up on it. */
-    missing(href) {
-        const waiters = this.pending.get(href) ?? [];
-        for (const w of waiters)
-            w.misses += 1;
-        if (!waiters.some((w) => w.misses >= 3))
-            return false;
-        this.pending.delete(href);
-        for (const w of waiters)
-            w.reject(new Error(`task ${href} no longer exists in Pulp`));
-        return true;
-    }
-    settle(href, task) {
-        const waiters = this.pending.get(href) ?? [];
-        this.pending.delete(href);
-        for (const w of waiters) {
-            if (task.state === "completed" || task.state === "skipped")
-                w.resolve(task);
-            else
-                w.reject(new TaskFailedError(task, taskErrorText(task)));
-        }
-    }
-    /** Current state of tasks (one bulk call per batch); used to re-attach to recorded tasks. */
-    async states(hrefs) {
-        const found = new Map();
-        for (let i = 0; i < hrefs.length; i += this.batchSize) {
-            for (const task of await this.options.listTasks(hrefs.slice(i, i + this.batchSize)))
-                found.set(task.pulp_href, task);
-        }
-        return found;
-    }
-    close() {
-        if (this.timer)
-            clearTimeout(this.timer);
-        this.timer = undefined;
-    }
-}
-/** Pulp's own error text for a failed/canceled task (credentials in URLs redacted). */
-function taskErrorText(task) {
-    const raw = task.error?.description ?? task.error?.reason;
-    const text = raw === undefined ? undefined : redactString(raw);
-    return text ? `task ${task.state}: ${text}` : `task ${task.state}`;
-}
-
 ;// CONCATENATED MODULE: ../../packages/release-train/src/sync/run.ts
 // The nightly package-snapshot flow for one target: read Pulp once, plan every repository, print
 // the plan, stop there on a dry run, else apply with bounded concurrency. A failing repository
 // never stops the others; the caller fails the run when `failed` is non-empty.
+
 
 
 
@@ -96592,42 +97016,33 @@ async function syncPackageRepos(options) {
     const index = new SnapshotIndex(await readSnapshot(options.pulp, kinds, guards));
     const plans = specs.map((spec) => planRepo(spec, index));
     const planText = describePlan(plans, options.target, options.dryRun ?? false);
-    options.reporter?.plan?.(planText, plans);
+    options.reporter?.plan?.(planText);
     const base = { target: options.target, version: options.version, planText };
     if (options.dryRun) {
         const results = [...plans.map(dryRunResult), ...specErrors];
         return { ...base, dryRun: true, results, versions: {}, failed: results.filter((r) => r.error) };
     }
-    const state = await StateFile.open(options.stateFile);
-    const watcher = new TaskWatcher({
+    const state = await state_file_StateFile.open(options.stateFile);
+    const watcher = new task_watcher_TaskWatcher({
         listTasks: (hrefs) => options.pulp.listTasks(hrefs),
         initialDelayMs: options.polling?.initialDelayMs,
         maxDelayMs: options.polling?.maxDelayMs,
         timeoutMs: options.polling?.timeoutMs,
     });
     try {
-        const running = await runningTasks(state, watcher, specs, options.target);
-        const limit = pLimit(options.concurrency ?? 8);
-        const total = plans.length;
-        let done = 0;
+        const stateKey = (spec) => state_file_StateFile.key(spec.version, spec.shortName);
+        const tasks = await tasks_TaskRunner.open({ watcher, state, scope: options.target, keys: specs.map(stateKey) });
         const content = { root: index.contentRoot() };
-        const results = await Promise.all(plans.map((plan) => limit(async () => {
-            options.reporter?.start?.(plan.spec.shortName);
-            const lines = [];
-            const result = await applyRepoPlan(plan, {
-                pulp: options.pulp,
-                index,
-                watcher,
-                state,
-                target: options.target,
-                content,
-                running,
-                syncPollDelayMs: options.polling?.syncInitialDelayMs ?? 1000,
-            }, (line) => lines.push(line));
-            done += 1;
-            options.reporter?.done?.(result, lines, { done, total });
-            return result;
-        })));
+        const context = { pulp: options.pulp, index, content, syncPollDelayMs: options.polling?.syncInitialDelayMs ?? 1000 };
+        const results = await apply_applyItems(plans, {
+            concurrency: options.concurrency,
+            key: (plan) => plan.spec.shortName,
+            stateKey: (plan) => stateKey(plan.spec),
+            init: (plan) => emptyResult(plan.spec.shortName, plan.spec.repositoryName, plan.spec.kind),
+            apply: (plan, result, item) => applyRepoPlan(plan, result, context, item),
+            tasks,
+            reporter: options.reporter,
+        });
         results.push(...specErrors);
         const versions = {};
         for (const r of results)
@@ -96637,18 +97052,8 @@ async function syncPackageRepos(options) {
     }
     finally {
         watcher.close();
+        options.reporter?.close?.();
     }
-}
-/** Recorded tasks of this version that Pulp still runs: one bulk lookup for all repositories. */
-async function runningTasks(state, watcher, specs, target) {
-    const hrefs = state.tasksOf(specs.map((s) => StateFile.key(s.version, s.shortName)), target);
-    const running = new Map();
-    if (!hrefs.length)
-        return running;
-    for (const [href, task] of await watcher.states(hrefs))
-        if (!FINAL_STATES.has(task.state))
-            running.set(href, task);
-    return running;
 }
 function dryRunResult(plan) {
     const actions = [];
@@ -96674,6 +97079,36 @@ function dryRunResult(plan) {
     return result;
 }
 
+;// CONCATENATED MODULE: ../../packages/release-train/src/sync/summary.ts
+// Job summary of a package-snapshot run: one row per repository, failures first.
+
+
+function packageSyncSummary(run) {
+    const failed = run.failed.length;
+    const changed = run.results.filter((r) => r.changed && !r.error).length;
+    return summary_summaryMarkdown({
+        title: `### Package snapshots → ${run.target}${run.dryRun ? " (dry run)" : ""}, version ${run.version}`,
+        counts: `${run.results.length} repositories: ${changed} ${run.dryRun ? "to change" : "changed"}, ${run.results.length - changed - failed} unchanged, ${failed} failed.`,
+        header: ["Repository", "Type", "Changed", "New repo version", "Snapshot", "Distribution", run.dryRun ? "Planned" : "Duration", "Error"],
+        items: run.results,
+        compare: (a, b) => a.shortName.localeCompare(b.shortName),
+        row: (r) => [
+            r.error ? `❌ ${r.shortName}` : r.shortName,
+            r.kind,
+            r.error ? "" : r.changed ? "yes" : "no",
+            r.newRepositoryVersion ? versionNumber(r.newRepositoryVersion) : "",
+            r.version,
+            r.distributionUrl ? `[${r.distributionUrl}](${r.distributionUrl})` : "",
+            run.dryRun ? r.actions.join(", ") : formatDuration(r.durationMs),
+            r.error,
+        ],
+    });
+}
+function versionNumber(href) {
+    const n = /\/versions\/(\d+)\/$/.exec(href)?.[1];
+    return n ? `v${n}` : href;
+}
+
 ;// CONCATENATED MODULE: ../../packages/release-train/src/version.ts
 // Snapshot versions: the UTC timestamp `YYYYMMDDTHHMMSS` appended to distribution names and base
 // paths, and written to kayobe-config as `stackhpc_pulp_repo_<short_name>_version`. A run takes it
@@ -96696,7 +97131,7 @@ function versionFromDate(date = new Date()) {
         pad(date.getUTCSeconds()));
 }
 /** The instant a version denotes; throws `VersionError` unless it is a real UTC date and time. */
-function parseVersion(version) {
+function version_parseVersion(version) {
     const m = VERSION_PATTERN.exec(version);
     if (!m)
         throw new VersionError(`invalid version ${JSON.stringify(version)}: expected YYYYMMDDTHHMMSS`);
@@ -96710,7 +97145,7 @@ function parseVersion(version) {
 }
 function isValidVersion(version) {
     try {
-        parseVersion(version);
+        version_parseVersion(version);
         return true;
     }
     catch {
@@ -96721,7 +97156,7 @@ function isValidVersion(version) {
 function resolveVersion(given, now = () => new Date()) {
     if (given === undefined || given === "")
         return versionFromDate(now());
-    parseVersion(given);
+    version_parseVersion(given);
     return given;
 }
 
@@ -96730,7 +97165,7 @@ function resolveVersion(given, now = () => new Date()) {
 // running in Actions), other known errors as one line, exit code 1.
 
 /** Errors whose message is meant for the user (no stack trace needed). */
-class UsageError extends Error {
+class errors_UsageError extends Error {
     name = "UsageError";
 }
 function reportError(error, stderr = process.stderr) {
@@ -96794,20 +97229,21 @@ async function readVersions(value) {
         parsed = (0,dist/* parse */.qg)(text);
     }
     catch (error) {
-        throw new UsageError(`--versions: cannot parse ${JSON.stringify(value)}: ${error.message}`);
+        throw new errors_UsageError(`--versions: cannot parse ${JSON.stringify(value)}: ${error.message}`);
     }
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-        throw new UsageError("--versions must be a mapping of short_name to version");
+        throw new errors_UsageError("--versions must be a mapping of short_name to version");
     }
     const entries = Object.entries(parsed);
     const bad = entries.filter(([, v]) => typeof v !== "string").map(([k]) => k);
     if (bad.length > 0)
-        throw new UsageError(`--versions: versions must be strings (${bad.join(", ")})`);
+        throw new errors_UsageError(`--versions: versions must be strings (${bad.join(", ")})`);
     return Object.fromEntries(entries);
 }
 
 ;// CONCATENATED MODULE: ../../packages/release-train/src/cli/sync-package-repos.ts
 // `release-train sync-package-repos`: nightly package snapshots into Ark, or from Ark into test Pulp.
+
 
 
 
@@ -96864,11 +97300,11 @@ function syncPackageReposCommand() {
 }
 async function runSyncPackageReposCli(opts, env = process.env, write = (t) => process.stdout.write(t)) {
     const version = resolveVersion(opts.version);
-    const config = await loadConfig(opts.config);
-    const entries = selectRepos(allPackageRepos(config), { filter: opts.filter, syncGroup: opts.syncGroup });
+    const config = await load_loadConfig(opts.config);
+    const entries = selectRepos(load_allPackageRepos(config), { filter: opts.filter, syncGroup: opts.syncGroup });
     const pem = (file) => (file ? (0,promises_.readFile)(file, "utf8") : Promise.resolve(undefined));
     const [clientCert, clientKey, caCert] = await Promise.all([pem(opts.clientCert), pem(opts.clientKey), pem(opts.caCert)]);
-    const client = new PulpClient({
+    const client = new client_PulpClient({
         baseUrl: opts.pulpUrl,
         username: opts.username,
         password: opts.password ?? env.PULP_PASSWORD,
@@ -96877,7 +97313,7 @@ async function runSyncPackageReposCli(opts, env = process.env, write = (t) => pr
         ...(caCert ? { caCert } : {}),
     });
     const arkClient = opts.target === "test" && opts.arkUrl
-        ? new PulpClient({
+        ? new client_PulpClient({
             baseUrl: opts.arkUrl,
             username: opts.arkUsername ?? opts.remoteUsername,
             password: opts.arkPassword ?? env.ARK_PASSWORD ?? opts.remotePassword ?? env.REMOTE_PASSWORD,
@@ -96897,7 +97333,7 @@ async function runSyncPackageReposCli(opts, env = process.env, write = (t) => pr
             version,
             dryRun: opts.dryRun ?? false,
             concurrency: opts.concurrency,
-            reporter: consoleReporter({ actions: env.GITHUB_ACTIONS === "true", write }),
+            reporter: syncReporter({ actions: env.GITHUB_ACTIONS === "true", write }),
             ...(opts.stateFile ? { stateFile: opts.stateFile } : {}),
             ...(opts.waitTimeout ? { polling: { timeoutMs: opts.waitTimeout * 60_000 } } : {}),
             ...(contentGuard ? { contentGuard } : {}),
@@ -96906,15 +97342,13 @@ async function runSyncPackageReposCli(opts, env = process.env, write = (t) => pr
             ...(arkVersions ? { arkVersions } : {}),
             ...(arkContentUrl ? { arkContentUrl } : {}),
         });
-        const summary = packageSyncSummary(result);
-        const summaryFile = opts.summaryFile ?? env.GITHUB_STEP_SUMMARY;
-        if (summaryFile)
-            await (0,promises_.appendFile)(summaryFile, `${summary}\n`);
-        else
-            write(`\n${summary}`);
+        // Outputs first: a summary that cannot be written must not lose them.
         if (opts.output)
             await (0,promises_.writeFile)(opts.output, `${JSON.stringify(result, null, 2)}\n`);
+        const summaryWarning = await summary_writeSummary(packageSyncSummary(result), { file: opts.summaryFile, env, write });
         write(`versions: ${JSON.stringify(result.versions)}\n`);
+        if (summaryWarning)
+            write(`warning: ${summaryWarning}\n`);
         if (result.failed.length)
             write(`${result.failed.length} repositories failed: ${result.failed.map((r) => r.shortName).join(", ")}\n`);
         return result;
@@ -96949,7 +97383,7 @@ async function pinnedVersions(value) {
         return {};
     const versions = await readVersions(value);
     for (const version of Object.values(versions))
-        parseVersion(version);
+        version_parseVersion(version);
     return versions;
 }
 function positiveInt(value) {
@@ -96963,13 +97397,1723 @@ function positiveInt(value) {
 var external_node_child_process_ = __nccwpck_require__(1421);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ../../packages/release-train/src/promote/audit.ts
+// The audit record of a promotion run: who ran it, when, from which pins, and what moved from
+// which guard or digest to which — in the job summary and as a JSON file the workflow uploads.
+
+
+
+
+const run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
+/** Commit and branch of a checkout (undefined fields when it is not a git checkout). */
+async function audit_describeCheckout(path) {
+    const git = async (args) => {
+        try {
+            return (await run("git", ["-C", path, ...args])).stdout.trim();
+        }
+        catch {
+            return undefined;
+        }
+    };
+    const [commit, branch] = await Promise.all([git(["rev-parse", "HEAD"]), git(["rev-parse", "--abbrev-ref", "HEAD"])]);
+    return { path, commit, branch: branch === "HEAD" ? undefined : branch };
+}
+function audit_auditRecord(result, context) {
+    const env = context.env ?? process.env;
+    const actor = env["GITHUB_ACTOR"] ?? env["USER"] ?? env["LOGNAME"] ?? "unknown";
+    const workflowRun = env["GITHUB_SERVER_URL"] && env["GITHUB_REPOSITORY"] && env["GITHUB_RUN_ID"]
+        ? `${env["GITHUB_SERVER_URL"]}/${env["GITHUB_REPOSITORY"]}/actions/runs/${env["GITHUB_RUN_ID"]}`
+        : undefined;
+    const counts = {};
+    for (const item of result.items)
+        counts[item.status] = (counts[item.status] ?? 0) + 1;
+    return {
+        kind: result.kind,
+        mode: result.mode,
+        checkMode: result.dryRun,
+        who: { actor, ...(workflowRun ? { workflowRun } : {}) },
+        startedAt: result.startedAt,
+        finishedAt: result.finishedAt,
+        pulpUrl: context.pulpUrl,
+        source: context.source,
+        counts,
+        moves: result.items.flatMap((item) => item.moves.map((m) => ({ item: item.name, ...m, status: item.status, tasks: item.tasks }))),
+        missing: result.missing.map((m) => ({ item: m.name, note: m.note })),
+        failed: result.failed.map((f) => ({ item: f.name, error: f.error ?? "" })),
+    };
+}
+async function audit_writeAuditFile(file, record) {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, `${JSON.stringify(record, null, 2)}\n`);
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/promote/guards/config.ts
+// Which content guards Ark's snapshots carry, from the release-train configuration:
+// `dev_pulp_content_guards_type` (rbac, today's default, or x509), `dev_pulp_content_guards_rbac`
+// (as today's dev-pulp-repos file defines it) or `dev_pulp_content_guards_x509` (guard name →
+// the Vault PKI mounts whose CA chains form its ca_certificate), and the CA expiry window.
+
+const config_RELEASE_GUARD = "release";
+const config_DEVELOPMENT_GUARD = "development";
+/** Vault stand-in / today's PKI: build and test certificates come from pki_dev, client certificates from pki_client. */
+const DEFAULT_X509_GUARDS = [
+    { name: config_RELEASE_GUARD, description: "x509 content guard for released distributions", pkiMounts: ["pki_dev", "pki_client"] },
+    { name: config_DEVELOPMENT_GUARD, description: "x509 content guard for development distributions", pkiMounts: ["pki_dev"] },
+];
+const DEFAULT_EXPIRY_WINDOW_WEEKS = 52;
+const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+const stringList = (v) => Array.isArray(v) && v.every((x) => typeof x === "string" && x !== "");
+function config_guardsSpec(config, overrides = {}) {
+    const problems = [];
+    const problem = (variable, path, message) => {
+        const at = config.variableSources[variable] ?? { file: "", line: 1, column: 1 };
+        problems.push({ file: at.file, line: at.line, column: at.column, path, message });
+    };
+    const configured = config.variables["dev_pulp_content_guards_type"];
+    if (configured !== undefined && configured !== "rbac" && configured !== "x509") {
+        problem("dev_pulp_content_guards_type", "dev_pulp_content_guards_type", `must be rbac or x509, not ${JSON.stringify(configured)}`);
+    }
+    const type = overrides.type ?? (configured ?? "rbac");
+    let spec;
+    if (type === "rbac") {
+        const raw = config.variables["dev_pulp_content_guards_rbac"];
+        const guards = [];
+        if (raw === undefined)
+            problem("dev_pulp_content_guards_rbac", "dev_pulp_content_guards_rbac", "RBAC content guards are not configured (variable dev_pulp_content_guards_rbac)");
+        else if (!Array.isArray(raw))
+            problem("dev_pulp_content_guards_rbac", "dev_pulp_content_guards_rbac", "must be a list of guards");
+        else
+            for (const [i, entry] of raw.entries()) {
+                const path = `dev_pulp_content_guards_rbac[${i}]`;
+                if (!isObject(entry) || typeof entry["name"] !== "string") {
+                    problem("dev_pulp_content_guards_rbac", path, "must be a mapping with a name");
+                    continue;
+                }
+                if (entry["state"] !== undefined && entry["state"] !== "present")
+                    continue; // absent guards are not managed here
+                const rawRoles = entry["roles"] ?? [];
+                if (!Array.isArray(rawRoles)) {
+                    problem("dev_pulp_content_guards_rbac", `${path}.roles`, "must be a list");
+                    continue;
+                }
+                const roles = [];
+                for (const [j, r] of rawRoles.entries()) {
+                    if (!isObject(r) || typeof r["role"] !== "string" || !stringList(r["groups"] ?? [])) {
+                        problem("dev_pulp_content_guards_rbac", `${path}.roles[${j}]`, "must be {role: <name>, groups: [<group>, …]}");
+                    }
+                    else
+                        roles.push({ role: r["role"], groups: r["groups"] ?? [] });
+                }
+                guards.push({ name: entry["name"], description: typeof entry["description"] === "string" ? entry["description"] : undefined, roles });
+            }
+        spec = { type, guards };
+    }
+    else {
+        const raw = config.variables["dev_pulp_content_guards_x509"];
+        let guards = DEFAULT_X509_GUARDS;
+        if (raw !== undefined) {
+            guards = [];
+            if (!Array.isArray(raw))
+                problem("dev_pulp_content_guards_x509", "dev_pulp_content_guards_x509", "must be a list of guards");
+            else
+                raw.forEach((entry, i) => {
+                    const path = `dev_pulp_content_guards_x509[${i}]`;
+                    if (!isObject(entry) || typeof entry["name"] !== "string" || !stringList(entry["pki_mounts"]) || entry["pki_mounts"].length === 0) {
+                        problem("dev_pulp_content_guards_x509", path, "must be {name: <guard>, pki_mounts: [<Vault PKI mount>, …]}");
+                    }
+                    else
+                        guards.push({
+                            name: entry["name"],
+                            description: typeof entry["description"] === "string" ? entry["description"] : undefined,
+                            pkiMounts: entry["pki_mounts"],
+                        });
+                });
+        }
+        const rawWindow = config.variables["dev_pulp_content_guards_ca_expiry_window_weeks"];
+        if (rawWindow !== undefined && !(typeof rawWindow === "number" && rawWindow >= 0)) {
+            problem("dev_pulp_content_guards_ca_expiry_window_weeks", "dev_pulp_content_guards_ca_expiry_window_weeks", "must be a number of weeks ≥ 0");
+        }
+        const expiryWindowWeeks = overrides.expiryWindowWeeks ?? (typeof rawWindow === "number" ? rawWindow : DEFAULT_EXPIRY_WINDOW_WEEKS);
+        spec = { type, guards, expiryWindowWeeks };
+    }
+    for (const name of [config_RELEASE_GUARD, config_DEVELOPMENT_GUARD]) {
+        if (!spec.guards.some((g) => g.name === name)) {
+            const variable = type === "rbac" ? "dev_pulp_content_guards_rbac" : "dev_pulp_content_guards_x509";
+            if (type === "x509" && config.variables[variable] === undefined)
+                continue;
+            problem(variable, variable, `no ${name} guard is configured (promotion needs both ${config_RELEASE_GUARD} and ${config_DEVELOPMENT_GUARD})`);
+        }
+    }
+    if (problems.length)
+        throw new ConfigError(config.dir, problems);
+    return spec;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/promote/pulp-tasks.ts
+// The engine's task machinery over a PulpClient, shared by both promotion flows.
+
+
+const pulp_tasks_PAGE = { pageSize: 1000 };
+function listTasks(pulp) {
+    return async (hrefs) => hrefs.length ? (await pulp.tasks.listAll({ pulp_href__in: hrefs }, pulp_tasks_PAGE)) : [];
+}
+async function pulp_tasks_openTasks(pulp, options) {
+    const state = await StateFile.open(options.stateFile);
+    const watcher = new TaskWatcher({
+        listTasks: listTasks(pulp),
+        initialDelayMs: options.polling?.initialDelayMs ?? 200,
+        maxDelayMs: options.polling?.maxDelayMs ?? 2000,
+        timeoutMs: options.polling?.timeoutMs,
+    });
+    const tasks = await TaskRunner.open({ watcher, state, scope: options.scope, keys: options.keys });
+    return { watcher, tasks };
+}
+/** A failure that may go away on a second try: a failed task, a refused or dropped request. */
+function pulp_tasks_transient(error) {
+    if (error instanceof TaskFailedError || error instanceof PulpConnectionError || error instanceof PulpTimeoutError)
+        return true;
+    return error instanceof PulpHttpError && (error.status >= 500 || error.status === 429);
+}
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * A step whose task is idempotent in effect (a guard patch, a tag copy, a tag removal, a
+ * distribution update) is tried again when its task fails or its dispatch is refused or dropped, up
+ * to `attempts` times: a lost worker or a 503 should not fail the night. Every failure's own text
+ * is logged; the last one fails the item.
+ */
+async function pulp_tasks_idempotentTask(ctx, step, dispatch, options = {}) {
+    const attempts = options.attempts ?? 4;
+    let lostResponse = false;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await ctx.task(step, async () => {
+                const running = lostResponse ? await options.inflight?.() : undefined;
+                if (running) {
+                    ctx.log(`${step}: the lost dispatch did reach Pulp: waiting for its task ${running}`);
+                    return running;
+                }
+                return dispatch();
+            });
+        }
+        catch (error) {
+            if (!pulp_tasks_transient(error) || attempt >= attempts)
+                throw error;
+            lostResponse = error instanceof PulpConnectionError || error instanceof PulpTimeoutError;
+            ctx.log(`${step}: ${error.message}; trying again (attempt ${attempt + 1} of ${attempts})`);
+            await pause(100 * 2 ** attempt);
+        }
+    }
+}
+/** Creates an object, or finds it when the create's outcome is unknown (dropped, refused) or raced. */
+async function pulp_tasks_createOrFind(find, create, attempts = 4) {
+    for (let attempt = 1;; attempt++) {
+        const found = attempt > 1 ? await find() : undefined;
+        if (found)
+            return { value: found, created: false };
+        try {
+            return { value: await create(), created: true };
+        }
+        catch (error) {
+            const conflict = error instanceof PulpHttpError && error.status === 400 && /unique/i.test(error.message);
+            if (!(pulp_tasks_transient(error) || conflict) || attempt >= attempts)
+                throw error;
+            await pause(100 * 2 ** attempt);
+        }
+    }
+}
+/** The newest waiting/running task holding `resource` (one list call). */
+async function pulp_tasks_runningTaskOn(pulp, resource) {
+    const tasks = await pulp.tasks.listAll({ reserved_resources: resource, state__in: ["waiting", "running"] }, pulp_tasks_PAGE);
+    return tasks[0]?.pulp_href;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/promote/guards/ensure.ts
+// `release-train content-guards` (and promotion's first step): the development and release guards
+// exist and are right. x509 guards trust the CA chains of Vault PKI mounts; a missing CA or one that
+// expires inside the window refuses the whole run before any write, naming the CA and its expiry.
+// RBAC guards grant core.rbaccontentguard_downloader to the configured groups (missing groups are
+// refused too: add_role would fail half-way).
+
+
+
+class GuardRefusedError extends Error {
+    problems;
+    name = "GuardRefusedError";
+    constructor(problems) {
+        super(`content guards: refusing to proceed (nothing was written):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        this.problems = problems;
+    }
+}
+const WEEK_MS = (/* unused pure expression or super */ null && (7 * 86_400_000));
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+function pemCertificates(bundle) {
+    return bundle.match(PEM_BLOCK) ?? [];
+}
+function describeCa(pem, mount) {
+    const cert = new X509Certificate(pem);
+    const cn = /(?:^|\n)CN=([^\n]+)/.exec(cert.subject)?.[1] ?? cert.subject.replaceAll("\n", ", ");
+    return { mount, subject: cn, notAfter: new Date(cert.validTo).toISOString(), fingerprint: cert.fingerprint256, pem: `${pem.trim()}\n` };
+}
+function fingerprints(bundle) {
+    const out = new Set();
+    for (const pem of pemCertificates(bundle)) {
+        try {
+            out.add(new X509Certificate(pem).fingerprint256);
+        }
+        catch {
+            out.add(`unparsable:${pem.length}`);
+        }
+    }
+    return out;
+}
+async function ensure_planContentGuards(options) {
+    const { spec } = options;
+    if (spec.type === "x509")
+        return planX509(options, spec.guards, spec.expiryWindowWeeks);
+    return planRbac(options.pulp, spec.guards);
+}
+async function planX509(options, guards, windowWeeks) {
+    if (!options.vault)
+        throw new Error("x509 content guards need Vault (--vault-url and a token or AppRole)");
+    const vault = options.vault;
+    const now = options.now ?? new Date();
+    const limit = new Date(now.getTime() + windowWeeks * WEEK_MS);
+    const problems = [];
+    const chains = new Map();
+    const chainOf = (mount) => {
+        let chain = chains.get(mount);
+        if (!chain) {
+            chain = vault.readCaChain(mount).then((pems) => {
+                if (!pems.length) {
+                    problems.push(`CA certificate of Vault PKI mount ${mount} is missing (the mount has no CA)`);
+                    return undefined;
+                }
+                return pems.map((pem) => describeCa(pem, mount));
+            }, (error) => {
+                problems.push(`CA certificate of Vault PKI mount ${mount} is missing: ${error.message}`);
+                return undefined;
+            });
+            chains.set(mount, chain);
+        }
+        return chain;
+    };
+    const items = [];
+    const hrefs = {};
+    const reported = new Set();
+    for (const guard of guards) {
+        const cas = [];
+        for (const mount of guard.pkiMounts) {
+            for (const ca of (await chainOf(mount)) ?? [])
+                if (!cas.some((c) => c.fingerprint === ca.fingerprint))
+                    cas.push(ca);
+        }
+        for (const ca of cas) {
+            if (reported.has(ca.fingerprint) || new Date(ca.notAfter) > limit)
+                continue;
+            reported.add(ca.fingerprint);
+            const when = new Date(ca.notAfter) <= now ? "expired on" : "expires on";
+            problems.push(`CA "${ca.subject}" (Vault PKI mount ${ca.mount}, in guard ${guard.name}) ${when} ${ca.notAfter}, within the ${windowWeeks}-week window: renew it first`);
+        }
+        const bundle = cas.map((c) => c.pem).join("");
+        const existing = await options.pulp.contentGuards.x509.findOne({ name: guard.name });
+        hrefs[guard.name] = existing?.pulp_href;
+        const list = (xs) => xs.map((c) => `${c.subject} (until ${c.notAfter.slice(0, 10)})`).join(", ");
+        if (!existing) {
+            items.push({ name: guard.name, type: "x509", action: "create", changes: [`create, trusting ${list(cas)}`], caCertificate: bundle, cas, description: guard.description });
+            continue;
+        }
+        const have = fingerprints(existing.ca_certificate);
+        const want = new Set(cas.map((c) => c.fingerprint));
+        const same = have.size === want.size && [...want].every((f) => have.has(f));
+        if (same)
+            items.push({ name: guard.name, type: "x509", action: "none", href: existing.pulp_href, changes: [], cas });
+        else {
+            const removed = pemCertificates(existing.ca_certificate).filter((pem) => {
+                try {
+                    return !want.has(new X509Certificate(pem).fingerprint256);
+                }
+                catch {
+                    return true;
+                }
+            });
+            const added = cas.filter((c) => !have.has(c.fingerprint));
+            const changes = [
+                ...removed.map((pem) => {
+                    try {
+                        const c = describeCa(pem, "");
+                        return `ca_certificate: - ${c.subject} (until ${c.notAfter.slice(0, 10)})`;
+                    }
+                    catch {
+                        return "ca_certificate: - an unparsable certificate";
+                    }
+                }),
+                ...added.map((c) => `ca_certificate: + ${c.subject} (until ${c.notAfter.slice(0, 10)})`),
+            ];
+            items.push({ name: guard.name, type: "x509", action: "update", href: existing.pulp_href, changes, caCertificate: bundle, cas });
+        }
+    }
+    if (problems.length)
+        throw new GuardRefusedError(problems);
+    return { type: "x509", expiryWindowWeeks: windowWeeks, items, hrefs };
+}
+async function planRbac(pulp, guards) {
+    const problems = [];
+    const wanted = new Set(guards.flatMap((g) => g.roles.flatMap((r) => r.groups)));
+    const groups = new Set((await pulp.groups.listAll({}, { pageSize: 1000 })).map((g) => g.name));
+    const missing = [...wanted].filter((g) => !groups.has(g));
+    if (missing.length)
+        problems.push(`group${missing.length > 1 ? "s" : ""} ${missing.join(", ")} do${missing.length > 1 ? "" : "es"} not exist in Pulp (create ${missing.length > 1 ? "them" : "it"} first)`);
+    const items = [];
+    const hrefs = {};
+    for (const guard of guards) {
+        const existing = await pulp.contentGuards.rbac.findOne({ name: guard.name });
+        hrefs[guard.name] = existing?.pulp_href;
+        const current = existing ? (await pulp.contentGuards.rbac.listRoles(existing.pulp_href)).roles : [];
+        const addRoles = [];
+        const removeRoles = [];
+        const changes = [];
+        const roleNames = new Set([...guard.roles.map((r) => r.role), ...current.filter((r) => r.role === DOWNLOADER_ROLE).map((r) => r.role)]);
+        for (const role of roleNames) {
+            const want = new Set(guard.roles.filter((r) => r.role === role).flatMap((r) => r.groups));
+            const have = new Set(current.filter((r) => r.role === role).flatMap((r) => r.groups ?? []));
+            const add = [...want].filter((g) => !have.has(g));
+            const remove = [...have].filter((g) => !want.has(g));
+            if (add.length) {
+                addRoles.push({ role, groups: add });
+                changes.push(`${role}: + groups ${add.join(", ")}`);
+            }
+            if (remove.length) {
+                removeRoles.push({ role, groups: remove });
+                changes.push(`${role}: - groups ${remove.join(", ")}`);
+            }
+        }
+        const descriptionChanged = existing && guard.description !== undefined && (existing.description ?? undefined) !== guard.description;
+        if (descriptionChanged)
+            changes.unshift(`description: ${JSON.stringify(existing.description ?? null)} → ${JSON.stringify(guard.description)}`);
+        const action = !existing ? "create" : changes.length ? "update" : "none";
+        if (!existing)
+            changes.unshift("create");
+        items.push({ name: guard.name, type: "rbac", action, href: existing?.pulp_href, changes, description: guard.description, addRoles, removeRoles });
+    }
+    if (problems.length)
+        throw new GuardRefusedError(problems);
+    return { type: "rbac", items, hrefs };
+}
+function ensure_describeGuardsPlan(plan) {
+    const head = `content guards (${plan.type}${plan.expiryWindowWeeks !== undefined ? `, CA expiry window ${plan.expiryWindowWeeks} weeks` : ""}):`;
+    const lines = plan.items.map((item) => {
+        if (item.action === "none") {
+            const cas = item.cas?.length ? ` (trusts ${item.cas.map((c) => `${c.subject} until ${c.notAfter.slice(0, 10)}`).join(", ")})` : "";
+            return `  = ${item.name}: up to date${cas}`;
+        }
+        const mark = item.action === "create" ? "+" : "~";
+        return `  ${mark} ${item.name}: ${item.changes.join("; ")}`;
+    });
+    return [head, ...lines].join("\n");
+}
+/** Applies the plan (guards are synchronous in Pulp: no tasks). Returns guard name → href. */
+async function ensure_applyContentGuards(pulp, plan, log = () => { }) {
+    const hrefs = {};
+    for (const item of plan.items) {
+        let href = item.href;
+        if (item.type === "x509") {
+            if (item.action === "create") {
+                const find = async () => (await pulp.contentGuards.x509.findOne({ name: item.name }))?.pulp_href;
+                href = (await createOrFind(find, async () => (await pulp.contentGuards.x509.create({ name: item.name, description: item.description ?? null, ca_certificate: item.caCertificate ?? "" })).pulp_href)).value;
+            }
+            else if (item.action === "update" && href) {
+                await pulp.contentGuards.x509.update(href, { ca_certificate: item.caCertificate ?? "" });
+            }
+        }
+        else {
+            if (item.action === "create") {
+                const find = async () => (await pulp.contentGuards.rbac.findOne({ name: item.name }))?.pulp_href;
+                href = (await createOrFind(find, async () => (await pulp.contentGuards.rbac.create({ name: item.name, description: item.description ?? null })).pulp_href)).value;
+            }
+            else if (item.action === "update" && href && item.changes.some((c) => c.startsWith("description:"))) {
+                await pulp.contentGuards.rbac.update(href, { description: item.description ?? null });
+            }
+            for (const r of item.removeRoles ?? [])
+                await pulp.contentGuards.rbac.removeRole(href, { role: r.role, groups: r.groups });
+            for (const r of item.addRoles ?? [])
+                await pulp.contentGuards.rbac.addRole(href, { role: r.role, groups: r.groups });
+        }
+        if (item.action !== "none")
+            log(`content guard ${item.name}: ${item.changes.join("; ")}`);
+        if (href)
+            hrefs[item.name] = href;
+    }
+    return hrefs;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/promote/release-repository.ts
+// The release repository `stackhpc/<image>` (a container repository, not a push repository) and its
+// private distribution, created on first promotion. Kept small: the container-publish flow makes
+// them for every image; promotion only needs them for the images it copies into.
+
+
+/** Returns the repository href; creates the repository / distribution or makes it private as needed. */
+async function release_repository_ensureReleaseRepository(pulp, state, ctx) {
+    let href = state.repositoryHref;
+    if (!href) {
+        ctx.step("repository");
+        // A create whose response was lost (or that raced another run) finds the repository by name.
+        const find = async () => (await pulp.repositories.container.findOne({ name: state.name }))?.pulp_href;
+        const { value, created } = await createOrFind(find, async () => (await pulp.repositories.container.create({ name: state.name })).pulp_href);
+        href = value;
+        if (created)
+            ctx.did(`created repository ${state.name}`);
+    }
+    if (!state.distributionHref) {
+        const repository = href;
+        const existing = async () => (await pulp.distributions.container.findOne({ name: state.name }))?.pulp_href;
+        // A create whose dispatch was lost may have made the distribution: look before dispatching again.
+        await idempotentTask(ctx, "distribution", async () => {
+            const made = await existing();
+            if (made)
+                return (await pulp.distributions.container.update(asHref(made), { private: true, repository: asHref(repository) })).href;
+            return (await pulp.distributions.container.create({ name: state.name, base_path: state.name, repository: asHref(repository), private: true })).href;
+        });
+        ctx.did(`created private distribution ${state.name}`);
+    }
+    else if (state.distributionPrivate === false || state.distributionRepository !== href) {
+        const patch = { private: true, repository: href };
+        const dist = state.distributionHref;
+        await idempotentTask(ctx, "distribution", async () => (await pulp.distributions.container.update(asHref(dist), patch)).href);
+        ctx.did(`made distribution ${state.name} private${state.distributionRepository !== href ? " and pointed it at the release repository" : ""}`);
+    }
+    return href;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/promote/types.ts
+/** Thrown before any write when sources are missing and allow-missing is off. */
+class types_MissingSourcesError extends Error {
+    what;
+    missing;
+    name = "MissingSourcesError";
+    constructor(what, missing) {
+        super(`${missing.length} ${what} not found in Ark (nothing was written; use allow-missing to promote the rest):\n${missing.map((m) => `  - ${m}`).join("\n")}`);
+        this.what = what;
+        this.missing = missing;
+    }
+}
+function types_statusLine(result) {
+    if (result.error)
+        return "FAILED";
+    const moved = result.moves.length;
+    if (result.status === "skipped")
+        return `skipped${result.note ? ` (${result.note})` : ""}`;
+    if (result.status === "missing")
+        return `missing (${result.note ?? "not in Ark"})`;
+    return `${result.status}${moved ? ` (${moved} change${moved === 1 ? "" : "s"})` : ""}`;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/promote/containers.ts
+// Container promotion: copy the pinned tags of each image from its push repository
+// `stackhpc-dev/<image>` (latest version) into the release repository `stackhpc/<image>` (demote:
+// remove them from it). Reads Ark in a few batched calls plus two tag lists per image, plans every
+// image, refuses before any write when source tags are missing (unless allow-missing), prints the
+// plan, stops there in check mode, else applies with at most `concurrency` images in flight (default:
+// Pulp's online workers) and never more than one task at a time per release repository.
+
+
+
+
+
+
+
+const containers_PAGE = { pageSize: 1000 };
+/** Names per `name__in` list request (keeps URLs well under common limits). */
+const NAME_BATCH = 50;
+/** Reads in flight while planning. */
+const READ_CONCURRENCY = 16;
+function batches(items, size) {
+    const out = [];
+    for (let i = 0; i < items.length; i += size)
+        out.push(items.slice(i, i + size));
+    return out;
+}
+async function listByNames(names, list) {
+    return (await Promise.all(batches(names, NAME_BATCH).map(list))).flat();
+}
+/** Everything the plan needs, read in bulk. */
+async function planContainers(options) {
+    const { pulp, namespaces } = options;
+    const images = Object.keys(options.imageTags);
+    const sourceNames = images.map((i) => `${namespaces.source}/${i}`);
+    const releaseNames = images.map((i) => `${namespaces.release}/${i}`);
+    const [pushRepos, releaseRepos, distributions, running] = await Promise.all([
+        listByNames(sourceNames, (names) => pulp.repositories.containerPush.listAll({ name__in: names }, containers_PAGE)),
+        listByNames(releaseNames, (names) => pulp.repositories.container.listAll({ name__in: names }, containers_PAGE)),
+        listByNames(releaseNames, (names) => pulp.distributions.container.listAll({ base_path__in: names }, containers_PAGE)),
+        pulp.tasks.listAll({ state__in: ["waiting", "running"] }, containers_PAGE),
+    ]);
+    const push = new Map(pushRepos.map((r) => [r.name, r]));
+    const release = new Map(releaseRepos.map((r) => [r.name, r]));
+    const dists = new Map(distributions.map((d) => [d.base_path, d]));
+    const limit = pLimit(READ_CONCURRENCY);
+    const tagsIn = (version, names) => version ? limit(() => pulp.content.containerTags.listAll({ repository_version: version, name__in: names }, containers_PAGE)) : Promise.resolve([]);
+    const read = await Promise.all(images.map(async (image) => {
+        const tags = options.imageTags[image] ?? [];
+        const sourceName = `${namespaces.source}/${image}`;
+        const releaseName = `${namespaces.release}/${image}`;
+        const src = push.get(sourceName);
+        const dst = release.get(releaseName);
+        const [srcTags, dstTags] = await Promise.all([options.mode === "promote" ? tagsIn(src?.latest_version_href, tags) : Promise.resolve([]), tagsIn(dst?.latest_version_href, tags)]);
+        return { image, tags, sourceName, releaseName, src, dst, srcTags, dstTags };
+    }));
+    // One bulk lookup turns manifest hrefs into digests for the whole plan.
+    const manifestHrefs = [...new Set(read.flatMap((r) => [...r.srcTags, ...r.dstTags].map((t) => t.tagged_manifest)))];
+    const manifests = (await Promise.all(batches(manifestHrefs, NAME_BATCH).map((hrefs) => limit(() => pulp.content.containerManifests.listAll({ pulp_href__in: hrefs }, containers_PAGE))))).flat();
+    const digestOf = new Map(manifests.map((m) => [m.pulp_href, m.digest]));
+    const state = (t) => ({
+        tag: t.name,
+        href: t.pulp_href,
+        manifest: t.tagged_manifest,
+        digest: digestOf.get(t.tagged_manifest) ?? t.tagged_manifest,
+    });
+    return read.map((r) => {
+        const srcByTag = new Map(r.srcTags.map((t) => [t.name, state(t)]));
+        const dstByTag = new Map(r.dstTags.map((t) => [t.name, state(t)]));
+        const dist = dists.get(r.releaseName);
+        const item = {
+            image: r.image,
+            sourceName: r.sourceName,
+            releaseName: r.releaseName,
+            sourceVersion: r.src?.latest_version_href ?? undefined,
+            release: {
+                name: r.releaseName,
+                repositoryHref: r.dst?.pulp_href,
+                distributionHref: dist?.pulp_href,
+                distributionPrivate: dist?.private,
+                distributionRepository: dist?.repository ?? undefined,
+            },
+            copy: [],
+            remove: [],
+            skip: [],
+            missing: [],
+            inflight: r.dst ? running.filter((t) => (t.reserved_resources_record ?? []).includes(r.dst?.pulp_href)).map((t) => t.pulp_href) : [],
+        };
+        for (const tag of r.tags) {
+            const released = dstByTag.get(tag);
+            if (options.mode === "demote") {
+                if (released)
+                    item.remove.push(released);
+                else
+                    item.skip.push({ tag, digest: null });
+                continue;
+            }
+            const source = srcByTag.get(tag);
+            if (!source)
+                item.missing.push(tag);
+            else if (released && released.manifest === source.manifest)
+                item.skip.push({ tag, digest: source.digest });
+            else
+                item.copy.push({ tag, digest: source.digest, from: released?.digest ?? null });
+        }
+        return item;
+    });
+}
+const containers_short = (digest) => (digest ? digest.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]+$/, "$1…") : "none");
+function describeContainerPlan(items, mode, dryRun) {
+    const changing = items.filter((i) => i.copy.length || i.remove.length || releaseChanges(i).length);
+    const head = `${dryRun ? "Check mode: would " : ""}${mode} ${changing.length} of ${items.length} image(s):`;
+    const lines = [head];
+    for (const i of items) {
+        for (const c of releaseChanges(i))
+            lines.push(`  + ${i.releaseName}: ${c}`);
+        for (const c of i.copy)
+            lines.push(`  ~ ${i.releaseName}:${c.tag}: ${containers_short(c.from)} → ${containers_short(c.digest)}`);
+        for (const r of i.remove)
+            lines.push(`  ~ ${i.releaseName}:${r.tag}: ${containers_short(r.digest)} → removed`);
+        for (const m of i.missing)
+            lines.push(`  ! ${i.sourceName}:${m}: tag not found in the push repository`);
+        if (!i.copy.length && !i.remove.length && !i.missing.length && !releaseChanges(i).length) {
+            lines.push(`  = ${i.releaseName}: ${i.skip.map((s) => s.tag).join(", ")} ${mode === "promote" ? "already released" : "not released"}`);
+        }
+        for (const t of i.inflight)
+            lines.push(`  … ${i.releaseName}: waiting for task ${t} of an earlier run first`);
+    }
+    return lines.join("\n");
+}
+/** What ensuring the release repository and its private distribution would change. */
+function releaseChanges(i) {
+    if (!i.copy.length)
+        return [];
+    const out = [];
+    if (!i.release.repositoryHref)
+        out.push("create repository");
+    if (!i.release.distributionHref)
+        out.push("create private distribution");
+    else if (i.release.distributionPrivate === false)
+        out.push("make distribution private");
+    else if (i.release.distributionRepository !== i.release.repositoryHref)
+        out.push("point the distribution at the release repository");
+    return out;
+}
+async function containers_promoteContainers(options) {
+    const startedAt = new Date().toISOString();
+    const mode = options.mode ?? "promote";
+    const dryRun = options.dryRun ?? false;
+    const namespaces = { source: options.namespaces?.source ?? "stackhpc-dev", release: options.namespaces?.release ?? "stackhpc" };
+    const patterns = compileFilter(options.filter);
+    const imageTags = Object.fromEntries(Object.entries(options.imageTags).filter(([image]) => patterns.length === 0 || patterns.some((re) => re.test(image))));
+    if (!Object.keys(imageTags).length)
+        throw new Error(`nothing to ${mode}: no image${options.filter ? ` matches filter ${JSON.stringify(options.filter)}` : " is pinned"}`);
+    const plan = await planContainers({ pulp: options.pulp, imageTags, mode, namespaces });
+    const missing = plan.filter((i) => i.missing.length);
+    if (missing.length && !options.allowMissing) {
+        throw new MissingSourcesError("tag(s)", missing.flatMap((i) => i.missing.map((t) => `${i.sourceName}:${t}${i.sourceVersion ? "" : " (no push repository)"}`)));
+    }
+    const planText = describeContainerPlan(plan, mode, dryRun);
+    options.reporter?.plan?.(planText);
+    const notes = [...(options.notes ?? [])];
+    const base = { kind: "containers", mode, dryRun, planText, notes, startedAt };
+    if (dryRun)
+        return finish({ ...base, items: plan.map((i) => planned(i, mode)) });
+    const workers = options.concurrency ? undefined : await workerCount(options.pulp);
+    // Two images per worker: while a worker runs one copy, the next waits queued in Pulp, so no worker
+    // idles for the client's poll round trip. Still bounded, still one task per release repository.
+    const concurrency = options.concurrency ?? 2 * workers;
+    notes.push(`concurrency ${concurrency}${workers ? ` (2 × Pulp's ${workers} online workers)` : ""}`);
+    const stateKey = (i) => StateFile.key("promote-containers", i.releaseName);
+    const { watcher, tasks } = await openTasks(options.pulp, { stateFile: options.stateFile, scope: "ark", keys: plan.map(stateKey), polling: options.polling });
+    try {
+        const items = await applyItems(plan, {
+            concurrency,
+            key: (i) => i.image,
+            stateKey,
+            tasks,
+            reporter: options.reporter,
+            init: (i) => ({ ...planned(i, mode), moves: [], actions: [] }),
+            apply: async (planItem, result, ctx) => {
+                let i = planItem;
+                if (i.inflight.length) {
+                    // An earlier run's task still holds this repository: let it finish, then plan this image again.
+                    ctx.step("wait");
+                    for (const href of i.inflight) {
+                        ctx.log(`waiting for task ${href} of an earlier run on ${i.releaseName}`);
+                        await watcher.wait(href).catch(() => undefined);
+                    }
+                    const [again] = await planContainers({ pulp: options.pulp, imageTags: { [i.image]: imageTags[i.image] ?? [] }, mode, namespaces });
+                    if (again)
+                        i = { ...again, inflight: [] };
+                }
+                const changes = [];
+                if (mode === "promote" && i.copy.length) {
+                    const repo = await ensureReleaseRepository(options.pulp, i.release, ctx);
+                    const names = i.copy.map((c) => c.tag);
+                    const version = i.sourceVersion;
+                    await idempotentTask(ctx, "copy", async () => (await options.pulp.repositories.container.copyTags(asHref(repo), { source_repository_version: asHref(version), names })).href, {
+                        inflight: () => runningTaskOn(options.pulp, repo),
+                    });
+                    for (const c of i.copy)
+                        changes.push({ object: `${i.releaseName}:${c.tag}`, from: c.from, to: c.digest });
+                    ctx.did(`copied ${names.join(", ")} from ${i.sourceName}`);
+                }
+                else if (mode === "demote" && i.remove.length && i.release.repositoryHref) {
+                    const repo = i.release.repositoryHref;
+                    await idempotentTask(ctx, "remove", async () => (await options.pulp.repositories.container.remove(asHref(repo), i.remove.map((r) => asHref(r.href)))).href, {
+                        inflight: () => runningTaskOn(options.pulp, repo),
+                    });
+                    for (const r of i.remove)
+                        changes.push({ object: `${i.releaseName}:${r.tag}`, from: r.digest, to: null });
+                    ctx.did(`removed ${i.remove.map((r) => r.tag).join(", ")} from ${i.releaseName}`);
+                }
+                result.moves = changes;
+                result.status = changes.length ? (mode === "promote" ? "promoted" : "demoted") : i.missing.length ? "missing" : "skipped";
+            },
+        });
+        for (const r of items)
+            if (r.error)
+                r.status = "failed";
+        return finish({ ...base, items });
+    }
+    finally {
+        watcher.close();
+        options.reporter?.close?.();
+    }
+}
+/** Pulp's online workers (`/status/`): the floor of what parallel dispatch can use. */
+async function workerCount(pulp) {
+    const status = await pulp.status();
+    return Math.max(1, status.online_workers?.length ?? 1);
+}
+function planned(i, mode) {
+    const moves = mode === "promote"
+        ? i.copy.map((c) => ({ object: `${i.releaseName}:${c.tag}`, from: c.from, to: c.digest }))
+        : i.remove.map((r) => ({ object: `${i.releaseName}:${r.tag}`, from: r.digest, to: null }));
+    const status = moves.length ? "planned" : i.missing.length ? "missing" : "skipped";
+    const note = i.missing.length ? `missing in ${i.sourceName}: ${i.missing.join(", ")}` : status === "skipped" ? (mode === "promote" ? "already released" : "not released") : undefined;
+    return { name: i.image, status, moves, note, changed: false, actions: moves.map((m) => `${mode} ${m.object}`), tasks: [], durationMs: 0 };
+}
+function finish(r) {
+    return { ...r, failed: r.items.filter((i) => i.error), missing: r.items.filter((i) => i.status === "missing" || (i.note ?? "").startsWith("missing")), finishedAt: new Date().toISOString() };
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/kayobe/pulp-repo-versions.ts
+// Rewrites kayobe-config's etc/kayobe/pulp-repo-versions.yml, the file promotion reads:
+// `stackhpc_pulp_repo_<short_name>_version: <YYYYMMDDTHHMMSS>`. Edits are made in the text at the
+// positions the YAML parser reports, so the header comment, ordering and unrelated lines survive.
+
+
+
+
+const pulp_repo_versions_PULP_REPO_VERSIONS_FILE = "etc/kayobe/pulp-repo-versions.yml";
+const SHORT_NAME = /^[A-Za-z0-9_]+$/;
+class KayobeConfigError extends Error {
+    name = "KayobeConfigError";
+}
+const versionVariable = (shortName) => `stackhpc_pulp_repo_${shortName}_version`;
+function pulp_repo_versions_validate(versions) {
+    const problems = [];
+    for (const [shortName, version] of Object.entries(versions)) {
+        if (!SHORT_NAME.test(shortName))
+            problems.push(`invalid short_name ${JSON.stringify(shortName)}`);
+        try {
+            version_parseVersion(version);
+        }
+        catch (error) {
+            problems.push(`${shortName}: ${error.message}`);
+        }
+    }
+    if (problems.length > 0)
+        throw new KayobeConfigError(problems.join("; "));
+}
+const lineEnd = (text, offset) => {
+    const i = text.indexOf("\n", offset);
+    return i === -1 ? text.length : i + 1;
+};
+/** Pure rewrite of the file's text with `{short_name: version}`. */
+function updatePulpRepoVersions(source, versions) {
+    pulp_repo_versions_validate(versions);
+    const lineCounter = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(source, { lineCounter, prettyErrors: false });
+    if (doc.errors.length > 0) {
+        const error = doc.errors[0];
+        const { line, col } = lineCounter.linePos(error.pos[0]);
+        throw new KayobeConfigError(`${pulp_repo_versions_PULP_REPO_VERSIONS_FILE}:${line}:${col}: ${error.message}`);
+    }
+    const contents = doc.contents;
+    if (contents !== null && !(0,dist/* isMap */.jh)(contents) && !((0,dist/* isScalar */.jn)(contents) && contents.value === null)) {
+        throw new KayobeConfigError(`${pulp_repo_versions_PULP_REPO_VERSIONS_FILE} is not a mapping`);
+    }
+    // Existing version variables: key text → position of the key's line and of its value.
+    const existing = new Map();
+    for (const pair of (0,dist/* isMap */.jh)(contents) ? contents.items : []) {
+        if (!(0,dist/* isPair */.tO)(pair) || !(0,dist/* isScalar */.jn)(pair.key))
+            continue;
+        const key = String(pair.key.value);
+        if (!/^stackhpc_pulp_repo_.+_version$/.test(key))
+            continue;
+        const keyStart = pair.key.range[0];
+        const value = pair.value;
+        const lineStart = keyStart - (lineCounter.linePos(keyStart).col - 1);
+        existing.set(key, { lineStart, lineEnd: lineEnd(source, value?.range?.[1] ?? keyStart), value });
+    }
+    const keysInFile = [...existing.keys()];
+    const edits = [];
+    const updated = [];
+    const added = [];
+    for (const shortName of Object.keys(versions).sort()) {
+        const version = versions[shortName];
+        const key = versionVariable(shortName);
+        const found = existing.get(key);
+        if (found) {
+            const current = (0,dist/* isScalar */.jn)(found.value) ? found.value.value : null;
+            if (current !== null && String(current) === version)
+                continue;
+            updated.push({ shortName, from: current === null ? "" : String(current), to: version });
+            const range = found.value?.range;
+            if (range && current !== null)
+                edits.push({ start: range[0], end: range[1], insert: version });
+            else
+                edits.push({ start: found.lineStart, end: found.lineEnd, insert: `${key}: ${version}\n` });
+            continue;
+        }
+        added.push({ shortName, version });
+        // Right after the key that sorts before it (comments above a key stay with that key), else
+        // just before the first key (below the header), else at the end.
+        const previous = keysInFile.filter((k) => k < key).sort().at(-1);
+        let at;
+        if (previous)
+            at = existing.get(previous).lineEnd;
+        else if (keysInFile.length > 0)
+            at = existing.get(keysInFile[0]).lineStart;
+        else
+            at = source.length;
+        const needsNewline = at === source.length && source.length > 0 && !source.endsWith("\n");
+        edits.push({ start: at, end: at, insert: `${needsNewline ? "\n" : ""}${key}: ${version}\n` });
+    }
+    // Apply from the end so earlier offsets stay valid; same-offset inserts keep sorted order.
+    let text = source;
+    edits
+        .map((edit, order) => ({ edit, order }))
+        .sort((a, b) => b.edit.start - a.edit.start || b.order - a.order)
+        .forEach(({ edit }) => {
+        text = text.slice(0, edit.start) + edit.insert + text.slice(edit.end);
+    });
+    if (source === "" && text !== "")
+        text = `---\n${text}`;
+    return { text, changed: text !== source, updated, added };
+}
+/** Rewrites the file in a kayobe-config checkout; writes nothing when no version changes. */
+async function updateKayobeConfig(checkoutDir, versions) {
+    const file = (0,external_node_path_.join)(checkoutDir, pulp_repo_versions_PULP_REPO_VERSIONS_FILE);
+    const source = await (0,promises_.readFile)(file, "utf8").catch((error) => {
+        if (error.code === "ENOENT") {
+            throw new KayobeConfigError(`${file} does not exist: is ${checkoutDir} a kayobe-config checkout?`);
+        }
+        throw error;
+    });
+    const update = updatePulpRepoVersions(source, versions);
+    if (update.changed)
+        await (0,promises_.writeFile)(file, update.text);
+    return { ...update, file };
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/promote/inputs.ts
+// What a promotion moves: package snapshot versions from a kayobe-config checkout
+// (etc/kayobe/pulp-repo-versions.yml) or an explicit map, container tags from its
+// kolla-image-tags.yml (see kolla/) or an explicit {image: [tags]} map. Every problem is reported
+// at once with its file, YAML path and line, before anything is read from Pulp.
+
+
+
+
+
+
+class PromotionInputError extends (/* unused pure expression or super */ null && (Error)) {
+    name = "PromotionInputError";
+}
+const VERSION_KEY = /^stackhpc_pulp_repo_(.+)_version$/;
+/** `{short_name: version}` pinned by a kayobe-config checkout. */
+async function inputs_versionsFromKayobeConfig(checkout) {
+    let text;
+    try {
+        text = await readFile(join(checkout, PULP_REPO_VERSIONS_FILE), "utf8");
+    }
+    catch (error) {
+        if (error.code !== "ENOENT")
+            throw error;
+        throw new ConfigError(checkout, [{ file: PULP_REPO_VERSIONS_FILE, path: "", line: 1, column: 1, message: "file not found in the kayobe-config checkout" }]);
+    }
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter, version: "1.1", prettyErrors: false });
+    const problems = [];
+    const at = (node) => lineCounter.linePos(node?.range?.[0] ?? 0);
+    for (const e of doc.errors) {
+        const { line, col } = lineCounter.linePos(e.pos[0]);
+        problems.push({ file: PULP_REPO_VERSIONS_FILE, path: "", line, column: col, message: e.message.split("\n")[0] ?? e.message });
+    }
+    const versions = {};
+    if (!problems.length && doc.contents !== null && !isMap(doc.contents)) {
+        problems.push({ file: PULP_REPO_VERSIONS_FILE, path: "", line: 1, column: 1, message: "is not a mapping of variables" });
+    }
+    for (const pair of isMap(doc.contents) ? doc.contents.items : []) {
+        if (!isPair(pair) || !isScalar(pair.key))
+            continue;
+        const key = String(pair.key.value);
+        const m = VERSION_KEY.exec(key);
+        if (!m)
+            continue;
+        const value = isScalar(pair.value) ? pair.value.value : undefined;
+        try {
+            versions[m[1]] = String(value ?? "");
+            parseVersion(String(value ?? ""));
+        }
+        catch (error) {
+            const { line, col } = at(pair.value);
+            problems.push({ file: PULP_REPO_VERSIONS_FILE, path: key, line, column: col, message: error.message });
+        }
+    }
+    if (problems.length)
+        throw new ConfigError(checkout, problems);
+    return versions;
+}
+/** Inline JSON/YAML or a file; `what` names the input in messages. */
+async function readMap(value, what) {
+    const inline = /^\s*[{[]/.test(value);
+    let text;
+    if (inline)
+        text = value;
+    else {
+        try {
+            text = await readFile(value, "utf8");
+        }
+        catch (error) {
+            throw new PromotionInputError(`${what}: cannot read ${JSON.stringify(value)}: ${error.message}`);
+        }
+    }
+    try {
+        return parseDocument(text, { version: "1.1", prettyErrors: false }).toJS({ maxAliasCount: 100 });
+    }
+    catch (error) {
+        throw new PromotionInputError(`${what}: cannot parse ${inline ? "the value" : JSON.stringify(value)}: ${error.message}`);
+    }
+}
+/** An explicit `{short_name: version}` map (inline JSON/YAML or a file), every entry checked. */
+async function inputs_explicitVersions(value, what = "--versions") {
+    const parsed = await readMap(value, what);
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+        throw new PromotionInputError(`${what} must be a mapping of short_name to version`);
+    const problems = [];
+    const out = {};
+    for (const [shortName, version] of Object.entries(parsed)) {
+        try {
+            if (typeof version !== "string")
+                throw new Error(`version must be a string, not ${JSON.stringify(version)}`);
+            parseVersion(version);
+            out[shortName] = version;
+        }
+        catch (error) {
+            problems.push(`${shortName}: ${error.message}`);
+        }
+    }
+    if (problems.length)
+        throw new PromotionInputError(`${what}: ${problems.join("; ")}`);
+    return out;
+}
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+/** An explicit `{image: [tags]}` map (a single tag string is accepted too). */
+async function inputs_explicitImageTags(value, what = "--tags") {
+    const parsed = await readMap(value, what);
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+        throw new PromotionInputError(`${what} must be a mapping of image to tags`);
+    const problems = [];
+    const out = {};
+    for (const [image, raw] of Object.entries(parsed)) {
+        const tags = typeof raw === "string" ? [raw] : raw;
+        if (!Array.isArray(tags) || tags.length === 0 || !tags.every((t) => typeof t === "string" && TAG.test(t))) {
+            problems.push(`${image}: expected a list of valid tags, got ${JSON.stringify(raw)}`);
+            continue;
+        }
+        out[image] = [...new Set(tags)];
+    }
+    if (problems.length)
+        throw new PromotionInputError(`${what}: ${problems.join("; ")}`);
+    return out;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/promote/kolla/tables.ts
+// The two exception tables of kayobe-config's tools/kolla-images.py and its supported distros.
+// They differ between kayobe-config branches (e.g. 2023.1 maps mariabackup → mariadb, 2024.1 does
+// not), so a checkout that carries the script is read (`tablesFromCheckout`); the built-in copy
+// (stackhpc/2024.1) is for checkouts without it.
+
+
+
+const KOLLA_IMAGES_SCRIPT = "tools/kolla-images.py";
+const tables_BUILT_IN_TABLES = {
+    source: "built-in (stackhpc-kayobe-config stackhpc/2024.1)",
+    imageToContainers: {
+        dnsmasq: ["ironic_dnsmasq"],
+        haproxy: ["glance_tls_proxy", "haproxy", "neutron_tls_proxy"],
+        "mariadb-server": ["mariadb", "mariabackup"],
+        "neutron-mlnx-agent": ["neutron_eswitchd", "neutron_mlnx_agent"],
+        "neutron-metadata-agent": ["neutron_metadata_agent", "neutron_ovn_metadata_agent"],
+        "nova-conductor": ["nova_super_conductor", "nova_conductor"],
+        "openvswitch-db-server": ["openvswitch_db"],
+        "ovn-nb-db-server": ["ovn_nb_db"],
+        "ovn-sb-db-server": ["ovn_sb_db"],
+        "prometheus-v2-server": ["prometheus_server"],
+    },
+    containerToPrefixVar: {
+        cron: "common",
+        fluentd: "common",
+        glance_tls_proxy: "haproxy",
+        hacluster_corosync: "openstack",
+        hacluster_pacemaker: "openstack",
+        hacluster_pacemaker_remote: "openstack",
+        heat_api_cfn: "heat",
+        ironic_neutron_agent: "neutron",
+        kolla_toolbox: "common",
+        neutron_eswitchd: "neutron_mlnx_agent",
+        neutron_tls_proxy: "haproxy",
+        nova_compute_ironic: "nova",
+        redis_sentinel: "openstack",
+        swift_object_expirer: "swift",
+        tgtd: "iscsi",
+    },
+    supportedDistros: undefined,
+};
+class KollaTablesError extends (/* unused pure expression or super */ null && (Error)) {
+    name = "KollaTablesError";
+}
+const isStringList = (v) => Array.isArray(v) && v.every((x) => typeof x === "string");
+/** The tables of `<checkout>/tools/kolla-images.py`, or undefined when the checkout has no script. */
+async function tables_tablesFromCheckout(checkout) {
+    const file = join(checkout, KOLLA_IMAGES_SCRIPT);
+    let source;
+    try {
+        source = await readFile(file, "utf8");
+    }
+    catch (error) {
+        if (error.code === "ENOENT")
+            return undefined;
+        throw error;
+    }
+    return tablesFromScript(source, file);
+}
+function tablesFromScript(source, file) {
+    const read = (name) => {
+        try {
+            return readPythonAssignment(source, name);
+        }
+        catch (error) {
+            const reason = error instanceof PythonLiteralError ? error.message : String(error);
+            throw new KollaTablesError(`${file}: cannot read ${reason}`);
+        }
+    };
+    const images = read("IMAGE_TO_CONTAINERS_EXCEPTIONS");
+    const prefixes = read("CONTAINER_TO_PREFIX_VAR_EXCEPTIONS");
+    const distros = read("SUPPORTED_BASE_DISTROS");
+    if (!images || !prefixes) {
+        const missing = [!images && "IMAGE_TO_CONTAINERS_EXCEPTIONS", !prefixes && "CONTAINER_TO_PREFIX_VAR_EXCEPTIONS"].filter(Boolean);
+        throw new KollaTablesError(`${file}: no ${missing.join(" or ")} table found (has the script changed shape?)`);
+    }
+    const imageToContainers = {};
+    const containerToPrefixVar = {};
+    if (typeof images.value !== "object" || Array.isArray(images.value)) {
+        throw new KollaTablesError(`${file}:${images.line}: IMAGE_TO_CONTAINERS_EXCEPTIONS is not a dict`);
+    }
+    for (const [image, containers] of Object.entries(images.value)) {
+        if (!isStringList(containers))
+            throw new KollaTablesError(`${file}:${images.line}: IMAGE_TO_CONTAINERS_EXCEPTIONS[${JSON.stringify(image)}] is not a list of strings`);
+        imageToContainers[image] = containers;
+    }
+    if (typeof prefixes.value !== "object" || Array.isArray(prefixes.value)) {
+        throw new KollaTablesError(`${file}:${prefixes.line}: CONTAINER_TO_PREFIX_VAR_EXCEPTIONS is not a dict`);
+    }
+    for (const [container, prefix] of Object.entries(prefixes.value)) {
+        if (typeof prefix !== "string")
+            throw new KollaTablesError(`${file}:${prefixes.line}: CONTAINER_TO_PREFIX_VAR_EXCEPTIONS[${JSON.stringify(container)}] is not a string`);
+        containerToPrefixVar[container] = prefix;
+    }
+    const supportedDistros = distros && isStringList(distros.value) ? distros.value : undefined;
+    return { source: file, imageToContainers, containerToPrefixVar, supportedDistros };
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/promote/kolla/checkout.ts
+// What a kayobe-config checkout pins for containers: etc/kayobe/kolla-image-tags.yml, validated as
+// tools/kolla-images.py validates it (before anything is promoted), the image list and unbuildable
+// images of etc/kayobe/pulp.yml when present, and the script's own tables when present.
+
+
+
+
+
+
+const KOLLA_IMAGE_TAGS_FILE = "etc/kayobe/kolla-image-tags.yml";
+const PULP_YML_FILE = "etc/kayobe/pulp.yml";
+async function readYaml(checkout, file, problems, optional) {
+    let text;
+    try {
+        text = await readFile(join(checkout, file), "utf8");
+    }
+    catch (error) {
+        if (error.code !== "ENOENT")
+            throw error;
+        if (!optional)
+            problems.push({ file, path: "", line: 1, column: 1, message: "file not found in the kayobe-config checkout" });
+        return undefined;
+    }
+    const lineCounter = new LineCounter();
+    // Ansible reads these files as YAML 1.1; Jinja strings stay strings.
+    const doc = parseDocument(text, { lineCounter, version: "1.1", prettyErrors: false, uniqueKeys: false });
+    if (doc.errors.length) {
+        for (const e of doc.errors) {
+            const { line, col } = lineCounter.linePos(e.pos[0]);
+            problems.push({ file, path: "", line, column: col, message: e.message.split("\n")[0] ?? e.message });
+        }
+        return undefined;
+    }
+    if (doc.contents !== null && !isMap(doc.contents)) {
+        problems.push({ file, path: "", line: 1, column: 1, message: "is not a mapping of variables" });
+        return undefined;
+    }
+    return { value: doc.toJS() ?? {}, at: (path) => locate(doc, lineCounter, path) };
+}
+const TAG_VAR = /^[a-z0-9_]+$/;
+async function checkout_readKollaPins(checkout) {
+    const problems = [];
+    const problem = (parsed, file, path, message) => {
+        const { line, column } = parsed.at(path);
+        const shown = path.map((s) => (typeof s === "number" ? `[${s}]` : s)).join(".").replaceAll(".[", "[");
+        problems.push({ file, path: shown, line, column, message });
+    };
+    const [tagsFile, pulpFile, tables, release] = await Promise.all([
+        readYaml(checkout, KOLLA_IMAGE_TAGS_FILE, problems, false),
+        readYaml(checkout, PULP_YML_FILE, problems, true),
+        tablesFromCheckout(checkout),
+        readRelease(checkout),
+    ]);
+    const effective = tables ?? BUILT_IN_TABLES;
+    const tags = {};
+    if (tagsFile) {
+        const raw = tagsFile.value["kolla_image_tags"];
+        if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+            problem(tagsFile, KOLLA_IMAGE_TAGS_FILE, ["kolla_image_tags"], raw === undefined ? "variable kolla_image_tags is not defined" : "must be a mapping of tag variable prefixes");
+        }
+        else {
+            if (!Object.hasOwn(raw, "openstack"))
+                problem(tagsFile, KOLLA_IMAGE_TAGS_FILE, ["kolla_image_tags"], "missing the default openstack tag");
+            const tagRe = release ? new RegExp(`^${release.replaceAll(".", "\\.")}-(.+)-\\d{8}T\\d{6}$`) : undefined;
+            for (const [key, distros] of Object.entries(raw)) {
+                if (!TAG_VAR.test(key))
+                    problem(tagsFile, KOLLA_IMAGE_TAGS_FILE, ["kolla_image_tags", key], `key ${key} does not match ${TAG_VAR.source}`);
+                if (distros === null || typeof distros !== "object" || Array.isArray(distros)) {
+                    problem(tagsFile, KOLLA_IMAGE_TAGS_FILE, ["kolla_image_tags", key], "must be a mapping of distro → tag");
+                    continue;
+                }
+                const entry = {};
+                for (const [distro, tag] of Object.entries(distros)) {
+                    const path = ["kolla_image_tags", key, distro];
+                    if (effective.supportedDistros && !effective.supportedDistros.includes(distro)) {
+                        problem(tagsFile, KOLLA_IMAGE_TAGS_FILE, path, `base distro ${distro} not supported (${effective.source} supports ${effective.supportedDistros.join(", ")})`);
+                        continue;
+                    }
+                    if (typeof tag !== "string" || tag === "") {
+                        problem(tagsFile, KOLLA_IMAGE_TAGS_FILE, path, "tag must be a non-empty string");
+                        continue;
+                    }
+                    const m = tagRe?.exec(tag);
+                    if (tagRe && (!m || m[1] !== distro)) {
+                        problem(tagsFile, KOLLA_IMAGE_TAGS_FILE, path, `tag ${tag} does not match ${release}-${distro}-YYYYMMDDTHHMMSS`);
+                        continue;
+                    }
+                    entry[distro] = tag;
+                }
+                tags[key] = entry;
+            }
+        }
+    }
+    let images;
+    let unbuildable;
+    if (pulpFile) {
+        const vars = pulpFile.value;
+        const list = vars["stackhpc_pulp_images_kolla"];
+        if (list !== undefined) {
+            if (Array.isArray(list) && list.every((x) => typeof x === "string"))
+                images = list;
+            else
+                problem(pulpFile, PULP_YML_FILE, ["stackhpc_pulp_images_kolla"], "must be a list of image names");
+        }
+        const unb = vars["stackhpc_kolla_unbuildable_images"];
+        if (unb !== undefined) {
+            if (unb !== null && typeof unb === "object" && !Array.isArray(unb)) {
+                unbuildable = {};
+                for (const [distro, names] of Object.entries(unb)) {
+                    if (Array.isArray(names) && names.every((x) => typeof x === "string"))
+                        unbuildable[distro] = names;
+                    else if (names !== null)
+                        problem(pulpFile, PULP_YML_FILE, ["stackhpc_kolla_unbuildable_images", distro], "must be a list of image names");
+                }
+            }
+            else
+                problem(pulpFile, PULP_YML_FILE, ["stackhpc_kolla_unbuildable_images"], "must be a mapping of distro → images");
+        }
+    }
+    if (problems.length)
+        throw new ConfigError(checkout, problems);
+    return { tags, tables: effective, images, unbuildable, release };
+}
+/** `defaultbranch=stable/<release>` (or unmaintained/) of .gitreview, as the script reads it. */
+async function readRelease(checkout) {
+    let text;
+    try {
+        text = await readFile(join(checkout, ".gitreview"), "utf8");
+    }
+    catch {
+        return undefined;
+    }
+    for (const line of text.split("\n")) {
+        const [key, value] = line.split("=");
+        if (key?.trim() !== "defaultbranch" || value === undefined)
+            continue;
+        for (const prefix of ["stable/", "unmaintained/"])
+            if (value.trim().startsWith(prefix))
+                return value.trim().slice(prefix.length);
+    }
+    return undefined;
+}
+/** The distros to resolve by default: those the script supports, else those `openstack` pins. */
+function checkout_defaultDistros(pins) {
+    return pins.tables.supportedDistros ?? Object.keys(pins.tags["openstack"] ?? {});
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/promote/kolla/image-tags.ts
+// `release-train kolla-image-tags`: the tags a kayobe-config branch pins for every image of the
+// release train's kolla_container_images — what container promotion will copy.
+
+
+
+
+/** kolla_container_images of the release-train configuration, checked. */
+function kollaContainerImages(config) {
+    const value = config.variables["kolla_container_images"];
+    const source = config.variableSources["kolla_container_images"];
+    const at = source ?? { file: "kolla", path: "kolla_container_images", line: 1, column: 1 };
+    if (value === undefined) {
+        throw new ConfigError(config.dir, [{ ...at, path: "kolla_container_images", message: "variable kolla_container_images is not defined in the configuration" }]);
+    }
+    if (!Array.isArray(value) || !value.every((x) => typeof x === "string" && x !== "")) {
+        throw new ConfigError(config.dir, [{ ...at, path: "kolla_container_images", message: "must be a list of image names" }]);
+    }
+    return value;
+}
+async function image_tags_kollaImageTags(options) {
+    const patterns = compileFilter(options.filter);
+    const all = kollaContainerImages(options.config);
+    const pins = await readKollaPins(options.checkout);
+    const distros = options.distros?.length ? options.distros : defaultDistros(pins);
+    const unknown = pins.tables.supportedDistros ? distros.filter((d) => !pins.tables.supportedDistros?.includes(d)) : [];
+    if (unknown.length) {
+        throw new Error(`--distros: ${unknown.join(", ")} not supported by ${pins.tables.source} (${pins.tables.supportedDistros?.join(", ")})`);
+    }
+    const deployed = pins.images ? new Set(pins.images) : undefined;
+    const selected = all.filter((image) => patterns.length === 0 || patterns.some((re) => re.test(image)));
+    const images = selected.filter((image) => !deployed || deployed.has(image));
+    return {
+        distros,
+        images: resolveImageTags({ images, distros, tags: pins.tags, tables: pins.tables, unbuildable: pins.unbuildable }),
+        notDeployed: selected.filter((image) => deployed && !deployed.has(image)),
+        tablesSource: pins.tables.source,
+        pins,
+    };
+}
+/** `{"<image>": {"<distro>": "<tag>"}}`; an image whose containers pin different tags on one distro gets an array. */
+function imageTagsJson(result) {
+    const out = {};
+    for (const [image, resolution] of Object.entries(result.images)) {
+        out[image] = Object.fromEntries(Object.entries(resolution.byDistro).map(([d, tags]) => [d, tags.length === 1 ? tags[0] : tags]));
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/promote/packages.ts
+// Package promotion: each pinned snapshot's distribution `<distribution_name><version>` in Ark gets
+// the release guard (demote: back to development). Reads Ark once (distributions of both kinds and
+// all guards), plans every snapshot, refuses before any write when a distribution is missing (unless
+// allow-missing), prints the plan, stops there in check mode, else ensures the guards and patches
+// the distributions with bounded concurrency through the shared engine. Already right = no write.
+
+
+
+
+
+
+
+
+const packages_PAGE = { pageSize: 1000 };
+/** Configured, published repositories pinned in `versions` and matching `filter`. */
+function packageTargets(repos, versions, filter) {
+    const patterns = compileFilter(filter);
+    const matches = (name) => patterns.length === 0 || patterns.some((re) => re.test(name));
+    const known = new Set(repos.map((r) => r.short_name));
+    const targets = [];
+    for (const repo of repos) {
+        const version = versions[repo.short_name];
+        if (!repo.publish || version === undefined || !matches(repo.short_name))
+            continue;
+        targets.push({ shortName: repo.short_name, kind: repo.kind, version, distributionName: `${repo.distribution_name}${version}` });
+    }
+    const unknown = Object.keys(versions).filter((s) => !known.has(s) && matches(s));
+    return { targets, unknown };
+}
+function planPackages(targets, distributions, guardNames, target) {
+    const byName = { rpm: new Map(distributions.rpm.map((d) => [d.name, d])), deb: new Map(distributions.deb.map((d) => [d.name, d])) };
+    return targets.map((t) => {
+        const d = byName[t.kind].get(t.distributionName);
+        if (!d)
+            return { target: t, from: null, to: target.name, action: "missing" };
+        const current = d.content_guard ?? null;
+        const from = current === null ? null : (guardNames.get(current) ?? current);
+        const right = target.href !== undefined && current === target.href;
+        return { target: t, href: d.pulp_href, basePath: d.base_path, from, to: target.name, action: right ? "skip" : "patch" };
+    });
+}
+function describePackagePlan(items, mode, dryRun) {
+    const patch = items.filter((i) => i.action === "patch");
+    const head = `${dryRun ? "Check mode: would " : ""}${mode} ${patch.length} of ${items.length} package snapshot(s):`;
+    const lines = items.map((i) => {
+        const d = i.target.distributionName;
+        if (i.action === "missing")
+            return `  ! ${i.target.shortName}: distribution ${d} not found`;
+        if (i.action === "skip")
+            return `  = ${i.target.shortName}: ${d} already ${i.to}`;
+        return `  ~ ${i.target.shortName}: ${d}: content_guard ${i.from ?? "none"} → ${i.to}`;
+    });
+    return [head, ...lines].join("\n");
+}
+async function packages_promotePackages(options) {
+    const startedAt = new Date().toISOString();
+    const mode = options.mode ?? "promote";
+    const dryRun = options.dryRun ?? false;
+    const { targets, unknown } = packageTargets(allPackageRepos(options.config), options.versions, options.filter);
+    const notes = unknown.length ? [`pinned but not in the release-train configuration (ignored): ${unknown.join(", ")}`] : [];
+    if (!targets.length)
+        throw new Error(`nothing to ${mode}: no configured repository is pinned${options.filter ? ` and matches filter ${JSON.stringify(options.filter)}` : ""}`);
+    // Guards first: a missing or expiring CA refuses the run before anything is written.
+    const guards = await planContentGuards({ pulp: options.pulp, spec: options.guards, vault: options.vault, now: options.now });
+    const [rpm, deb, allGuards] = await Promise.all([
+        options.pulp.distributions.rpm.listAll({ name__in: targets.filter((t) => t.kind === "rpm").map((t) => t.distributionName) }, packages_PAGE),
+        options.pulp.distributions.deb.listAll({ name__in: targets.filter((t) => t.kind === "deb").map((t) => t.distributionName) }, packages_PAGE),
+        options.pulp.contentGuards.any.listAll({}, packages_PAGE),
+    ]);
+    const guardNames = new Map(allGuards.map((g) => [g.pulp_href, g.name]));
+    const targetName = mode === "promote" ? RELEASE_GUARD : DEVELOPMENT_GUARD;
+    const plan = planPackages(targets, { rpm, deb }, guardNames, { name: targetName, href: guards.hrefs[targetName] });
+    const missing = plan.filter((i) => i.action === "missing");
+    if (missing.length && !options.allowMissing) {
+        throw new MissingSourcesError("distribution(s)", missing.map((i) => `${i.target.shortName}: ${i.target.kind} distribution ${i.target.distributionName}`));
+    }
+    const planText = `${describeGuardsPlan(guards)}\n${describePackagePlan(plan, mode, dryRun)}`;
+    options.reporter?.plan?.(planText);
+    const base = { kind: "packages", mode, dryRun, planText, guards, notes, startedAt };
+    if (dryRun) {
+        const items = plan.map((i) => packages_planned(i, mode));
+        return packages_finish({ ...base, items });
+    }
+    const hrefs = await applyContentGuards(options.pulp, guards);
+    const guardHref = hrefs[targetName];
+    if (!guardHref)
+        throw new Error(`content guard ${targetName} does not exist after ensuring the guards`);
+    const stateKey = (i) => StateFile.key("promote-packages", i.target.distributionName);
+    const { watcher, tasks } = await openTasks(options.pulp, { stateFile: options.stateFile, scope: "ark", keys: plan.map(stateKey), polling: options.polling });
+    try {
+        const items = await applyItems(plan, {
+            concurrency: options.concurrency ?? 8,
+            key: (i) => i.target.shortName,
+            stateKey,
+            tasks,
+            reporter: options.reporter,
+            init: (i) => ({ ...packages_planned(i, mode), status: i.action === "patch" ? mode === "promote" ? "promoted" : "demoted" : packages_planned(i, mode).status, moves: [] }),
+            apply: async (i, result, ctx) => {
+                if (i.action !== "patch" || !i.href)
+                    return;
+                const href = i.href;
+                await idempotentTask(ctx, mode, async () => (await options.pulp.distributions[i.target.kind].update(asHref(href), { content_guard: guardHref })).href, {
+                    inflight: () => runningTaskOn(options.pulp, href),
+                });
+                result.moves.push({ object: i.target.distributionName, from: i.from, to: i.to });
+                ctx.did(`${i.target.distributionName}: content_guard ${i.from ?? "none"} → ${i.to}`);
+            },
+        });
+        for (const r of items)
+            if (r.error)
+                r.status = "failed";
+        return packages_finish({ ...base, items });
+    }
+    finally {
+        watcher.close();
+        options.reporter?.close?.();
+    }
+}
+function packages_planned(i, mode) {
+    const status = i.action === "missing" ? "missing" : i.action === "skip" ? "skipped" : "planned";
+    const note = i.action === "missing" ? `distribution ${i.target.distributionName} not found` : i.action === "skip" ? `already ${i.to}` : undefined;
+    const moves = i.action === "patch" ? [{ object: i.target.distributionName, from: i.from, to: i.to }] : [];
+    return { name: i.target.shortName, status, moves, note, changed: false, actions: i.action === "patch" ? [`${mode} ${i.target.distributionName}`] : [], tasks: [], durationMs: 0 };
+}
+function packages_finish(r) {
+    return { ...r, failed: r.items.filter((i) => i.error), missing: r.items.filter((i) => i.status === "missing"), finishedAt: new Date().toISOString() };
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/promote/summary.ts
+// Job summary of a promotion: the counts, one row per change (failures first), the plan as a diff
+// in check mode, and the audit line (who, when, from which pins).
+
+function summary_promotionSummary(result, audit) {
+    const what = result.kind === "packages" ? "Package snapshot" : "Container image";
+    const title = `### ${what} ${result.mode === "promote" ? "promotion" : "demotion"}${result.dryRun ? " (check mode: nothing written)" : ""}`;
+    const counts = Object.entries(audit.counts)
+        .map(([status, n]) => `${n} ${status}`)
+        .join(", ");
+    const table = summaryMarkdown({
+        title,
+        counts: `${result.items.length} ${result.kind === "packages" ? "snapshots" : "images"}: ${counts || "none"}.`,
+        header: ["Item", "Status", "Object", "From", "To", "Note / error"],
+        items: result.items.flatMap((item) => (item.moves.length ? item.moves.map((m) => ({ ...item, moves: [m] })) : [item])),
+        compare: (a, b) => a.name.localeCompare(b.name),
+        row: (r) => [
+            r.error ? `❌ ${r.name}` : r.name,
+            r.status,
+            r.moves[0]?.object,
+            r.moves[0] ? (r.moves[0].from ?? "—") : "",
+            r.moves[0] ? (r.moves[0].to ?? "(removed)") : "",
+            r.error ?? r.note,
+        ],
+    });
+    const source = audit.source.kayobeConfig
+        ? `kayobe-config${audit.source.kayobeConfig.branch ? ` ${audit.source.kayobeConfig.branch}` : ""}${audit.source.kayobeConfig.commit ? ` @ ${audit.source.kayobeConfig.commit.slice(0, 12)}` : ""} (${audit.source.kayobeConfig.path})`
+        : "an explicit map";
+    const who = `Run by **${audit.who.actor}**${audit.who.workflowRun ? ` ([workflow run](${audit.who.workflowRun}))` : ""} from ${audit.startedAt} to ${audit.finishedAt} against ${audit.pulpUrl}; pins from ${source}${audit.source.filter ? `, filter \`${audit.source.filter}\`` : ""}.`;
+    const plan = result.dryRun ? `\n<details><summary>Plan</summary>\n\n\`\`\`diff\n${diffOf(result.planText)}\n\`\`\`\n</details>\n` : "";
+    const notes = result.notes.length ? `\n${result.notes.map((n) => `> ${n}`).join("\n")}\n` : "";
+    return `${table}\n${who}\n${notes}${plan}`;
+}
+/** Plan lines as a diff: `~`/`+` changes become `+`, missing `!` become `-`. */
+function diffOf(plan) {
+    return plan
+        .split("\n")
+        .map((line) => line.replace(/^ {2}[~+] /, "+ ").replace(/^ {2}! /, "- ").replace(/^ {2}= /, "  "))
+        .join("\n");
+}
+
+;// CONCATENATED MODULE: ../../packages/release-train/src/cli/promote.ts
+// `release-train promote packages|containers` and `release-train content-guards`: the same code the
+// promote action runs. Everything that can be wrong with the inputs is reported before Pulp is
+// written to; the plan is printed first; --dry-run stops there; --json prints the result.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const promote_pem = (file, option) => file
+    ? readFile(file, "utf8").catch((e) => {
+        throw new UsageError(`${option}: cannot read ${file}: ${e.message}`);
+    })
+    : Promise.resolve(undefined);
+async function pulpClientFrom(opts, env) {
+    try {
+        new URL(opts.pulpUrl);
+    }
+    catch {
+        throw new UsageError(`--pulp-url: not a URL: ${JSON.stringify(opts.pulpUrl)}`);
+    }
+    const [clientCert, clientKey, caCert] = await Promise.all([promote_pem(opts.clientCert, "--client-cert"), promote_pem(opts.clientKey, "--client-key"), promote_pem(opts.caCert, "--ca-cert")]);
+    return new PulpClient({
+        baseUrl: opts.pulpUrl,
+        username: opts.username,
+        password: opts.password ?? env["PULP_PASSWORD"],
+        ...(clientCert ? { clientCert } : {}),
+        ...(clientKey ? { clientKey } : {}),
+        ...(caCert ? { caCert } : {}),
+    });
+}
+/** Vault for x509 guards: a token (--vault-token / VAULT_TOKEN) or an AppRole (role id + secret id). */
+async function vaultClientFrom(opts, env) {
+    const url = opts.vaultUrl ?? env["VAULT_ADDR"];
+    if (!url)
+        return undefined;
+    const caCert = await promote_pem(opts.vaultCaCert, "--vault-ca-cert");
+    const vault = new VaultClient({ url, ...(caCert ? { caCert } : {}) });
+    const token = opts.vaultToken ?? env["VAULT_TOKEN"];
+    const secretId = opts.vaultSecretId ?? env["VAULT_SECRET_ID"];
+    if (opts.vaultRoleId && secretId)
+        await vault.loginAppRole(opts.vaultRoleId, secretId);
+    else if (token)
+        await vault.loginToken(token);
+    // The CA chains the guards need are public; a login is only checked when credentials are given.
+    return vault;
+}
+async function runContentGuardsCli(opts, env = process.env, write = (t) => process.stdout.write(t)) {
+    const config = await loadConfig(opts.config);
+    const spec = guardsSpec(config, { type: opts.guardType, expiryWindowWeeks: opts.caExpiryWindowWeeks });
+    const pulp = await pulpClientFrom(opts, env);
+    try {
+        const vault = spec.type === "x509" ? await vaultClientFrom(opts, env) : undefined;
+        if (spec.type === "x509" && !vault)
+            throw new UsageError("x509 content guards need --vault-url (or VAULT_ADDR)");
+        const plan = await planContentGuards({ pulp, spec, vault });
+        if (!opts.json)
+            write(`${opts.dryRun ? "Check mode: " : ""}${describeGuardsPlan(plan)}\n`);
+        if (!opts.dryRun)
+            await applyContentGuards(pulp, plan, (line) => !opts.json && write(`${line}\n`));
+        if (opts.json)
+            write(`${JSON.stringify({ dryRun: opts.dryRun ?? false, ...plan, items: plan.items.map(({ caCertificate: _, ...i }) => i) }, null, 2)}\n`);
+        return plan;
+    }
+    finally {
+        await pulp.close();
+    }
+}
+async function runPromotePackagesCli(opts, env = process.env, write = (t) => process.stdout.write(t)) {
+    if (!opts.kayobeConfig === !opts.versions)
+        throw new UsageError("give either --kayobe-config <checkout> or --versions <map>, not both or neither");
+    const [config, versions] = await Promise.all([
+        loadConfig(opts.config),
+        opts.kayobeConfig ? versionsFromKayobeConfig(opts.kayobeConfig) : explicitVersions(opts.versions),
+    ]);
+    const guards = guardsSpec(config, { type: opts.guardType, expiryWindowWeeks: opts.caExpiryWindowWeeks });
+    const source = { ...(opts.kayobeConfig ? { kayobeConfig: await describeCheckout(opts.kayobeConfig) } : { explicit: true }), filter: opts.filter || undefined };
+    const pulp = await pulpClientFrom(opts, env);
+    try {
+        const vault = guards.type === "x509" ? await vaultClientFrom(opts, env) : undefined;
+        if (guards.type === "x509" && !vault)
+            throw new UsageError("x509 content guards need --vault-url (or VAULT_ADDR)");
+        const result = await promotePackages({
+            pulp,
+            config,
+            versions,
+            filter: opts.filter,
+            mode: opts.mode,
+            dryRun: opts.dryRun,
+            allowMissing: opts.allowMissing,
+            guards,
+            vault,
+            concurrency: opts.concurrency,
+            stateFile: opts.stateFile,
+            polling: opts.waitTimeout ? { timeoutMs: opts.waitTimeout * 60_000 } : undefined,
+            reporter: opts.json ? undefined : consoleReporter({ actions: env["GITHUB_ACTIONS"] === "true", write, status: statusLine }),
+        });
+        return await report(result, opts, source, env, write);
+    }
+    finally {
+        await pulp.close();
+    }
+}
+async function runPromoteContainersCli(opts, env = process.env, write = (t) => process.stdout.write(t)) {
+    if (!opts.kayobeConfig === !opts.tags)
+        throw new UsageError("give either --kayobe-config <checkout> or --tags <map>, not both or neither");
+    const notes = [];
+    let imageTags;
+    if (opts.kayobeConfig) {
+        const config = await loadConfig(opts.config);
+        const distros = opts.distros?.split(/[\s,]+/).filter(Boolean);
+        const resolved = await kollaImageTags({ checkout: opts.kayobeConfig, config, distros, filter: opts.filter });
+        imageTags = Object.fromEntries(Object.entries(resolved.images).map(([image, r]) => [image, r.tags]));
+        notes.push(`tags resolved for ${resolved.distros.join(", ")} with the tables of ${resolved.tablesSource}`);
+        if (resolved.notDeployed.length)
+            notes.push(`not deployed by this kayobe-config branch (not promoted): ${resolved.notDeployed.join(", ")}`);
+    }
+    else
+        imageTags = await explicitImageTags(opts.tags);
+    const source = { ...(opts.kayobeConfig ? { kayobeConfig: await describeCheckout(opts.kayobeConfig) } : { explicit: true }), filter: opts.filter || undefined };
+    const pulp = await pulpClientFrom(opts, env);
+    try {
+        const result = await promoteContainers({
+            pulp,
+            imageTags,
+            filter: opts.filter,
+            mode: opts.mode,
+            dryRun: opts.dryRun,
+            allowMissing: opts.allowMissing,
+            namespaces: { ...(opts.sourceNamespace ? { source: opts.sourceNamespace } : {}), ...(opts.releaseNamespace ? { release: opts.releaseNamespace } : {}) },
+            concurrency: opts.concurrency,
+            stateFile: opts.stateFile,
+            notes,
+            polling: opts.waitTimeout ? { timeoutMs: opts.waitTimeout * 60_000 } : undefined,
+            reporter: opts.json ? undefined : consoleReporter({ actions: env["GITHUB_ACTIONS"] === "true", write, status: statusLine }),
+        });
+        return await report(result, opts, source, env, write);
+    }
+    finally {
+        await pulp.close();
+    }
+}
+/** Summary, audit file, notes and --json: the same for both kinds. */
+async function report(result, opts, source, env, write) {
+    const audit = auditRecord(result, { pulpUrl: opts.pulpUrl, source, env });
+    if (opts.auditFile)
+        await writeAuditFile(opts.auditFile, audit);
+    const out = opts.json ? (t) => process.stderr.write(t) : write;
+    const warning = await writeSummary(promotionSummary(result, audit), { file: opts.summaryFile, env, write: out });
+    if (warning)
+        process.stderr.write(`warning: ${warning}\n`);
+    // Printed summaries already carry the notes; a summary file does not reach the log.
+    if (opts.summaryFile ?? env["GITHUB_STEP_SUMMARY"])
+        for (const note of result.notes)
+            out(`note: ${note}\n`);
+    if (result.failed.length)
+        out(`${result.failed.length} failed: ${result.failed.map((f) => f.name).join(", ")}\n`);
+    if (opts.json)
+        write(`${JSON.stringify({ ...result, audit }, null, 2)}\n`);
+    return { result, audit };
+}
+function promote_positiveInt(value) {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1)
+        throw new InvalidArgumentError("must be a positive integer");
+    return n;
+}
+function weeks(value) {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0)
+        throw new InvalidArgumentError("must be a number of weeks ≥ 0");
+    return n;
+}
+/** Connection options and the check-mode/JSON switches every promotion command takes. */
+function addConnectionOptions(command) {
+    return command
+        .addOption(configOption())
+        .requiredOption("--pulp-url <url>", "Ark's Pulp URL")
+        .requiredOption("--username <name>", "Pulp username")
+        .addOption(new Option("--password <password>", "Pulp password").env("PULP_PASSWORD"))
+        .option("--client-cert <file>", "client certificate (PEM) for the Pulp API (mutual TLS)")
+        .option("--client-key <file>", "its private key (PEM)")
+        .option("--ca-cert <file>", "extra CA certificate (PEM) to trust for the Pulp API")
+        .option("--dry-run", "check mode: print the plan and write nothing")
+        .option("--json", "print the result as JSON on stdout (logs go to stderr)");
+}
+/** Content-guard options (content-guards, promote packages). */
+function addGuardOptions(command) {
+    return command
+        .addOption(new Option("--guard-type <type>", "content guard type (default: dev_pulp_content_guards_type, else rbac)").choices(["rbac", "x509"]))
+        .option("--ca-expiry-window-weeks <weeks>", "x509: refuse when a guard CA expires within this many weeks (default 52)", weeks)
+        .addOption(new Option("--vault-url <url>", "x509: Vault URL (CA chains of the PKI mounts)").env("VAULT_ADDR"))
+        .addOption(new Option("--vault-token <token>", "x509: Vault token").env("VAULT_TOKEN"))
+        .option("--vault-role-id <id>", "x509: Vault AppRole role_id (with --vault-secret-id)")
+        .addOption(new Option("--vault-secret-id <id>", "x509: Vault AppRole secret_id").env("VAULT_SECRET_ID"))
+        .option("--vault-ca-cert <file>", "x509: CA certificate (PEM) to trust for Vault");
+}
+function addPromoteOptions(command) {
+    return addConnectionOptions(command)
+        .option("--kayobe-config <checkout>", "kayobe-config checkout whose pins are promoted")
+        .option("--filter <regexes>", "whitespace-separated regular expressions searched in short_name / image name (OR)", "")
+        .addOption(new Option("--mode <mode>", "promote (development → release) or demote (rollback)").choices(["promote", "demote"]).default("promote"))
+        .option("--allow-missing", "promote what exists when some sources are missing (they are reported)")
+        .option("--concurrency <n>", "items in flight (default: packages 8, containers 2 × Pulp's online workers)", promote_positiveInt)
+        .option("--state-file <file>", "JSON file recording dispatched tasks, for re-attaching on re-runs")
+        .option("--wait-timeout <minutes>", "stop waiting for a task after this long (re-run to re-attach)", promote_positiveInt)
+        .option("--summary-file <file>", "append the Markdown summary here (default: $GITHUB_STEP_SUMMARY)")
+        .option("--audit-file <file>", "write the audit record (JSON) here");
+}
+function contentGuardsCommand() {
+    return addGuardOptions(addConnectionOptions(new Command("content-guards").description("ensure Ark's development and release content guards exist and are right (x509 CAs from Vault, or RBAC groups)"))).action(action(async (opts) => {
+        await runContentGuardsCli(opts);
+    }));
+}
+function promoteCommand() {
+    const packages = addGuardOptions(addPromoteOptions(new Command("packages").description("give pinned package snapshots the release guard (demote: development)")))
+        .option("--versions <json|file>", "explicit {short_name: version} map instead of --kayobe-config")
+        .action(action(async (opts) => {
+        const { result } = await runPromotePackagesCli(opts);
+        if (result.failed.length)
+            process.exitCode = 1;
+    }));
+    const containers = addPromoteOptions(new Command("containers").description("copy pinned image tags from stackhpc-dev/<image> into stackhpc/<image> (demote: remove them)"))
+        .option("--tags <json|file>", "explicit {image: [tags]} map instead of --kayobe-config")
+        .option("--distros <names>", "distros to resolve kolla-image-tags.yml for (comma/space-separated; default: those the checkout supports)")
+        .option("--source-namespace <name>", "namespace of the push repositories", "stackhpc-dev")
+        .option("--release-namespace <name>", "namespace of the release repositories", "stackhpc")
+        .action(action(async (opts) => {
+        const { result } = await runPromoteContainersCli(opts);
+        if (result.failed.length)
+            process.exitCode = 1;
+    }));
+    return new Command("promote").description("promote package snapshots or container images to release").addCommand(packages).addCommand(containers);
+}
+
 ;// CONCATENATED MODULE: ../../packages/release-train/src/github/git.ts
 // Thin wrappers over the git CLI for the kayobe-config proposal: branch, commit, push. Pushing
 // relies on the checkout's configured remote and credentials (e.g. actions/checkout's); nothing
 // here handles tokens.
 
 
-const run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
+const git_run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
 class GitError extends Error {
     name = "GitError";
 }
@@ -96979,13 +99123,19 @@ const DEFAULT_IDENTITY = {
 };
 async function git(cwd, args) {
     try {
-        const { stdout } = await run("git", args, { cwd, maxBuffer: 16 * 1024 * 1024 });
+        const { stdout } = await git_run("git", args, { cwd, maxBuffer: 16 * 1024 * 1024 });
         return stdout.trim();
     }
     catch (error) {
         const e = error;
+        if (e.code === "ENOENT")
+            throw new GitError("git is not installed (or not on PATH): the kayobe-config proposal needs it");
         throw new GitError(`git ${args[0]} failed in ${cwd}: ${(e.stderr || e.message).trim()}`);
     }
+}
+/** Fail before any write when git is missing (a flow that will commit calls this first). */
+async function requireGit(cwd) {
+    await git(cwd, ["--version"]);
 }
 /**
  * Points `branch` at the current HEAD, checks it out (keeping working-tree edits) and commits
@@ -97063,127 +99213,6 @@ async function openOrUpdatePullRequest(options) {
 
 
 
-;// CONCATENATED MODULE: ../../packages/release-train/src/kayobe/pulp-repo-versions.ts
-// Rewrites kayobe-config's etc/kayobe/pulp-repo-versions.yml, the file promotion reads:
-// `stackhpc_pulp_repo_<short_name>_version: <YYYYMMDDTHHMMSS>`. Edits are made in the text at the
-// positions the YAML parser reports, so the header comment, ordering and unrelated lines survive.
-
-
-
-
-const PULP_REPO_VERSIONS_FILE = "etc/kayobe/pulp-repo-versions.yml";
-const SHORT_NAME = /^[A-Za-z0-9_]+$/;
-class KayobeConfigError extends Error {
-    name = "KayobeConfigError";
-}
-const versionVariable = (shortName) => `stackhpc_pulp_repo_${shortName}_version`;
-function pulp_repo_versions_validate(versions) {
-    const problems = [];
-    for (const [shortName, version] of Object.entries(versions)) {
-        if (!SHORT_NAME.test(shortName))
-            problems.push(`invalid short_name ${JSON.stringify(shortName)}`);
-        try {
-            parseVersion(version);
-        }
-        catch (error) {
-            problems.push(`${shortName}: ${error.message}`);
-        }
-    }
-    if (problems.length > 0)
-        throw new KayobeConfigError(problems.join("; "));
-}
-const lineEnd = (text, offset) => {
-    const i = text.indexOf("\n", offset);
-    return i === -1 ? text.length : i + 1;
-};
-/** Pure rewrite of the file's text with `{short_name: version}`. */
-function updatePulpRepoVersions(source, versions) {
-    pulp_repo_versions_validate(versions);
-    const lineCounter = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(source, { lineCounter, prettyErrors: false });
-    if (doc.errors.length > 0) {
-        const error = doc.errors[0];
-        const { line, col } = lineCounter.linePos(error.pos[0]);
-        throw new KayobeConfigError(`${PULP_REPO_VERSIONS_FILE}:${line}:${col}: ${error.message}`);
-    }
-    const contents = doc.contents;
-    if (contents !== null && !(0,dist/* isMap */.jh)(contents) && !((0,dist/* isScalar */.jn)(contents) && contents.value === null)) {
-        throw new KayobeConfigError(`${PULP_REPO_VERSIONS_FILE} is not a mapping`);
-    }
-    // Existing version variables: key text → position of the key's line and of its value.
-    const existing = new Map();
-    for (const pair of (0,dist/* isMap */.jh)(contents) ? contents.items : []) {
-        if (!(0,dist/* isPair */.tO)(pair) || !(0,dist/* isScalar */.jn)(pair.key))
-            continue;
-        const key = String(pair.key.value);
-        if (!/^stackhpc_pulp_repo_.+_version$/.test(key))
-            continue;
-        const keyStart = pair.key.range[0];
-        const value = pair.value;
-        const lineStart = keyStart - (lineCounter.linePos(keyStart).col - 1);
-        existing.set(key, { lineStart, lineEnd: lineEnd(source, value?.range?.[1] ?? keyStart), value });
-    }
-    const keysInFile = [...existing.keys()];
-    const edits = [];
-    const updated = [];
-    const added = [];
-    for (const shortName of Object.keys(versions).sort()) {
-        const version = versions[shortName];
-        const key = versionVariable(shortName);
-        const found = existing.get(key);
-        if (found) {
-            const current = (0,dist/* isScalar */.jn)(found.value) ? found.value.value : null;
-            if (current !== null && String(current) === version)
-                continue;
-            updated.push({ shortName, from: current === null ? "" : String(current), to: version });
-            const range = found.value?.range;
-            if (range && current !== null)
-                edits.push({ start: range[0], end: range[1], insert: version });
-            else
-                edits.push({ start: found.lineStart, end: found.lineEnd, insert: `${key}: ${version}\n` });
-            continue;
-        }
-        added.push({ shortName, version });
-        // Right after the key that sorts before it (comments above a key stay with that key), else
-        // just before the first key (below the header), else at the end.
-        const previous = keysInFile.filter((k) => k < key).sort().at(-1);
-        let at;
-        if (previous)
-            at = existing.get(previous).lineEnd;
-        else if (keysInFile.length > 0)
-            at = existing.get(keysInFile[0]).lineStart;
-        else
-            at = source.length;
-        const needsNewline = at === source.length && source.length > 0 && !source.endsWith("\n");
-        edits.push({ start: at, end: at, insert: `${needsNewline ? "\n" : ""}${key}: ${version}\n` });
-    }
-    // Apply from the end so earlier offsets stay valid; same-offset inserts keep sorted order.
-    let text = source;
-    edits
-        .map((edit, order) => ({ edit, order }))
-        .sort((a, b) => b.edit.start - a.edit.start || b.order - a.order)
-        .forEach(({ edit }) => {
-        text = text.slice(0, edit.start) + edit.insert + text.slice(edit.end);
-    });
-    if (source === "" && text !== "")
-        text = `---\n${text}`;
-    return { text, changed: text !== source, updated, added };
-}
-/** Rewrites the file in a kayobe-config checkout; writes nothing when no version changes. */
-async function updateKayobeConfig(checkoutDir, versions) {
-    const file = (0,external_node_path_.join)(checkoutDir, PULP_REPO_VERSIONS_FILE);
-    const source = await (0,promises_.readFile)(file, "utf8").catch((error) => {
-        if (error.code === "ENOENT") {
-            throw new KayobeConfigError(`${file} does not exist: is ${checkoutDir} a kayobe-config checkout?`);
-        }
-        throw error;
-    });
-    const update = updatePulpRepoVersions(source, versions);
-    if (update.changed)
-        await (0,promises_.writeFile)(file, update.text);
-    return { ...update, file };
-}
-
 ;// CONCATENATED MODULE: ../../packages/release-train/src/kayobe/propose.ts
 // The whole kayobe-config step: rewrite pulp-repo-versions.yml, then (optionally) commit it on a
 // branch, push, and open or refresh a pull request.
@@ -97203,7 +99232,7 @@ function changes(update) {
 function describeUpdate(update) {
     const rows = changes(update).map((c) => [`\`${c.variable}\``, c.from, c.to]);
     return [
-        `Updates \`${PULP_REPO_VERSIONS_FILE}\` with new package repository snapshots.`,
+        `Updates \`${pulp_repo_versions_PULP_REPO_VERSIONS_FILE}\` with new package repository snapshots.`,
         "",
         table(["Variable", "Old", "New"], rows),
         "",
@@ -97215,6 +99244,8 @@ function commitMessage(update) {
     return `${PULL_REQUEST_TITLE}\n\n${lines.join("\n")}\n`;
 }
 async function proposeKayobeUpdate(options) {
+    if (options.commit || options.pullRequest)
+        await requireGit(options.checkoutDir);
     const update = await updateKayobeConfig(options.checkoutDir, options.versions);
     const result = { ...update };
     if (!update.changed || !(options.commit || options.pullRequest))
@@ -97224,7 +99255,7 @@ async function proposeKayobeUpdate(options) {
         cwd: options.checkoutDir,
         branch: options.branch,
         message: commitMessage(update),
-        paths: [PULP_REPO_VERSIONS_FILE],
+        paths: [pulp_repo_versions_PULP_REPO_VERSIONS_FILE],
         ...(options.identity ? { identity: options.identity } : {}),
     });
     result.branch = options.branch;
@@ -97280,6 +99311,8 @@ async function proposeFromCheckout(checkoutDir, versions, options) {
 
 ;// CONCATENATED MODULE: ../../packages/release-train/src/index.ts
 // Public surface of the release-train library (the actions and the CLI import from here).
+
+
 
 
 
@@ -97433,7 +99466,7 @@ async function main_run() {
     }
     const inputs = readInputs((name) => lib_core.getInput(name));
     if (inputs.listSyncGroups) {
-        const groups = syncGroups(await loadConfig(inputs.config), inputs.filter);
+        const groups = syncGroups(await load_loadConfig(inputs.config), inputs.filter);
         lib_core.setOutput("sync-groups", JSON.stringify(groups));
         lib_core.info(`${groups.length} sync group(s): ${groups.join(", ")}`);
         return;
