@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Inputs whose values must never reach a log: the action masks them first. */
 export const SECRET_INPUTS = ["pulp-password", "pulp-client-key", "vault-token", "vault-secret-id"] as const;

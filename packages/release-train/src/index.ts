@@ -18,3 +18,5 @@ export type { RepoResult, SyncTarget } from "./sync/types";
 export type { AuditRecord } from "./promote/audit";
 export type { Move, PromotionItemResult, PromotionResult } from "./promote/types";
 export * from "./version";
+export { failedJobs, type JobResults, postSlackAlert, type RunContext, runUrl, slackAlertText } from "./alerts/slack";
+export { packageSyncSummary } from "./sync/summary";
