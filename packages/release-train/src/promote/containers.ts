@@ -84,8 +84,9 @@ export async function planContainers(options: ReadContainersOptions): Promise<Co
   const release = new Map(releaseRepos.map((r) => [r.name, r]));
   const dists = new Map(distributions.map((d) => [d.base_path, d]));
   const limit = pLimit(READ_CONCURRENCY);
+  // Version 0 of a repository is always empty: nothing to ask.
   const tagsIn = (version: string | null | undefined, names: string[]) =>
-    version ? limit(() => pulp.content.containerTags.listAll({ repository_version: version, name__in: names } as Query, PAGE)) : Promise.resolve([]);
+    version && !/\/versions\/0\/$/.test(version) ? limit(() => pulp.content.containerTags.listAll({ repository_version: version, name__in: names } as Query, PAGE)) : Promise.resolve([]);
 
   const read = await Promise.all(
     images.map(async (image) => {
@@ -224,7 +225,10 @@ export async function promoteContainers(options: PromoteContainersOptions): Prom
   const concurrency = options.concurrency ?? 2 * (workers as number);
   notes.push(`concurrency ${concurrency}${workers ? ` (2 × Pulp's ${workers} online workers)` : ""}`);
   const stateKey = (i: ContainerPlanItem) => StateFile.key("promote-containers", i.releaseName);
-  const { watcher, tasks } = await openTasks(options.pulp, { stateFile: options.stateFile, scope: "ark", keys: plan.map(stateKey), polling: options.polling });
+  // Tag copies are short and queue behind each other: poll at least every 0.5 s (one bulk request for
+  // all of them), so a finished copy is replaced before the worker queue runs dry.
+  const polling = { maxDelayMs: 500, ...options.polling };
+  const { watcher, tasks } = await openTasks(options.pulp, { stateFile: options.stateFile, scope: "ark", keys: plan.map(stateKey), polling });
   try {
     const items = await applyItems(plan, {
       concurrency,
