@@ -6,6 +6,7 @@ import { Command } from "commander";
 import { emulatorCommand } from "./emulator";
 import { reportError } from "./errors";
 import { kayobeUpdateCommand } from "./kayobe-update";
+import { kollaBuildCommand } from "./kolla-build";
 import { kollaImageTagsCommand } from "./kolla-image-tags";
 import { contentGuardsCommand, promoteCommand } from "./promote";
 import { syncGroupsCommand } from "./sync-groups";
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .addCommand(syncGroupsCommand())
     .addCommand(syncPackageReposCommand())
     .addCommand(kayobeUpdateCommand())
+    .addCommand(kollaBuildCommand())
     .addCommand(kollaImageTagsCommand())
     .addCommand(contentGuardsCommand())
     .addCommand(promoteCommand())

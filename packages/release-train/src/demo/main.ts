@@ -8,6 +8,8 @@ import { PulpClient } from "@release-train/pulp-client";
 import { type Emulator, startEmulator } from "@release-train/pulp-emulator";
 import { runSyncPackageReposCli, type SyncPackageReposCliOptions } from "../cli/sync-package-repos";
 import { versionFromDate } from "../version";
+import { kollaBuildDemo } from "./kolla-build";
+
 import { containerPromotionDemo, promotionDemo } from "./promotion";
 import { rpmPackageNevrs } from "./served-packages";
 import { startUpstreams, writeConfigDir } from "./upstreams";
@@ -112,6 +114,10 @@ async function main(): Promise<void> {
     }
     const guarded = await fetch(`${ark.contentUrl}rocky/9/BaseOS/x86_64/os/${versionFromDate(first)}/repodata/repomd.xml`);
     say(`without credentials Ark answers ${guarded.status} (development content guard)`);
+
+    banner("Kolla images: build with the kayobe double, scan, push into Ark's stackhpc-dev namespace, verify");
+    // Into Ark's registry (Pulp's token flow), where container sync and promotion take them from.
+    await kollaBuildDemo({ dir: join(dir, "kolla"), registry: { host: ark.registryHost, url: ark.url, ...ADMIN }, timestamp: versionFromDate(first), say });
 
     const version = (n: number) => versionFromDate(new Date(first.getTime() + (n - 1) * 86_400_000));
     await promotionDemo({ ark, admin: ADMIN, config, dir, say, banner, pinned: { rocky_9_baseos: version(1), ubuntu_jammy: version(1) }, unpromoted: version(3), rpmBasePath: "rocky/9/BaseOS/x86_64/os/", rpmUpstream: upstreams.url("rocky/9/BaseOS") });

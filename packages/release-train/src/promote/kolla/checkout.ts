@@ -6,10 +6,10 @@ import { join } from "node:path";
 import { isMap, LineCounter, parseDocument } from "yaml";
 import { type ConfigProblem, ConfigError } from "../../config/errors";
 import { locate, type PathSegment } from "../../config/yaml-path";
+import { KOLLA_IMAGE_TAGS_FILE } from "../../kolla-build/image-tags-file";
 import type { KollaImageTags } from "./resolve";
 import { BUILT_IN_TABLES, type KollaTables, tablesFromCheckout } from "./tables";
 
-export const KOLLA_IMAGE_TAGS_FILE = "etc/kayobe/kolla-image-tags.yml";
 export const PULP_YML_FILE = "etc/kayobe/pulp.yml";
 
 export interface KayobeKollaPins {
