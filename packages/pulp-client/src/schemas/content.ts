@@ -1,5 +1,6 @@
 import * as z from "zod";
 import {
+  type ContainerManifestHref,
   type ContainerTagHref,
   type DebPackageHref,
   hrefSchema,
@@ -14,6 +15,15 @@ export const containerTagSchema = z.looseObject({
   tagged_manifest: z.string(),
 });
 export type ContainerTag = z.infer<typeof containerTagSchema>;
+
+/** The identity of an image manifest (its digest) — what promotion reports. */
+export const containerManifestSchema = z.looseObject({
+  ...pulpObject,
+  pulp_href: hrefSchema<ContainerManifestHref>(),
+  digest: z.string(),
+  media_type: z.string().optional(),
+});
+export type ContainerManifest = z.infer<typeof containerManifestSchema>;
 
 // Minimal: the release train only needs identity fields of packages.
 export const rpmPackageSchema = z.looseObject({

@@ -5,6 +5,12 @@ import { type Api, startApi } from "./helpers";
 
 const TAGS = "/pulp/api/v3/content/container/tags/";
 
+function seedPushRepo(emu: Emulator, name: string): Resource {
+  return emu.ctx.createRepository("container/container-push", "container.container-push", {
+    name, description: null, pulp_labels: {}, retain_repo_versions: null, manifest_signing_service: null,
+  });
+}
+
 describe("API container content: push repositories, tag promotion, tag/untag/copy", () => {
   let emu: Emulator;
   let api: Api;
@@ -50,6 +56,21 @@ describe("API container content: push repositories, tag promotion, tag/untag/cop
     const v2 = (await api.get(removed.created_resources[0])).body;
     // The shared layer stays; the tag's own manifest, config and layer go.
     expect(v2.content_summary.present).toMatchObject({ "container.tag": { count: 1 }, "container.manifest": { count: 1 }, "container.blob": { count: 3 } });
+  });
+
+  it("add/ of a tag replaces the destination's tag of the same name (pulp_container's tags_to_replace)", async () => {
+    const repointed = seedPushRepo(emu, "stackhpc-dev/replace-test");
+    pushImage(emu.ctx, repointed, { tag: "t", layers: ["sha256:" + "d".repeat(64)] });
+    const target = await api.create("/pulp/api/v3/repositories/container/container/", { name: "stackhpc/replace-test" });
+    const tagIn = async (version: string) => (await api.get(`${TAGS}?name=t&repository_version=${encodeURIComponent(version)}`)).body.results;
+    const first = (await tagIn(`${repointed.href}versions/1/`))[0];
+    await api.task("POST", `${target.pulp_href}add/`, { content_units: [first.pulp_href] });
+    pushImage(emu.ctx, repointed, { tag: "t", layers: ["sha256:" + "e".repeat(64)] });
+    const second = (await tagIn(`${repointed.href}versions/2/`))[0];
+    expect(second.tagged_manifest).not.toBe(first.tagged_manifest);
+    const added = await api.task("POST", `${target.pulp_href}add/`, { content_units: [second.pulp_href] });
+    const now = await tagIn(added.created_resources[0]);
+    expect(now.map((t: { tagged_manifest: string }) => t.tagged_manifest)).toEqual([second.tagged_manifest]);
   });
 
   it("tags and untags with pulp_container's validation", async () => {

@@ -8,6 +8,8 @@ import { emulatorCommand } from "./emulator";
 import { reportError } from "./errors";
 import { kayobeUpdateCommand } from "./kayobe-update";
 import { kollaBuildCommand } from "./kolla-build";
+import { kollaImageTagsCommand } from "./kolla-image-tags";
+import { contentGuardsCommand, promoteCommand } from "./promote";
 import { sourceRepoSyncCommand } from "./source-repo-sync";
 import { syncGroupsCommand } from "./sync-groups";
 import { syncPackageReposCommand } from "./sync-package-repos";
@@ -28,6 +30,9 @@ export function buildProgram(): Command {
     .addCommand(tagAndReleaseCommand())
     .addCommand(upstreamSyncCommand())
     .addCommand(sourceRepoSyncCommand())
+    .addCommand(kollaImageTagsCommand())
+    .addCommand(contentGuardsCommand())
+    .addCommand(promoteCommand())
     .addCommand(emulatorCommand());
 }
 

@@ -9,6 +9,8 @@ import { type Emulator, startEmulator } from "@release-train/pulp-emulator";
 import { runSyncPackageReposCli, type SyncPackageReposCliOptions } from "../cli/sync-package-repos";
 import { versionFromDate } from "../version";
 import { kollaBuildDemo } from "./kolla-build";
+
+import { containerPromotionDemo, promotionDemo } from "./promotion";
 import { rpmPackageNevrs } from "./served-packages";
 import { demoSourceRepos } from "./source-repos";
 import { startUpstreams, writeConfigDir } from "./upstreams";
@@ -119,6 +121,10 @@ async function main(): Promise<void> {
     await kollaBuildDemo({ dir: join(dir, "kolla"), registry: { host: ark.registryHost, url: ark.url, ...ADMIN }, timestamp: versionFromDate(first), say });
     await demoSourceRepos(dir, say, banner);
 
+    const version = (n: number) => versionFromDate(new Date(first.getTime() + (n - 1) * 86_400_000));
+    await promotionDemo({ ark, admin: ADMIN, config, dir, say, banner, pinned: { rocky_9_baseos: version(1), ubuntu_jammy: version(1) }, unpromoted: version(3), rpmBasePath: "rocky/9/BaseOS/x86_64/os/", rpmUpstream: upstreams.url("rocky/9/BaseOS") });
+    await containerPromotionDemo({ ark, admin: ADMIN, dir, say, banner });
+
     banner(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     say(
       [
@@ -126,7 +132,9 @@ async function main(): Promise<void> {
         " - night 1 created remotes, repositories, publications and guarded distributions <base_path><version> in Ark,",
         "   then test Pulp synced Ark's snapshots on demand and served them at the same base paths;",
         " - night 2 dispatched a sync per repository, found no change and created nothing (versions point at night 1);",
-        " - night 3 made a new RPM snapshot (mirror_complete drops demo-tools 1.0); the Deb repository kept night 1's.",
+        " - night 3 made a new RPM snapshot (mirror_complete drops demo-tools 1.0); the Deb repository kept night 1's;",
+        " - promotion gave night 1's snapshots (as kayobe-config pins them) the release guard: customers get them, not night 3's;",
+        " - container promotion copied the pinned tags from stackhpc-dev into stackhpc, where customers pull them.",
       ].join("\n"),
     );
   } finally {

@@ -2,7 +2,7 @@
 // <tag>` — so that deployments pick up the images a build pushed. Prefixes follow Kolla Ansible's
 // tag variables (`<container>_tag`, falling back to the service's, then `openstack_tag`); a
 // container is the image name with `_` for `-`, except for images that several containers use
-// (the table below, the same facts as kayobe-config's tools/kolla-images.py).
+// (kayobe-config's tools/kolla-images.py table, kept once in promote/kolla/tables.ts).
 //
 // Rules, so that every tag written names an image that exists:
 // - a complete build (no regexes, nothing failed) sets `openstack.<distro>` and drops the
@@ -11,25 +11,14 @@
 // - a partial build pins `<container>.<distro>` for each pushed image's containers.
 // `*-base` images are never deployed and get no pin. Comments and order of the file are kept.
 import { isMap, isScalar, type Pair, parseDocument, type YAMLMap } from "yaml";
+import { containersOf as kollaContainersOf } from "../promote/kolla/resolve";
+import { BUILT_IN_TABLES } from "../promote/kolla/tables";
 
 export const KOLLA_IMAGE_TAGS_FILE = "etc/kayobe/kolla-image-tags.yml";
 
-const IMAGE_CONTAINERS: Record<string, string[]> = {
-  dnsmasq: ["ironic_dnsmasq"],
-  haproxy: ["glance_tls_proxy", "haproxy", "neutron_tls_proxy"],
-  "mariadb-server": ["mariadb", "mariabackup"],
-  "neutron-mlnx-agent": ["neutron_eswitchd", "neutron_mlnx_agent"],
-  "neutron-metadata-agent": ["neutron_metadata_agent", "neutron_ovn_metadata_agent"],
-  "nova-conductor": ["nova_super_conductor", "nova_conductor"],
-  "openvswitch-db-server": ["openvswitch_db"],
-  "ovn-nb-db-server": ["ovn_nb_db"],
-  "ovn-sb-db-server": ["ovn_sb_db"],
-  "prometheus-v2-server": ["prometheus_server"],
-};
-
 export function containersOf(image: string): string[] {
   if (image === "base" || image.endsWith("-base")) return [];
-  return IMAGE_CONTAINERS[image] ?? [image.replace(/-/g, "_")];
+  return kollaContainersOf(image, BUILT_IN_TABLES);
 }
 
 export class ImageTagsError extends Error {

@@ -152,7 +152,7 @@ async function recursive(req: ApiRequest, repo: Resource, op: "add" | "remove"):
         const added = closure(ctx, units.filter((u) => u !== "*"));
         const content =
           op === "add"
-            ? new Set([...latest.content, ...added])
+            ? withTagsReplaced(ctx, latest.content, added)
             : units[0] === "*"
               ? new Set<string>()
               : withoutUnreferenced(ctx, latest.content, added);
@@ -162,6 +162,16 @@ async function recursive(req: ApiRequest, repo: Resource, op: "add" | "remove"):
     req.user.href,
   );
   return accepted(task.href);
+}
+
+/** Recursive add: a tag replaces the repository's tag of the same name (pulp_container's `tags_to_replace`). */
+function withTagsReplaced(ctx: ApiContext, content: Set<string>, added: Set<string>): Set<string> {
+  const names = new Set([...added].map((h) => ctx.state.content.get(h)?.unit).filter((u) => u?.pulp_type === "container.tag").map((u) => (u as { name?: string }).name));
+  const kept = [...content].filter((h) => {
+    const u = ctx.state.content.get(h)?.unit as { pulp_type?: string; name?: string } | undefined;
+    return !(u?.pulp_type === "container.tag" && names.has(u.name) && !added.has(h));
+  });
+  return new Set([...kept, ...added]);
 }
 
 /** Recursive remove: drop `removed`, but keep manifests/blobs still used by what remains. */
