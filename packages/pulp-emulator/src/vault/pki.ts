@@ -49,7 +49,9 @@ export class PkiRequestError extends Error {}
 
 function randomSerial(): string {
   const bytes = randomBytes(20);
-  bytes[0] = bytes[0]! & 0x7f; // positive INTEGER
+  // A positive INTEGER with no leading zero byte: DER would drop it, and the serial would no longer
+  // match the certificate's own (1 in 128 issues).
+  bytes[0] = (bytes[0]! % 0x7f) + 1;
   return bytes.toString("hex");
 }
 
