@@ -7,11 +7,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { FAKE_KAYOBE, FAKE_TRIVY, type PodmanStore, privatePodmanStore, type Registry, startRegistry } from "@release-train/pulp-emulator/fixtures";
+import { GitHubStandIn } from "@release-train/test-support/github/index";
+import { repoRoot } from "@release-train/test-support/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeGitHub, OWNER, TOKEN } from "../../packages/release-train/test/github-fake";
+import { parse } from "yaml";
 import { runAction } from "./run-action";
 
 const exec = promisify(execFile);
+const TOKEN = "ghs_testtoken123";
+const CONFIG_REPO = "stackhpc/stackhpc-release-train";
+const SYNC_WORKFLOW = ".github/workflows/container-publish-sync.yml";
 let root: string;
 let kayobeConfig: string;
 let registry: Registry;
@@ -97,10 +102,15 @@ describe("kolla-build action", () => {
     // The extra build arguments reached the build command, one argument each.
     expect(await readFile(join(logDir, "kolla-build-overcloud-ubuntu-noble.log"), "utf8")).toContain("PLAY RECAP");
 
-    const github = new FakeGitHub(root);
-    // As examples/config-repo's container-publish-sync.yml declares them.
-    github.workflows.set(`${OWNER}/stackhpc-release-train/container-publish-sync.yml`, { inputs: ["filter", "distros"], branches: ["main"] });
+    // The config repository's dispatch inputs are those examples/config-repo's template declares.
+    const template = parse(await readFile(join(repoRoot, "examples/config-repo", SYNC_WORKFLOW), "utf8")) as { on: { workflow_dispatch: { inputs: Record<string, unknown> } } };
+    const github = new GitHubStandIn({ tokens: { [TOKEN]: { login: "release-train[bot]" } } });
     await github.start();
+    await github.addRepository(CONFIG_REPO, {
+      autoInit: true,
+      defaultBranch: "main",
+      workflows: [{ path: SYNC_WORKFLOW, name: "Publish and sync container images", inputs: Object.keys(template.on.workflow_dispatch.inputs) }],
+    });
     try {
       const finish = await runAction(
         "kolla-build",
@@ -108,14 +118,15 @@ describe("kolla-build action", () => {
           mode: "finish",
           "kayobe-config": kayobeConfig,
           results: root,
-          "container-sync-repository": `${OWNER}/stackhpc-release-train`,
+          "container-sync-repository": CONFIG_REPO,
           "container-sync-token": TOKEN,
         },
         { env: { GITHUB_API_URL: github.url } },
       );
       expect(finish.code, finish.stdout).toBe(0);
       expect(finish.outputs["sync-filter"]).toBe("^base$ ^cron$");
-      expect(github.dispatches).toEqual([{ repository: `${OWNER}/stackhpc-release-train`, workflow: "container-publish-sync.yml", ref: "main", inputs: { filter: "^base$ ^cron$" } }]);
+      expect(github.dispatchesOf(CONFIG_REPO)).toEqual([{ workflow: SYNC_WORKFLOW, ref: "main", inputs: { filter: "^base$ ^cron$" } }]);
+      expect(github.violations).toEqual([]);
       expect(await readFile(join(kayobeConfig, "etc/kayobe/kolla-image-tags.yml"), "utf8")).toContain("  cron:\n    ubuntu-noble: 2025.1-ubuntu-noble-20251124T200000\n");
       // The token only appears in the runner's mask command, never in a log line.
       expect(finish.stdout.split("\n").filter((l) => l.includes(TOKEN))).toEqual([`::add-mask::${TOKEN}`]);

@@ -13,16 +13,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { FAKE_KAYOBE, FAKE_TRIVY, type PodmanStore, privatePodmanStore, type Registry, startRegistry } from "@release-train/pulp-emulator/fixtures";
+import { GitHubStandIn } from "@release-train/test-support/github/index";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { KOLLA_IMAGE_TAGS_FILE } from "../src/kolla-build/image-tags-file";
 import { finishKollaBuild, type KollaBuildOptions, type KollaBuildRun, readResults, runKollaBuild, writeSummary } from "../src/kolla-build/main";
-import { FakeGitHub, OWNER, REPO, TOKEN } from "./github-fake";
 
 const exec = promisify(execFile);
 const git = async (cwd: string, ...args: string[]) => (await exec("git", args, { cwd })).stdout.trim();
 const TIMESTAMP = "20251124T200000";
 const TAG = `2025.1-rocky-9-${TIMESTAMP}`;
+const TOKEN = "ghs_testtoken123";
+const KAYOBE_CONFIG = "stackhpc/stackhpc-kayobe-config";
+const RELEASE_TRAIN = "stackhpc/release-train";
 
 let root: string;
 let registry: Registry;
@@ -202,9 +205,21 @@ describe("kolla-build with podman and a real registry", () => {
   });
 
   it("proposes kolla-image-tags.yml and dispatches the container sync for what was pushed", async () => {
-    const github = new FakeGitHub(bare);
-    github.workflows.set(`${OWNER}/release-train/container-sync.yml`, { inputs: ["filter", "sync-old-images"], branches: ["main"] });
+    const github = new GitHubStandIn({ tokens: { [TOKEN]: { login: "release-train[bot]" } } });
     await github.start();
+    await github.addRepository(KAYOBE_CONFIG, { bare, defaultBranch: "stackhpc/2025.1" });
+    await github.addRepository(RELEASE_TRAIN, {
+      autoInit: true,
+      defaultBranch: "main",
+      workflows: [{ path: ".github/workflows/container-sync.yml", name: "Container sync", inputs: ["filter", "sync-old-images"] }],
+    });
+    const dispatch = (o: { ref?: string; workflow?: string; inputs?: Record<string, string> }) => ({
+      token: TOKEN,
+      repository: RELEASE_TRAIN,
+      workflow: o.workflow ?? "container-sync.yml",
+      ref: o.ref ?? "main",
+      inputs: o.inputs,
+    });
     try {
       const results = await readResults(join(root, "logs"));
       expect(results.map((r) => r.distro)).toEqual(["rocky-9"]);
@@ -213,21 +228,30 @@ describe("kolla-build with podman and a real registry", () => {
         updateImageTags: true,
         githubToken: TOKEN,
         apiUrl: github.url,
-        repository: `${OWNER}/${REPO}`,
+        repository: KAYOBE_CONFIG,
         branchSuffix: TIMESTAMP,
-        dispatch: { token: TOKEN, repository: `${OWNER}/release-train`, workflow: "container-sync.yml", ref: "main", inputs: { "sync-old-images": "false" } },
+        dispatch: dispatch({ inputs: { "sync-old-images": "false" } }),
         write: () => {},
       });
       expect(finish.failures).toEqual([]);
-      expect(github.pulls).toMatchObject([{ head: `release-train/kolla-image-tags-${TIMESTAMP}`, base: "stackhpc/2025.1", title: "Update Kolla container image tags" }]);
+      expect(github.pulls).toMatchObject([{ repo: KAYOBE_CONFIG, head: `release-train/kolla-image-tags-${TIMESTAMP}`, base: "stackhpc/2025.1", title: "Update Kolla container image tags", state: "open" }]);
       const proposed = parse(await git(bare, "show", `release-train/kolla-image-tags-${TIMESTAMP}:${KOLLA_IMAGE_TAGS_FILE}`));
       expect(proposed.kolla_image_tags).toEqual({ openstack: { "rocky-9": "2025.1-rocky-9-20250101T000000" }, nova_api: { "rocky-9": TAG } });
-      expect(github.dispatches).toEqual([
-        { repository: `${OWNER}/release-train`, workflow: "container-sync.yml", ref: "main", inputs: { "sync-old-images": "false", filter: "^base$ ^keystone-base$ ^nova-api$ ^nova-base$ ^openstack-base$" } },
+      expect(github.dispatchesOf(RELEASE_TRAIN)).toEqual([
+        { workflow: ".github/workflows/container-sync.yml", ref: "main", inputs: { "sync-old-images": "false", filter: "^base$ ^keystone-base$ ^nova-api$ ^nova-base$ ^openstack-base$" } },
       ]);
-      // An unknown input is GitHub's 422, reported as a failure (nothing else lost).
-      const bad = await finishKollaBuild(results, { updateImageTags: false, branchSuffix: TIMESTAMP, apiUrl: github.url, dispatch: { token: TOKEN, repository: `${OWNER}/release-train`, workflow: "container-sync.yml", ref: "main", inputs: { typo: "x" } }, write: () => {} });
-      expect(bad.failures[0]).toMatch(/dispatch of stackhpc\/release-train container-sync.yml: Unexpected inputs provided: \["typo"\]/);
+      // GitHub's 404/422 refusals are each reported as a failure (nothing else lost, nothing dispatched).
+      const refused = async (o: Parameters<typeof dispatch>[0]) => {
+        const run = await finishKollaBuild(results, { updateImageTags: false, branchSuffix: TIMESTAMP, apiUrl: github.url, dispatch: dispatch(o), write: () => {} });
+        expect(run.failures).toHaveLength(1);
+        return run.failures[0];
+      };
+      expect(await refused({ inputs: { typo: "x" } })).toMatch(/dispatch of stackhpc\/release-train container-sync.yml: Unexpected inputs provided: \["typo"\]/);
+      expect(await refused({ ref: "no-such-branch" })).toMatch(/container-sync.yml: No ref found for: no-such-branch/);
+      expect(await refused({ workflow: "container-synk.yml" })).toMatch(/container-synk.yml: Not Found/);
+      expect(github.dispatchesOf(RELEASE_TRAIN)).toHaveLength(1);
+      // Every request and response of the run kept to GitHub's OpenAPI description.
+      expect(github.violations).toEqual([]);
     } finally {
       await github.stop();
     }

@@ -1,6 +1,7 @@
 // The GitHub stand-in checks itself against api.github.com's OpenAPI description: a validator that
 // accepted anything would make every test using the stand-in worthless, so test that it refuses.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { bareGit } from "../src/github/git-store";
 import { GitHubStandIn, validateGitHubRequest, validateGitHubResponse } from "../src/github/index";
 
 describe("GitHub OpenAPI validation", () => {
@@ -57,5 +58,60 @@ describe("GitHubStandIn", () => {
     const bad = await fetch(`${github.url}/repos/o/r/git/refs`, { method: "POST", headers: { authorization: "token t" }, body: JSON.stringify({ ref: "refs/heads/x" }) });
     expect(bad.status).toBe(422);
     expect(github.violations).toEqual(["POST /repos/o/r/git/refs: git/create-ref request / must have required property 'sha' {\"missingProperty\":\"sha\"}"]);
+  });
+});
+
+describe("GitHubStandIn workflow dispatches", () => {
+  let github: GitHubStandIn;
+  beforeEach(async () => {
+    github = new GitHubStandIn({ tokens: { t: { login: "me" } } });
+    await github.start();
+    const bare = await github.addRepository("o/r", { autoInit: true, defaultBranch: "main", workflows: [{ path: ".github/workflows/sync.yml", name: "Sync", inputs: ["filter"] }] });
+    await bareGit(bare, ["tag", "v1.0.0", "main"]);
+  });
+  afterEach(async () => {
+    await github.stop();
+  });
+
+  const dispatch = async (body: unknown, workflow = "sync.yml") => {
+    const res = await fetch(`${github.url}/repos/o/r/actions/workflows/${workflow}/dispatches`, { method: "POST", headers: { authorization: "token t" }, body: JSON.stringify(body) });
+    return [res.status, res.status === 204 ? undefined : ((await res.json()) as { message: string }).message] as const;
+  };
+
+  it("accepts a branch, a tag or a full ref with declared inputs, by file name or id", async () => {
+    const id = github.workflowsOf("o/r")[0]!.id;
+    expect(await dispatch({ ref: "main", inputs: { filter: "^a$" } })).toEqual([204, undefined]);
+    expect(await dispatch({ ref: "v1.0.0" }, String(id))).toEqual([204, undefined]);
+    expect(await dispatch({ ref: "refs/heads/main" })).toEqual([204, undefined]);
+    expect(github.dispatchesOf("o/r").map((d) => [d.ref, d.inputs])).toEqual([
+      ["main", { filter: "^a$" }],
+      ["v1.0.0", {}],
+      ["refs/heads/main", {}],
+    ]);
+    expect(github.violations).toEqual([]);
+  });
+
+  it("refuses as GitHub does: unknown workflow, missing or unknown ref, inputs not declared", async () => {
+    expect(await dispatch({ ref: "main" }, "other.yml")).toEqual([404, "Not Found"]);
+    expect(await dispatch({ ref: "nope" })).toEqual([422, "No ref found for: nope"]);
+    // A commit SHA is not a branch or tag.
+    const sha = await bareGit(github.bareOf("o/r"), ["rev-parse", "main"]);
+    expect(await dispatch({ ref: sha })).toEqual([422, `No ref found for: ${sha}`]);
+    expect(await dispatch({ ref: "main", inputs: { filter: "x", typo: "y", other: "z" } })).toEqual([422, 'Unexpected inputs provided: ["typo","other"]']);
+    expect(github.violations).toEqual([]);
+    expect(github.dispatchesOf("o/r")).toEqual([]);
+  });
+
+  it("refuses bodies that break the description, and records them as violations", async () => {
+    expect(await dispatch({ inputs: {} })).toEqual([422, 'Invalid request.\n\n"ref" wasn\'t supplied.']);
+    expect(await dispatch({ ref: "main", inputs: ["filter"] })).toEqual([422, "Invalid request.\n\nFor 'properties/inputs', is not an object."]);
+    const many = Object.fromEntries(Array.from({ length: 26 }, (_, i) => [`i${i}`, "x"]));
+    expect(await dispatch({ ref: "main", inputs: many })).toEqual([422, "Invalid request.\n\nFor 'properties/inputs', too many properties (maximum 25)."]);
+    expect(github.violations).toEqual([
+      expect.stringContaining("actions/create-workflow-dispatch request / must have required property 'ref'"),
+      expect.stringContaining("actions/create-workflow-dispatch request /inputs must be object"),
+      expect.stringContaining("actions/create-workflow-dispatch request /inputs must NOT have more than 25 properties"),
+    ]);
+    expect(github.dispatchesOf("o/r")).toEqual([]);
   });
 });

@@ -137,12 +137,12 @@ export async function readBlob(bare: string, rev: string, path: string): Promise
   return { sha, content: stdout };
 }
 
-/** A new commit on top of `parent` that sets (content) or deletes (null) one path. */
-export async function commitFile(bare: string, parent: string, path: string, content: Buffer | null, message: string, date?: string): Promise<string> {
+/** A new commit on top of `parent` (none: a root commit) that sets (content) or deletes (null) one path. */
+export async function commitFile(bare: string, parent: string | undefined, path: string, content: Buffer | null, message: string, date?: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "gh-standin-index-"));
   const env = { GIT_INDEX_FILE: join(dir, "index") };
   try {
-    await bareGit(bare, ["read-tree", parent], env);
+    await bareGit(bare, parent ? ["read-tree", parent] : ["read-tree", "--empty"], env);
     if (content === null) {
       await bareGit(bare, ["update-index", "--force-remove", "--", path], env);
     } else {
@@ -151,7 +151,7 @@ export async function commitFile(bare: string, parent: string, path: string, con
     }
     const tree = await bareGit(bare, ["write-tree"], env);
     const when: Record<string, string> = date ? { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : {};
-    return await bareGit(bare, ["commit-tree", tree, "-p", parent, "-m", message], when);
+    return await bareGit(bare, ["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-m", message], when);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

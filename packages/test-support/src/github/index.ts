@@ -1,8 +1,8 @@
 // GitHub REST API stand-in for tests (see stand-in.ts) and its OpenAPI validation.
 import { GitHubStandIn, type TokenGrant } from "./stand-in";
 
-export { GitHubStandIn, type RateLimitRule, type RecordedRequest, type StandInPull, type TokenGrant } from "./stand-in";
-export { complete, findGitHubOperation, validateGitHubRequest, validateGitHubResponse } from "./openapi";
+export { GitHubStandIn, type RateLimitRule, type RecordedRequest, type StandInPull, type TokenGrant, type WorkflowDeclaration } from "./stand-in";
+export { complete, findGitHubOperation, requestBodySchema, validateGitHubRequest, validateGitHubResponse } from "./openapi";
 
 /** A started stand-in with one repository (adopting `bare` when given) and one token. */
 export async function startGitHubStandIn(options: {

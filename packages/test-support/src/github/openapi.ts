@@ -120,17 +120,26 @@ function format(fn: ValidateFunction): string[] {
   return (fn.errors ?? []).slice(0, 8).map((e) => `${e.instancePath || "/"} ${e.message ?? ""}${e.params ? ` ${JSON.stringify(e.params)}` : ""}`);
 }
 
+function jsonRequestBody(op: JsonObject): { required: boolean; schema: Json | undefined } {
+  const requestBody = deref(op["requestBody"]) as JsonObject | undefined;
+  const media = (deref(requestBody?.["content"]) as JsonObject | undefined)?.["application/json"] as JsonObject | undefined;
+  return { required: requestBody?.["required"] === true, schema: media?.["schema"] };
+}
+
+/** The JSON request body schema of an operation (dereferenced at the top), if it has one. */
+export function requestBodySchema(method: string, pathname: string): Json | undefined {
+  const found = findGitHubOperation(method, pathname);
+  return found ? deref(jsonRequestBody(found.op).schema) : undefined;
+}
+
 /** Problems with a request (unknown route or method, body not matching the schema); [] = fine. */
 export function validateGitHubRequest(method: string, pathname: string, body: unknown): string[] {
   const found = findGitHubOperation(method, pathname);
   if (!found) return [`${method} ${pathname}: no such operation in api.github.com's OpenAPI description`];
-  const requestBody = deref(found.op["requestBody"]) as JsonObject | undefined;
-  const schema = (deref(requestBody?.["content"]) as JsonObject | undefined)?.["application/json"] as JsonObject | undefined;
-  if (body === undefined) {
-    return requestBody?.["required"] === true ? [`${found.operationId}: request body is required`] : [];
-  }
-  if (!schema?.["schema"]) return [];
-  const fn = validator(`req ${found.operationId}`, schema["schema"]);
+  const { required, schema } = jsonRequestBody(found.op);
+  if (body === undefined) return required ? [`${found.operationId}: request body is required`] : [];
+  if (!schema) return [];
+  const fn = validator(`req ${found.operationId}`, schema);
   return fn(body) ? [] : format(fn).map((m) => `${found.operationId} request ${m}`);
 }
 

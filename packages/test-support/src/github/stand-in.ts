@@ -30,7 +30,7 @@ import {
   refSha,
   tryBareGit,
 } from "./git-store";
-import { complete, findGitHubOperation, validateGitHubRequest, validateGitHubResponse } from "./openapi";
+import { complete, findGitHubOperation, requestBodySchema, validateGitHubRequest, validateGitHubResponse } from "./openapi";
 
 export interface TokenGrant {
   login: string;
@@ -85,6 +85,15 @@ interface Workflow {
   path: string;
   name: string;
   state: "active" | "disabled_inactivity" | "disabled_manually";
+  /** Input names its `on.workflow_dispatch.inputs` declares (none when omitted). */
+  inputs: string[];
+}
+
+export interface WorkflowDeclaration {
+  path: string;
+  name: string;
+  state?: Workflow["state"];
+  inputs?: string[];
 }
 
 interface Repo {
@@ -114,6 +123,14 @@ export interface RateLimitRule {
 }
 
 const DOCS = "https://docs.github.com/rest";
+
+/** How many `inputs` a dispatch may carry: the description's `maxProperties` (25 since late 2025). */
+function dispatchInputsLimit(): number {
+  const schema = requestBodySchema("POST", "/repos/o/r/actions/workflows/w/dispatches") as { properties?: { inputs?: { maxProperties?: number } } } | undefined;
+  const max = schema?.properties?.inputs?.maxProperties;
+  if (typeof max !== "number") throw new Error("stand-in: the OpenAPI description gives no maxProperties for dispatch inputs");
+  return max;
+}
 const NOW = "2026-12-01T06:15:00Z";
 
 class HttpError {
@@ -173,18 +190,25 @@ export class GitHubStandIn {
 
   /**
    * Registers `owner/name`. `bare` adopts an existing bare repository; otherwise an empty one is
-   * created. `parent` (`owner/name`, registered first) makes it a fork sharing the parent's objects.
+   * created, or with `autoInit` (GitHub's `auto_init`) one whose default branch has a commit
+   * adding a README. `parent` (`owner/name`, registered first) makes it a fork sharing the
+   * parent's objects. `workflows` are what the Actions API lists and dispatches.
    */
   async addRepository(
     fullName: string,
-    options: { bare?: string; defaultBranch?: string; parent?: string; pushedAt?: string; workflows?: { path: string; name: string; state?: Workflow["state"] }[] } = {},
+    options: { bare?: string; autoInit?: boolean; defaultBranch?: string; parent?: string; pushedAt?: string; workflows?: WorkflowDeclaration[] } = {},
   ): Promise<string> {
     const [owner, name] = fullName.split("/") as [string, string];
     let bare = options.bare;
     if (!bare) {
+      const branch = options.defaultBranch ?? "master";
       bare = join(this.root, "repos", owner, `${name}.git`);
       await mkdir(bare, { recursive: true });
-      await bareGit(bare, ["init", "--quiet", "--bare", "-b", options.defaultBranch ?? "master"]);
+      await bareGit(bare, ["init", "--quiet", "--bare", "-b", branch]);
+      if (options.autoInit) {
+        const commit = await commitFile(bare, undefined, "README.md", Buffer.from(`# ${name}\n`), "Initial commit");
+        await bareGit(bare, ["update-ref", `refs/heads/${branch}`, commit, ""]);
+      }
     }
     if (options.parent) {
       const parent = this.repo(options.parent);
@@ -200,7 +224,7 @@ export class GitHubStandIn {
       pushedAt: options.pushedAt ?? NOW,
       labels: [],
       releases: [],
-      workflows: (options.workflows ?? []).map((w) => ({ id: this.nextId++, path: w.path, name: w.name, state: w.state ?? "active" })),
+      workflows: (options.workflows ?? []).map((w) => ({ id: this.nextId++, path: w.path, name: w.name, state: w.state ?? "active", inputs: w.inputs ?? [] })),
       dispatches: [],
     });
     return bare;
@@ -388,14 +412,35 @@ export class GitHubStandIn {
         workflow.state = "active";
         return [204, undefined];
       }
-      if (wf[2] === "dispatches" && method === "POST") {
-        if (typeof body?.["ref"] !== "string") throw validation(`${DOCS}/actions/workflows`, [{ field: "ref", code: "missing_field" }]);
-        if (!(await commitSha(repo.bare, body["ref"]))) throw validation(`${DOCS}/actions/workflows`, [], `No ref found for: ${body["ref"]}`);
-        repo.dispatches.push({ workflow: workflow.path, ref: body["ref"], inputs: (body["inputs"] ?? {}) as Record<string, unknown> });
-        return [204, undefined];
-      }
+      if (wf[2] === "dispatches" && method === "POST") return this.dispatch(repo, workflow, body);
     }
     throw notFound();
+  }
+
+  /**
+   * GitHub's answers to a workflow dispatch (docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event):
+   * 422 when `ref` is missing or names no branch or tag, when `inputs` is not an object or has
+   * more properties than the description allows, or names inputs the workflow does not declare.
+   */
+  private async dispatch(repo: Repo, workflow: Workflow, body: Record<string, unknown> | undefined): Promise<[number, undefined]> {
+    const doc = `${DOCS}/actions/workflows#create-a-workflow-dispatch-event`;
+    // GitHub answers these without `errors[]`.
+    const refuse = (message: string) => new HttpError(422, { message, documentation_url: doc, status: "422" });
+    const invalid = (detail: string) => refuse(`Invalid request.\n\n${detail}`);
+    const ref = body?.["ref"];
+    if (typeof ref !== "string") throw invalid(`"ref" wasn't supplied.`);
+    const full = ref.startsWith("refs/") ? [ref] : [`refs/heads/${ref}`, `refs/tags/${ref}`];
+    const found = await Promise.all(full.filter((r) => /^refs\/(heads|tags)\//.test(r)).map((r) => refSha(repo.bare, r)));
+    if (!found.some(Boolean)) throw refuse(`No ref found for: ${ref}`);
+    const inputs = body?.["inputs"] ?? {};
+    if (typeof inputs !== "object" || inputs === null || Array.isArray(inputs)) throw invalid("For 'properties/inputs', is not an object.");
+    const names = Object.keys(inputs);
+    const max = dispatchInputsLimit();
+    if (names.length > max) throw invalid(`For 'properties/inputs', too many properties (maximum ${max}).`);
+    const unexpected = names.filter((n) => !workflow.inputs.includes(n));
+    if (unexpected.length > 0) throw refuse(`Unexpected inputs provided: ${JSON.stringify(unexpected)}`);
+    repo.dispatches.push({ workflow: workflow.path, ref, inputs: inputs as Record<string, unknown> });
+    return [204, undefined];
   }
 
   private page<T>(items: T[], q: URLSearchParams): T[] {
