@@ -6,7 +6,7 @@
 // baseline `noop-sync` measures itself against in the same run.
 import type { PulpClient } from "@release-train/pulp-client";
 import pLimit from "p-limit";
-import { FINAL_STATES } from "../packages/release-train/src/sync/task-watcher";
+import { FINAL_STATES } from "../packages/release-train/src/engine/task-watcher";
 import type { PackageRepoEntry } from "../packages/release-train/src/sync/types";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

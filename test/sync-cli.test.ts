@@ -73,7 +73,7 @@ describe("release-train sync-package-repos (CLI)", () => {
     expect(res.code).toBe(1);
     expect(res.stdout).toMatch(/::group::el9: changed → snapshot 20261125T200000/);
     expect(res.stdout).toMatch(/::group::broken: FAILED/);
-    expect(res.stdout).toMatch(/::error title=broken::task failed: .*404/);
+    expect(res.stdout).toMatch(/::error title=broken::sync: task failed: .*404/);
     expect(res.stdout).toContain('versions: {"el9":"20261125T200000","other":"20261125T200000"}');
     expect(res.stdout + res.stderr).not.toContain(PASSWORD);
     const markdown = await readFile(summary, "utf8");

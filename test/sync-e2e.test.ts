@@ -209,7 +209,7 @@ describe("nightly package snapshots (emulator, real upstreams)", () => {
       polling,
     });
     expect(run.failed.map((r) => r.shortName)).toEqual(["broken"]);
-    expect(run.failed[0]?.error).toMatch(/^task failed: .*404/);
+    expect(run.failed[0]?.error).toMatch(/^sync: task failed: .*404/);
     expect(run.results.filter((r) => !r.error)).toHaveLength(4);
   });
 

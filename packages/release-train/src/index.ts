@@ -1,5 +1,6 @@
 // Public surface of the release-train library (the actions and the CLI import from here).
 export * from "./config";
+export * from "./engine";
 export { runSyncPackageReposCli, type SyncPackageReposCliOptions } from "./cli/sync-package-repos";
 export * from "./github";
 export * from "./kayobe";

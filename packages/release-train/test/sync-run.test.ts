@@ -209,7 +209,7 @@ describe("syncPackageRepos (in-memory Pulp)", () => {
     pulp.failing.set("https://upstream.example/b/", "Cannot download repomd.xml: 404, message='Not Found'");
     const result = await run(pulp, "20261125T200000", { concurrency: 1 });
     expect(result.failed.map((r) => [r.shortName, r.error])).toEqual([
-      ["b", "task failed: Cannot download repomd.xml: 404, message='Not Found'"],
+      ["b", "sync: task failed: Cannot download repomd.xml: 404, message='Not Found'"],
     ]);
     expect(result.versions).toEqual({ a: "20261125T200000", c: "20261125T200000" });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { packageSyncSummary } from "../src/summary/package-sync";
+import { packageSyncSummary } from "../src/sync/summary";
 import type { SyncRunResult } from "../src/sync/run";
 import type { RepoResult } from "../src/sync/types";
 

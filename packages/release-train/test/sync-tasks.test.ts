@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { StateFile } from "../src/sync/state-file";
-import { TaskFailedError, TaskWatcher } from "../src/sync/task-watcher";
-import type { TaskRecord } from "../src/sync/types";
+import { StateFile } from "../src/engine/state-file";
+import { TaskFailedError, TaskWatcher } from "../src/engine/task-watcher";
+import type { TaskRecord } from "../src/engine/task-watcher";
 
 /** A task table whose tasks finish after a given number of milliseconds. */
 function fakeTasks() {

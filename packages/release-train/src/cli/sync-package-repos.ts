@@ -1,14 +1,15 @@
 // `release-train sync-package-repos`: nightly package snapshots into Ark, or from Ark into test Pulp.
-import { appendFile, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { PulpClient } from "@release-train/pulp-client";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { allPackageRepos, loadConfig } from "../config";
+import { writeSummary } from "../engine/summary";
 import { selectRepos } from "../selection";
-import { packageSyncSummary } from "../summary/package-sync";
 import { resolveArkVersions } from "../sync/ark-versions";
 import { pulpPort } from "../sync/client-adapter";
-import { consoleReporter } from "../sync/reporter";
+import { syncReporter } from "../sync/reporter";
 import { type SyncRunResult, syncPackageRepos } from "../sync/run";
+import { packageSyncSummary } from "../sync/summary";
 import type { RemoteFields, SyncTarget } from "../sync/types";
 import { parseVersion, resolveVersion } from "../version";
 import { action } from "./errors";
@@ -135,7 +136,7 @@ export async function runSyncPackageReposCli(
       version,
       dryRun: opts.dryRun ?? false,
       concurrency: opts.concurrency,
-      reporter: consoleReporter({ actions: env.GITHUB_ACTIONS === "true", write }),
+      reporter: syncReporter({ actions: env.GITHUB_ACTIONS === "true", write }),
       ...(opts.stateFile ? { stateFile: opts.stateFile } : {}),
       ...(opts.waitTimeout ? { polling: { timeoutMs: opts.waitTimeout * 60_000 } } : {}),
       ...(contentGuard ? { contentGuard } : {}),
@@ -144,12 +145,11 @@ export async function runSyncPackageReposCli(
       ...(arkVersions ? { arkVersions } : {}),
       ...(arkContentUrl ? { arkContentUrl } : {}),
     });
-    const summary = packageSyncSummary(result);
-    const summaryFile = opts.summaryFile ?? env.GITHUB_STEP_SUMMARY;
-    if (summaryFile) await appendFile(summaryFile, `${summary}\n`);
-    else write(`\n${summary}`);
+    // Outputs first: a summary that cannot be written must not lose them.
     if (opts.output) await writeFile(opts.output, `${JSON.stringify(result, null, 2)}\n`);
+    const summaryWarning = await writeSummary(packageSyncSummary(result), { file: opts.summaryFile, env, write });
     write(`versions: ${JSON.stringify(result.versions)}\n`);
+    if (summaryWarning) write(`warning: ${summaryWarning}\n`);
     if (result.failed.length) write(`${result.failed.length} repositories failed: ${result.failed.map((r) => r.shortName).join(", ")}\n`);
     return result;
   } finally {

@@ -2,7 +2,7 @@
 // branch, push, and open or refresh a pull request.
 import { commitOnBranch, type GitIdentity, pushBranch, requireGit } from "../github/git";
 import { openOrUpdatePullRequest, type PullRequestResult } from "../github/pulls";
-import { table } from "../summary/markdown";
+import { table } from "../engine/markdown";
 import { PULP_REPO_VERSIONS_FILE, updateKayobeConfig, type VersionsUpdate, versionVariable } from "./pulp-repo-versions";
 
 export interface ProposeOptions {

@@ -1,23 +1,18 @@
 // Applies one repository's plan: remote → repository → duplicate cleanup → sync (or re-attach) →
 // publish the explicit new version (never "latest", pulpcore#3452) → distribute. Every write goes
-// through the SyncPulp port; every task is awaited through the shared batched TaskWatcher.
+// through the SyncPulp port; every task runs through the engine (state file + batched watcher).
+import type { ItemContext } from "../engine/apply";
+import type { TaskRecord } from "../engine/task-watcher";
 import { choosePublication, planDistribution, type RepoPlan, snapshotVersionOf } from "./plan";
 import type { SyncPulp } from "./pulp-port";
 import type { SnapshotIndex } from "./snapshot-index";
-import { StateFile, type TaskStep } from "./state-file";
-import type { TaskWatcher } from "./task-watcher";
-import type { RepoKind, RepoResult, SyncTarget, TaskRecord } from "./types";
+import type { RepoKind, RepoResult } from "./types";
 
 export interface ApplyContext {
   pulp: SyncPulp;
   index: SnapshotIndex;
-  watcher: TaskWatcher;
-  state: StateFile;
-  target: SyncTarget;
   /** `<origin>/pulp/content/` for distribution URLs; learnt from the first created distribution if unknown. */
   content: { root: string | undefined };
-  /** Recorded tasks that are still waiting/running, by href (re-attach instead of dispatching). */
-  running: Map<string, TaskRecord>;
   /** First poll delay for sync tasks (syncs take at least a few hundred ms). */
   syncPollDelayMs?: number;
 }
@@ -25,132 +20,106 @@ export interface ApplyContext {
 const VERSION_HREF = /\/versions\/\d+\/$/;
 const PUBLICATION_HREF = /\/publications\//;
 
-export async function applyRepoPlan(plan: RepoPlan, ctx: ApplyContext, log: (line: string) => void): Promise<RepoResult> {
+export async function applyRepoPlan(plan: RepoPlan, result: RepoResult, ctx: ApplyContext, item: ItemContext): Promise<void> {
   const { spec } = plan;
-  const started = Date.now();
-  const result = emptyResult(spec.shortName, spec.repositoryName, spec.kind);
-  const key = StateFile.key(spec.version, spec.shortName);
-  const did = (action: string) => {
-    result.changed = true;
-    result.actions.push(action);
-    log(action);
-  };
-  /** Dispatch (or re-attach to a still-running recorded task) and wait. */
-  const runTask = async (step: TaskStep, dispatch: () => Promise<string>, initialDelayMs?: number): Promise<TaskRecord> => {
-    const recorded = ctx.state.get(key, ctx.target, step);
-    let href: string;
-    if (recorded && ctx.running.has(recorded)) {
-      href = recorded;
-      log(`${step}: re-attached to running task ${href}`);
-    } else {
-      href = await dispatch();
-      await ctx.state.record(key, ctx.target, step, href);
-    }
-    result.tasks.push(href);
-    return ctx.watcher.wait(href, { initialDelayMs });
-  };
+  const { log, did } = item;
+  const task = async (step: string, dispatch: () => Promise<string>, initialDelayMs?: number): Promise<TaskRecord> =>
+    (await item.task(step, dispatch, { initialDelayMs })).task;
 
-  try {
-    if (plan.problems.length) throw new Error(plan.problems.join("; "));
+  if (plan.problems.length) throw new Error(plan.problems.join("; "));
 
-    let remoteHref: string | undefined;
-    if (plan.remote?.action === "create") {
-      remoteHref = (await ctx.pulp.createRemote(spec.kind, plan.remote.body)).pulp_href;
-      did(`created remote ${spec.remote?.name}`);
-    } else if (plan.remote?.action === "update") {
-      const { href, patch } = plan.remote;
-      await runTask("remote", () => ctx.pulp.updateRemote(href, patch));
-      remoteHref = href;
-      did(`updated remote ${spec.remote?.name} (${Object.keys(patch).join(", ")})`);
-    } else remoteHref = plan.remote?.href;
+  item.step("remote");
+  let remoteHref: string | undefined;
+  if (plan.remote?.action === "create") {
+    remoteHref = (await ctx.pulp.createRemote(spec.kind, plan.remote.body)).pulp_href;
+    did(`created remote ${spec.remote?.name}`);
+  } else if (plan.remote?.action === "update") {
+    const { href, patch } = plan.remote;
+    await task("remote", () => ctx.pulp.updateRemote(href, patch));
+    remoteHref = href;
+    did(`updated remote ${spec.remote?.name} (${Object.keys(patch).join(", ")})`);
+  } else remoteHref = plan.remote?.href;
 
-    let repoHref: string;
-    let latest: string | undefined;
-    if (plan.repository.action === "create") {
-      const repo = await ctx.pulp.createRepository(spec.kind, plan.repository.body);
-      repoHref = repo.pulp_href;
-      latest = repo.latest_version_href ?? `${repoHref}versions/0/`;
-      did(`created repository ${spec.repositoryName}`);
-    } else {
-      repoHref = plan.repository.href;
-      latest = ctx.index.repositories.get(spec.repositoryName)?.latest_version_href ?? undefined;
-    }
-
-    const deleted = new Set<string>();
-    const deletePublication = async (href: string) => {
-      if (deleted.has(href)) return;
-      await ctx.pulp.deletePublication(href);
-      deleted.add(href);
-      did(`deleted duplicate publication ${href}`);
-    };
-    for (const href of plan.cleanup) await deletePublication(href);
-
-    let createdPublications: string[] = [];
-    if (plan.sync && remoteHref) {
-      const body = { remote: remoteHref, ...plan.sync };
-      const task = await runTask("sync", () => ctx.pulp.sync(repoHref, body), ctx.syncPollDelayMs);
-      const created = createdHrefs(task);
-      const version = created.find((h) => VERSION_HREF.test(h));
-      createdPublications = created.filter((h) => PUBLICATION_HREF.test(h));
-      if (version) {
-        latest = version;
-        result.newRepositoryVersion = version;
-        did(`synced: new version ${version}`);
-      } else log("synced: no change");
-    }
-
-    if (spec.publish && latest) {
-      const { keep, remove } = choosePublication(ctx.index, latest, createdPublications);
-      for (const href of remove) await deletePublication(href);
-      let publication = keep;
-      if (!publication) {
-        const version = latest;
-        const body = { repository_version: version, ...spec.publish.body };
-        const task = await runTask("publish", () => ctx.pulp.createPublication(spec.publish!.kind, body));
-        publication = createdHrefs(task).find((h) => PUBLICATION_HREF.test(h));
-        if (!publication) throw new Error(`publish task ${task.pulp_href} created no publication`);
-        did(`published ${version}`);
-      }
-      const step = planDistribution(spec, ctx.index, publication);
-      if (step?.action === "exists") {
-        const version = snapshotVersionOf(step.distribution);
-        if (version) result.version = version;
-        result.distributionUrl = step.distribution.base_url ?? urlFor(ctx.content.root, step.distribution.base_path);
-        log(`already distributed at ${step.distribution.base_path}`);
-      } else if (step) {
-        const basePath = step.action === "create" ? (step.body.base_path as string) : step.distribution.base_path;
-        if (step.action === "create") {
-          const task = await runTask("distribute", () => ctx.pulp.createDistribution(spec.kind, step.body));
-          const href = createdHrefs(task)[0];
-          // Pulp's CONTENT_ORIGIN may differ from the API URL: read it once from a real base_url.
-          if (!ctx.content.root && href) {
-            const created = await ctx.pulp.getDistribution(href);
-            if (created.base_url?.endsWith(`${created.base_path}/`)) ctx.content.root = created.base_url.slice(0, -created.base_path.length - 1);
-          }
-        } else {
-          await runTask("distribute", () => ctx.pulp.updateDistribution(step.href, step.patch));
-        }
-        result.version = spec.version;
-        result.distributionUrl = urlFor(ctx.content.root, basePath);
-        did(`distributed at ${basePath}`);
-      }
-    }
-  } catch (error) {
-    result.error = errorText(error);
-    log(`FAILED: ${result.error}`);
+  item.step("repository");
+  let repoHref: string;
+  let latest: string | undefined;
+  if (plan.repository.action === "create") {
+    const repo = await ctx.pulp.createRepository(spec.kind, plan.repository.body);
+    repoHref = repo.pulp_href;
+    latest = repo.latest_version_href ?? `${repoHref}versions/0/`;
+    did(`created repository ${spec.repositoryName}`);
+  } else {
+    repoHref = plan.repository.href;
+    latest = ctx.index.repositories.get(spec.repositoryName)?.latest_version_href ?? undefined;
   }
-  result.durationMs = Date.now() - started;
-  return result;
+
+  item.step("cleanup");
+  const deleted = new Set<string>();
+  const deletePublication = async (href: string) => {
+    if (deleted.has(href)) return;
+    await ctx.pulp.deletePublication(href);
+    deleted.add(href);
+    did(`deleted duplicate publication ${href}`);
+  };
+  for (const href of plan.cleanup) await deletePublication(href);
+
+  let createdPublications: string[] = [];
+  if (plan.sync && remoteHref) {
+    const body = { remote: remoteHref, ...plan.sync };
+    const synced = await task("sync", () => ctx.pulp.sync(repoHref, body), ctx.syncPollDelayMs);
+    const created = createdHrefs(synced);
+    const version = created.find((h) => VERSION_HREF.test(h));
+    createdPublications = created.filter((h) => PUBLICATION_HREF.test(h));
+    if (version) {
+      latest = version;
+      result.newRepositoryVersion = version;
+      did(`synced: new version ${version}`);
+    } else log("synced: no change");
+  }
+
+  if (spec.publish && latest) {
+    item.step("publish");
+    const { keep, remove } = choosePublication(ctx.index, latest, createdPublications);
+    for (const href of remove) await deletePublication(href);
+    let publication = keep;
+    if (!publication) {
+      const version = latest;
+      const body = { repository_version: version, ...spec.publish.body };
+      const published = await task("publish", () => ctx.pulp.createPublication(spec.publish!.kind, body));
+      publication = createdHrefs(published).find((h) => PUBLICATION_HREF.test(h));
+      if (!publication) throw new Error(`publish task ${published.pulp_href} created no publication`);
+      did(`published ${version}`);
+    }
+    item.step("distribute");
+    const step = planDistribution(spec, ctx.index, publication);
+    if (step?.action === "exists") {
+      const version = snapshotVersionOf(step.distribution);
+      if (version) result.version = version;
+      result.distributionUrl = step.distribution.base_url ?? urlFor(ctx.content.root, step.distribution.base_path);
+      log(`already distributed at ${step.distribution.base_path}`);
+    } else if (step) {
+      const basePath = step.action === "create" ? (step.body.base_path as string) : step.distribution.base_path;
+      if (step.action === "create") {
+        const distributed = await task("distribute", () => ctx.pulp.createDistribution(spec.kind, step.body));
+        const href = createdHrefs(distributed)[0];
+        // Pulp's CONTENT_ORIGIN may differ from the API URL: read it once from a real base_url.
+        if (!ctx.content.root && href) {
+          const created = await ctx.pulp.getDistribution(href);
+          if (created.base_url?.endsWith(`${created.base_path}/`)) ctx.content.root = created.base_url.slice(0, -created.base_path.length - 1);
+        }
+      } else {
+        await task("distribute", () => ctx.pulp.updateDistribution(step.href, step.patch));
+      }
+      result.version = spec.version;
+      result.distributionUrl = urlFor(ctx.content.root, basePath);
+      did(`distributed at ${basePath}`);
+    }
+  }
 }
 
 /** A repository's result before anything happened to it. */
 export function emptyResult(shortName: string, repositoryName: string, kind: RepoKind): RepoResult {
   return { shortName, repositoryName, kind, changed: false, durationMs: 0, actions: [], tasks: [] };
-}
-
-/** Pulp's own error text: the client's HTTP errors carry the response's detail or field errors. */
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Hrefs a finished task created (null entries skipped). */

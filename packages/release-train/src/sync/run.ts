@@ -1,25 +1,22 @@
 // The nightly package-snapshot flow for one target: read Pulp once, plan every repository, print
 // the plan, stop there on a dry run, else apply with bounded concurrency. A failing repository
 // never stops the others; the caller fails the run when `failed` is non-empty.
-import pLimit from "p-limit";
-import { applyRepoPlan, emptyResult, errorText } from "./apply";
+import { applyItems, errorText } from "../engine/apply";
+import type { Reporter } from "../engine/reporter";
+import { StateFile } from "../engine/state-file";
+import { TaskWatcher } from "../engine/task-watcher";
+import { TaskRunner } from "../engine/tasks";
+import { applyRepoPlan, emptyResult } from "./apply";
 import { buildRepoSpec, type DesiredOptions, targetIncludes } from "./desired";
 import { describePlan } from "./describe";
 import { planRepo, type RepoPlan } from "./plan";
 import type { SyncPulp } from "./pulp-port";
 import { readSnapshot } from "./read-state";
 import { SnapshotIndex } from "./snapshot-index";
-import { StateFile } from "./state-file";
-import { FINAL_STATES, TaskWatcher } from "./task-watcher";
-import type { PackageRepoEntry, RepoKind, RepoResult, RepoSpec, SyncTarget, TaskRecord } from "./types";
+import type { PackageRepoEntry, RepoKind, RepoResult, RepoSpec, SyncTarget } from "./types";
 
-export interface SyncReporter {
-  /** The plan, once, before anything is written. */
-  plan?(text: string, plans: RepoPlan[]): void;
-  /** A repository started / finished (log lines are buffered per repository for ::group::). */
-  start?(shortName: string): void;
-  done?(result: RepoResult, log: string[], progress: { done: number; total: number }): void;
-}
+/** The engine's reporter over repository results (keys are short_names). */
+export type SyncReporter = Reporter<RepoResult>;
 
 export interface SyncRunOptions extends Omit<DesiredOptions, "version"> {
   pulp: SyncPulp;
@@ -63,7 +60,7 @@ export async function syncPackageRepos(options: SyncRunOptions): Promise<SyncRun
   const index = new SnapshotIndex(await readSnapshot(options.pulp, kinds, guards));
   const plans = specs.map((spec) => planRepo(spec, index));
   const planText = describePlan(plans, options.target, options.dryRun ?? false);
-  options.reporter?.plan?.(planText, plans);
+  options.reporter?.plan?.(planText);
 
   const base = { target: options.target, version: options.version, planText };
   if (options.dryRun) {
@@ -79,55 +76,27 @@ export async function syncPackageRepos(options: SyncRunOptions): Promise<SyncRun
     timeoutMs: options.polling?.timeoutMs,
   });
   try {
-    const running = await runningTasks(state, watcher, specs, options.target);
-    const limit = pLimit(options.concurrency ?? 8);
-    const total = plans.length;
-    let done = 0;
+    const stateKey = (spec: RepoSpec) => StateFile.key(spec.version, spec.shortName);
+    const tasks = await TaskRunner.open({ watcher, state, scope: options.target, keys: specs.map(stateKey) });
     const content = { root: index.contentRoot() };
-    const results = await Promise.all(
-      plans.map((plan) =>
-        limit(async () => {
-          options.reporter?.start?.(plan.spec.shortName);
-          const lines: string[] = [];
-          const result = await applyRepoPlan(
-            plan,
-            {
-              pulp: options.pulp,
-              index,
-              watcher,
-              state,
-              target: options.target,
-              content,
-              running,
-              syncPollDelayMs: options.polling?.syncInitialDelayMs ?? 1000,
-            },
-            (line) => lines.push(line),
-          );
-          done += 1;
-          options.reporter?.done?.(result, lines, { done, total });
-          return result;
-        }),
-      ),
-    );
+    const context = { pulp: options.pulp, index, content, syncPollDelayMs: options.polling?.syncInitialDelayMs ?? 1000 };
+    const results = await applyItems(plans, {
+      concurrency: options.concurrency,
+      key: (plan) => plan.spec.shortName,
+      stateKey: (plan) => stateKey(plan.spec),
+      init: (plan) => emptyResult(plan.spec.shortName, plan.spec.repositoryName, plan.spec.kind),
+      apply: (plan, result, item) => applyRepoPlan(plan, result, context, item),
+      tasks,
+      reporter: options.reporter,
+    });
     results.push(...specErrors);
     const versions: Record<string, string> = {};
     for (const r of results) if (r.version) versions[r.shortName] = r.version;
     return { ...base, dryRun: false, results, versions, failed: results.filter((r) => r.error) };
   } finally {
     watcher.close();
+    options.reporter?.close?.();
   }
-}
-
-/** Recorded tasks of this version that Pulp still runs: one bulk lookup for all repositories. */
-async function runningTasks(state: StateFile, watcher: TaskWatcher, specs: RepoSpec[], target: SyncTarget) {
-  const hrefs = state.tasksOf(
-    specs.map((s) => StateFile.key(s.version, s.shortName)),
-    target,
-  );
-  const running = new Map<string, TaskRecord>();
-  if (!hrefs.length) return running;
-  for (const [href, task] of await watcher.states(hrefs)) if (!FINAL_STATES.has(task.state)) running.set(href, task);
-  return running;
 }
 
 function dryRunResult(plan: RepoPlan): RepoResult {

@@ -1,6 +1,7 @@
 // Domain types of the package-snapshot sync: desired state per repository, the Pulp objects the
 // planner reads, and the per-repository result. Kept narrow on purpose: the Pulp client and the
 // config loader are adapted to these shapes (see pulp-port.ts and desired.ts).
+import type { ItemResult } from "../engine/apply";
 
 export type RepoKind = "rpm" | "deb";
 export type SyncTarget = "ark" | "test";
@@ -114,12 +115,7 @@ export interface ContentGuardRecord {
   name: string;
 }
 
-export interface TaskRecord {
-  pulp_href: string;
-  state: string;
-  created_resources?: (string | null)[];
-  error?: { description?: string; reason?: string } | null;
-}
+export type { TaskRecord } from "../engine/task-watcher";
 
 /** Everything the planner needs from one Pulp, read with a handful of list calls. */
 export interface PulpSnapshot {
@@ -132,19 +128,13 @@ export interface PulpSnapshot {
 
 // ---- Results ----
 
-export interface RepoResult {
+export interface RepoResult extends ItemResult {
   shortName: string;
   repositoryName: string;
   kind: RepoKind;
-  /** True when anything was written (or would be, in a dry run). */
-  changed: boolean;
   /** New repository version href created by this run's sync, if any. */
   newRepositoryVersion?: string;
   /** Snapshot version that serves the repository's latest content (may be an earlier night's). */
   version?: string;
   distributionUrl?: string;
-  durationMs: number;
-  actions: string[];
-  tasks: string[];
-  error?: string;
 }

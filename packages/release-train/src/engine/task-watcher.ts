@@ -2,7 +2,18 @@
 // (`pulp_href__in`), first after `initialDelayMs`, then with exponential backoff per task. Tasks
 // that become due close together share a request, so N concurrent syncs cost ~1 poll, not N.
 import { redactString } from "@release-train/pulp-client";
-import type { TaskRecord } from "./types";
+
+/** A Pulp task as listed by `GET tasks/` (only the fields the engine reads). */
+export interface TaskRecord {
+  pulp_href: string;
+  state: string;
+  name?: string;
+  pulp_created?: string;
+  created_resources?: (string | null)[];
+  /** Hrefs (or `shared:` hrefs) the task locked: how a dispatch is found again by what it worked on. */
+  reserved_resources_record?: string[];
+  error?: { description?: string; reason?: string } | null;
+}
 
 export const FINAL_STATES = new Set(["completed", "failed", "canceled", "skipped"]);
 

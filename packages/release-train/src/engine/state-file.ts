@@ -1,12 +1,12 @@
-// Records dispatched task hrefs so a re-run with the same version re-attaches to tasks that are
-// still running (long syncs outlive a CI job) instead of dispatching duplicates.
-// Layout: { "<version>/<short_name>": { "<target>": { "sync": href, "publish": href, … } } }.
+// Records dispatched task hrefs so a re-run of the same run (same version) re-attaches to tasks that
+// are still running (long syncs outlive a CI job) instead of dispatching duplicates.
+// Layout: { "<run>/<item>": { "<scope>": { "<step>": href, … } } } — for package sync
+// `<version>/<short_name>` → `ark|test` → `sync|publish|…`; other flows pick their own run, item,
+// scope and step names.
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { SyncTarget } from "./types";
 
-export type TaskStep = "remote" | "sync" | "publish" | "distribute";
-export type StateData = Record<string, Partial<Record<SyncTarget, Partial<Record<TaskStep, string>>>>>;
+export type StateData = Record<string, Record<string, Record<string, string>>>;
 
 export class StateFile {
   private writes: Promise<void> = Promise.resolve();
@@ -27,22 +27,23 @@ export class StateFile {
     }
   }
 
-  static key(version: string, shortName: string): string {
-    return `${version}/${shortName}`;
+  /** Item key within a run: `<run>/<item>` (the run part is what pruning keeps the newest of). */
+  static key(run: string, item: string): string {
+    return `${run}/${item}`;
   }
 
-  get(key: string, target: SyncTarget, step: TaskStep): string | undefined {
-    return this.data[key]?.[target]?.[step];
+  get(key: string, scope: string, step: string): string | undefined {
+    return this.data[key]?.[scope]?.[step];
   }
 
   /** Every recorded task href of the given keys (to look their state up in bulk). */
-  tasksOf(keys: string[], target: SyncTarget): string[] {
-    return keys.flatMap((k) => Object.values(this.data[k]?.[target] ?? {}));
+  tasksOf(keys: string[], scope: string): string[] {
+    return keys.flatMap((k) => Object.values(this.data[k]?.[scope] ?? {}));
   }
 
-  record(key: string, target: SyncTarget, step: TaskStep, href: string): Promise<void> {
+  record(key: string, scope: string, step: string, href: string): Promise<void> {
     const entry = this.data[key] ?? {};
-    entry[target] = { ...entry[target], [step]: href };
+    entry[scope] = { ...entry[scope], [step]: href };
     this.data[key] = entry;
     return this.flush();
   }
@@ -51,14 +52,14 @@ export class StateFile {
     return structuredClone(this.data);
   }
 
-  /** Forget all but the newest `keep` versions so the file does not grow night after night. */
+  /** Forget all but the newest `keep` runs so the file does not grow night after night. */
   private prune(keep = 7): void {
-    const versions = [...new Set(Object.keys(this.data).map((k) => k.split("/")[0] as string))].sort().reverse();
-    const kept = new Set(versions.slice(0, keep));
-    for (const key of Object.keys(this.data)) if (!kept.has(key.split("/")[0] as string)) delete this.data[key];
+    const runs = [...new Set(Object.keys(this.data).map(runOf))].sort().reverse();
+    const kept = new Set(runs.slice(0, keep));
+    for (const key of Object.keys(this.data)) if (!kept.has(runOf(key))) delete this.data[key];
   }
 
-  /** Serialised, atomic (write + rename) so concurrent repositories never corrupt the file. */
+  /** Serialised, atomic (write + rename) so concurrent items never corrupt the file. */
   private flush(): Promise<void> {
     const path = this.path;
     if (!path) return Promise.resolve();
@@ -72,4 +73,8 @@ export class StateFile {
     });
     return this.writes;
   }
+}
+
+function runOf(key: string): string {
+  return key.split("/")[0] as string;
 }
