@@ -27,6 +27,7 @@ export type UserHref = Href<"user">;
 export type GroupHref = Href<"group">;
 export type ContentHref = Href<"content">;
 export type ContainerTagHref = Href<"container.tag">;
+export type ContainerManifestHref = Href<"container.manifest">;
 export type RpmPackageHref = Href<"rpm.package">;
 export type DebPackageHref = Href<"deb.package">;
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  type ContainerManifestHref,
   type ContainerTagHref,
   type DebPackageHref,
   hrefSchema,
@@ -14,6 +15,14 @@ export const containerTagSchema = z.looseObject({
   tagged_manifest: z.string(),
 });
 export type ContainerTag = z.infer<typeof containerTagSchema>;
+
+export const containerManifestSchema = z.looseObject({
+  ...pulpObject,
+  pulp_href: hrefSchema<ContainerManifestHref>(),
+  digest: z.string(),
+  media_type: z.string(),
+});
+export type ContainerManifest = z.infer<typeof containerManifestSchema>;
 
 // Minimal: the release train only needs identity fields of packages.
 export const rpmPackageSchema = z.looseObject({

@@ -9,7 +9,7 @@ import { REPOSITORY_PATHS } from "../resources/repositories";
 import { TASKS_PATH } from "../resources/tasks";
 import { groupSchema, groupUserSchema, roleSchema, userSchema } from "./access";
 import { asyncResponse, paginated } from "./common";
-import { containerTagSchema, debPackageSchema, rpmPackageSchema } from "./content";
+import { containerManifestSchema, containerTagSchema, debPackageSchema, rpmPackageSchema } from "./content";
 import { contentGuardSchema, nestedRoleSchema, objectRolesSchema, rbacGuardSchema, x509GuardSchema } from "./content-guards";
 import { containerDistributionSchema, debDistributionSchema, rpmDistributionSchema } from "./distributions";
 import { debPublicationSchema, debVerbatimPublicationSchema, rpmPublicationSchema } from "./publications";
@@ -43,6 +43,7 @@ const COLLECTIONS: [string, z.ZodType][] = [
   [GUARD_PATHS.x509, x509GuardSchema],
   [GUARD_PATHS.rbac, rbacGuardSchema],
   [CONTENT_PATHS.containerTags, containerTagSchema],
+  [CONTENT_PATHS.containerManifests, containerManifestSchema],
   [CONTENT_PATHS.rpmPackages, rpmPackageSchema],
   [CONTENT_PATHS.debPackages, debPackageSchema],
   [TASKS_PATH, taskSchema],

@@ -7,6 +7,7 @@ import { emulatorCommand } from "./emulator";
 import { reportError } from "./errors";
 import { kayobeUpdateCommand } from "./kayobe-update";
 import { syncGroupsCommand } from "./sync-groups";
+import { syncContainerReposCommand } from "./sync-container-repos";
 import { syncPackageReposCommand } from "./sync-package-repos";
 import { validateConfigCommand } from "./validate-config";
 
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .addCommand(validateConfigCommand())
     .addCommand(syncGroupsCommand())
     .addCommand(syncPackageReposCommand())
+    .addCommand(syncContainerReposCommand())
     .addCommand(kayobeUpdateCommand())
     .addCommand(emulatorCommand());
 }

@@ -8,6 +8,7 @@ import { PulpClient } from "@release-train/pulp-client";
 import { type Emulator, startEmulator } from "@release-train/pulp-emulator";
 import { runSyncPackageReposCli, type SyncPackageReposCliOptions } from "../cli/sync-package-repos";
 import { versionFromDate } from "../version";
+import { containerDemo } from "./containers";
 import { rpmPackageNevrs } from "./served-packages";
 import { startUpstreams, writeConfigDir } from "./upstreams";
 
@@ -111,6 +112,8 @@ async function main(): Promise<void> {
     }
     const guarded = await fetch(`${ark.contentUrl}rocky/9/BaseOS/x86_64/os/${versionFromDate(first)}/repodata/repomd.xml`);
     say(`without credentials Ark answers ${guarded.status} (development content guard)`);
+
+    await containerDemo({ ark, test, admin: ADMIN, config, workDir: join(dir, "images"), say, banner });
 
     banner(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     say(
