@@ -88,30 +88,34 @@ export async function loadKollaConfig(dir: string): Promise<KollaConfig> {
     problems.push(at([name], `"${name}" is not defined in any file`));
     return false;
   };
-  const nameList = (path: PathSegment[], value: unknown, what: string): string[] => {
+  /** Valid names with their index in the file's list (invalid ones are reported). */
+  const indexedNames = (path: PathSegment[], value: unknown, what: string): [string, number][] => {
     if (!Array.isArray(value)) {
-      problems.push(at(path, `must be a list of ${what}, got ${value === null ? "null" : typeof value}`));
+      problems.push(at(path, `must be a list of ${what}s, got ${value === null ? "null" : typeof value}`));
       return [];
     }
-    const out: string[] = [];
+    const out: [string, number][] = [];
     value.forEach((v, i) => {
-      if (typeof v !== "string" || !IMAGE_NAME.test(v)) problems.push(at([...path, i], `must be a ${what.replace(/s$/, "")} (lower-case registry name), got ${JSON.stringify(v)}`));
-      else out.push(v);
+      if (typeof v !== "string" || !IMAGE_NAME.test(v)) problems.push(at([...path, i], `must be ${/^[aeiou]/.test(what) ? "an" : "a"} ${what} (a lower-case registry name), got ${JSON.stringify(v)}`));
+      else out.push([v, i]);
     });
     return out;
   };
+  const nameList = (path: PathSegment[], value: unknown, what: string): string[] => indexedNames(path, value, what).map(([v]) => v);
 
   const config: KollaConfig = { images: [], unbuildable: { old_scheme: {}, new_scheme: [] }, defaultDistros: [], distrosOverride: "", syncOldImages: true, syncNewImages: true };
   if (required("kolla_container_images")) {
-    config.images = nameList(["kolla_container_images"], values["kolla_container_images"], "image names");
     const seen = new Map<string, number>();
-    config.images.forEach((image, i) => {
+    for (const [image, i] of indexedNames(["kolla_container_images"], values["kolla_container_images"], "image name")) {
       const first = seen.get(image);
       if (first !== undefined) problems.push(at(["kolla_container_images", i], `duplicate image "${image}" (also at index ${first})`));
-      else seen.set(image, i);
-    });
+      else {
+        seen.set(image, i);
+        config.images.push(image);
+      }
+    }
   }
-  if (required("default_kolla_base_distros")) config.defaultDistros = nameList(["default_kolla_base_distros"], values["default_kolla_base_distros"], "distro names");
+  if (required("default_kolla_base_distros")) config.defaultDistros = nameList(["default_kolla_base_distros"], values["default_kolla_base_distros"], "distro name");
   if (owners["kolla_base_distros_override"]) {
     const v = values["kolla_base_distros_override"];
     if (typeof v !== "string" && v !== null) problems.push(at(["kolla_base_distros_override"], "must be a string of space-separated distros"));
@@ -131,13 +135,13 @@ export async function loadKollaConfig(dir: string): Promise<KollaConfig> {
       for (const key of Object.keys(map)) {
         if (key !== "old_scheme" && key !== "new_scheme") problems.push(at(["kolla_unbuildable_images", key], `unknown key "${key}" (known: old_scheme, new_scheme)`));
       }
-      if (map["new_scheme"] !== undefined) config.unbuildable.new_scheme = nameList(["kolla_unbuildable_images", "new_scheme"], map["new_scheme"] ?? [], "image names");
+      if (map["new_scheme"] !== undefined) config.unbuildable.new_scheme = nameList(["kolla_unbuildable_images", "new_scheme"], map["new_scheme"] ?? [], "image name");
       const old = map["old_scheme"];
       if (old !== undefined && (!old || typeof old !== "object" || Array.isArray(old))) {
         problems.push(at(["kolla_unbuildable_images", "old_scheme"], "must be a mapping of distro → image names"));
       } else if (old) {
         for (const [distro, list] of Object.entries(old as Record<string, unknown>)) {
-          config.unbuildable.old_scheme[distro] = nameList(["kolla_unbuildable_images", "old_scheme", distro], list ?? [], "image names");
+          config.unbuildable.old_scheme[distro] = nameList(["kolla_unbuildable_images", "old_scheme", distro], list ?? [], "image name");
         }
       }
     }
