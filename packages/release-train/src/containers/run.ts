@@ -116,7 +116,9 @@ export async function syncContainerRepos(options: ContainerSyncOptions): Promise
   const watcher = new TaskWatcher({
     listTasks: (hrefs) => options.pulp.listTasks(hrefs),
     initialDelayMs: options.polling?.initialDelayMs,
-    maxDelayMs: options.polling?.maxDelayMs,
+    // Polls are bulk (one request for every pending task), so polling often is cheap; a slow
+    // backoff would leave finished syncs unnoticed while Pulp's workers idle.
+    maxDelayMs: options.polling?.maxDelayMs ?? 1000,
     timeoutMs: options.polling?.timeoutMs,
   });
   // State keys: the Ark version a test sync mirrors is "the same work" across re-runs.
