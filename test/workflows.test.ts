@@ -1,104 +1,12 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
-import { formatProblem, lintWorkflows, type Problem } from "../scripts/lint-workflows";
+import { describe, expect, it } from "vitest";
+import { formatProblem, lintWorkflows } from "../scripts/lint-workflows";
+import { demoAction, fixture, goodRepo, goodWorkflow, lintWith } from "./workflow-fixtures";
 
 const repoRoot = resolve(import.meta.dirname, "..");
-const tempDirs: string[] = [];
-afterAll(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A throwaway repository holding the given files (path → content). */
-function fixture(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), "lint-workflows-"));
-  tempDirs.push(root);
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-  return root;
-}
-
-const demoAction = `name: Demo
-description: A local action
-inputs:
-  config:
-    description: required, no default
-    required: true
-  target:
-    description: required, with a default
-    required: true
-    default: ark
-  filter:
-    description: optional
-runs:
-  using: node24
-  main: dist/index.js
-outputs:
-  result:
-    description: an output
-`;
-
-const goodWorkflow = `name: Good
-on:
-  workflow_dispatch:
-    inputs:
-      filter:
-        description: A filter
-        type: string
-jobs:
-  sync:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: ./actions/demo
-        with:
-          config: config
-          filter: \${{ inputs.filter }}
-        id: demo
-      - run: echo "$RESULT"
-        env:
-          RESULT: \${{ steps.demo.outputs.result }}
-`;
-
-const callableWorkflow = `name: Callable
-on:
-  workflow_call:
-    inputs:
-      group:
-        description: A group
-        type: string
-        required: true
-    outputs:
-      greeting:
-        description: A greeting
-        value: \${{ jobs.run.outputs.greeting }}
-jobs:
-  run:
-    runs-on: ubuntu-latest
-    outputs:
-      greeting: hello
-    steps:
-      - run: echo "$GROUP"
-        env:
-          GROUP: \${{ inputs.group }}
-`;
-
-const goodRepo = {
-  ".github/workflows/good.yml": goodWorkflow,
-  ".github/workflows/callable.yml": callableWorkflow,
-  "actions/demo/action.yml": demoAction,
-  "actions/demo/dist/index.js": "",
-};
-
-/** Lints the good repository with one file replaced. */
-async function lintWith(path: string, content: string): Promise<Problem[]> {
-  return lintWorkflows(fixture({ ...goodRepo, [path]: content }));
-}
 
 describe("lint-workflows", () => {
   it("finds nothing wrong in a good repository", async () => {
@@ -107,7 +15,13 @@ describe("lint-workflows", () => {
 
   it("finds nothing wrong in this repository's workflows and actions", async () => {
     const problems = await lintWorkflows(repoRoot);
-    expect(problems.map(formatProblem)).toEqual([]);
+    expect(problems.filter((p) => p.severity !== "warning").map(formatProblem)).toEqual([]);
+    // Caller templates may call workflows other issues are still adding: a warning, until they land.
+    for (const p of problems) {
+      const called = /workflows\/([\w-]+\.yml)@v1 does not exist in stackhpc\/release-train \(yet\)/.exec(p.message)?.[1];
+      expect(called, formatProblem(p)).toBeDefined();
+      expect(existsSync(join(repoRoot, ".github/workflows", called!))).toBe(false);
+    }
   });
 
   it("catches a reference to an undefined input (actionlint)", async () => {
@@ -116,7 +30,7 @@ describe("lint-workflows", () => {
       goodWorkflow.replace("inputs.filter }}", "inputs.filtre }}"),
     );
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ file: ".github/workflows/good.yml", line: 16, column: 23 });
+    expect(problems[0]).toMatchObject({ file: ".github/workflows/good.yml", line: 21, column: 23 });
     expect(problems[0]?.message).toMatch(/property "filtre" is not defined.*\[actionlint expression\]/);
   });
 
@@ -143,20 +57,21 @@ describe("lint-workflows", () => {
       goodWorkflow.replace("config: config\n", "config: config\n          sync-grup: x\n"),
     );
     expect(problems.map(formatProblem)).toEqual([
-      '.github/workflows/good.yml:16:11: input "sync-grup" is not declared by action ./actions/demo (declared: config, target, filter) [inputs]',
+      '.github/workflows/good.yml:21:11: input "sync-grup" is not declared by action ./actions/demo (declared: config, target, filter) [inputs]',
     ]);
   });
 
   it("catches a missing required input, but not one with a default", async () => {
     const problems = await lintWith(".github/workflows/good.yml", goodWorkflow.replace("config: config\n", ""));
     expect(problems.map(formatProblem)).toEqual([
-      '.github/workflows/good.yml:13:15: required input "config" of action ./actions/demo is missing [inputs]',
+      '.github/workflows/good.yml:18:15: required input "config" of action ./actions/demo is missing [inputs]',
     ]);
   });
 
   it("checks the inputs passed to a local reusable workflow", async () => {
     const caller = `name: Caller
 on: push
+permissions: {}
 jobs:
   call:
     uses: ./.github/workflows/callable.yml
@@ -165,19 +80,20 @@ jobs:
 `;
     const problems = await lintWith(".github/workflows/caller.yml", caller);
     expect(problems.map(formatProblem)).toEqual([
-      '.github/workflows/caller.yml:5:11: required input "group" of workflow ./.github/workflows/callable.yml is missing [inputs]',
-      '.github/workflows/caller.yml:7:7: input "grup" is not declared by workflow ./.github/workflows/callable.yml (declared: group) [inputs]',
+      '.github/workflows/caller.yml:6:11: required input "group" of workflow ./.github/workflows/callable.yml is missing [inputs]',
+      '.github/workflows/caller.yml:8:7: input "grup" is not declared by workflow ./.github/workflows/callable.yml (declared: group) [inputs]',
     ]);
   });
 
   it("checks step and job outputs against what the local action and reusable workflow declare", async () => {
     const steps = await lintWith(".github/workflows/good.yml", goodWorkflow.replace("outputs.result }}", "outputs.reslt }}"));
     expect(steps.map(formatProblem)).toEqual([
-      '.github/workflows/good.yml:20:19: steps.demo.outputs.reslt: action ./actions/demo has no output "reslt" (declared: result) [outputs]',
+      '.github/workflows/good.yml:25:19: steps.demo.outputs.reslt: action ./actions/demo has no output "reslt" (declared: result) [outputs]',
     ]);
 
     const caller = (output: string) => `name: Caller
 on: push
+permissions: {}
 jobs:
   call:
     uses: ./.github/workflows/callable.yml
@@ -186,6 +102,7 @@ jobs:
   after:
     needs: call
     runs-on: ubuntu-latest
+    timeout-minutes: 5
     steps:
       - run: echo "$OUT"
         env:
@@ -193,14 +110,14 @@ jobs:
 `;
     expect(await lintWith(".github/workflows/caller.yml", caller("greeting"))).toEqual([]);
     expect((await lintWith(".github/workflows/caller.yml", caller("greting"))).map(formatProblem)).toEqual([
-      '.github/workflows/caller.yml:14:16: needs.call.outputs.greting: workflow ./.github/workflows/callable.yml has no output "greting" (declared: greeting) [outputs]',
+      '.github/workflows/caller.yml:16:16: needs.call.outputs.greting: workflow ./.github/workflows/callable.yml has no output "greting" (declared: greeting) [outputs]',
     ]);
   });
 
   it("reports a local action that does not exist", async () => {
     const problems = await lintWith(".github/workflows/good.yml", goodWorkflow.replace("./actions/demo", "./actions/nope"));
     expect(problems.map(formatProblem)).toEqual([
-      ".github/workflows/good.yml:13:15: action ./actions/nope has no action.yml [uses]",
+      ".github/workflows/good.yml:18:15: action ./actions/nope has no action.yml [uses]",
     ]);
   });
 
@@ -217,10 +134,10 @@ jobs:
   it("reports schema violations with the offending node's position (action-validator)", async () => {
     const problems = await lintWith(
       "actions/demo/action.yml",
-      demoAction.replace("description: A local action\n", "description: A local action\nbranding:\n  color: chartreuse\n"),
+      demoAction.replace("  color: blue\n", "  color: chartreuse\n"),
     );
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ file: "actions/demo/action.yml", line: 4, column: 10 });
+    expect(problems[0]).toMatchObject({ file: "actions/demo/action.yml", line: 21, column: 10 });
     expect(problems[0]?.message).toMatch(/\(at \/branding\/color\) \[action-validator\]$/);
   });
 
@@ -232,7 +149,7 @@ jobs:
     await expect(run).rejects.toMatchObject({
       code: 1,
       stdout: expect.stringContaining(
-        '.github/workflows/good.yml:13:15: required input "config" of action ./actions/demo is missing [inputs]\n',
+        '.github/workflows/good.yml:18:15: required input "config" of action ./actions/demo is missing [inputs]\n',
       ),
     });
   });

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The action's inputs, typed; names follow action.yml. */
 export interface ActionInputs {
@@ -25,6 +25,8 @@ export interface ActionInputs {
   version?: string;
   checkMode: boolean;
   concurrency: number;
+  /** Minutes to wait for one Pulp task before stopping cleanly (the task state is kept for a re-run). */
+  waitTimeout: number;
   contentGuard: string;
   stateFile?: string;
   pinnedVersions?: Record<string, string>;
@@ -62,6 +64,12 @@ const boolean = z
   })
   .transform((s) => s.toLowerCase() === "true");
 
+const positiveInteger = z
+  .string()
+  .trim()
+  .regex(/^[1-9][0-9]*$/, "must be a positive integer")
+  .transform(Number);
+
 const url = optional.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional());
 
 const pinnedVersions = optional.pipe(
@@ -98,11 +106,8 @@ const schema = z
     filter: optional,
     version: optional,
     "check-mode": boolean,
-    concurrency: z
-      .string()
-      .trim()
-      .regex(/^[1-9][0-9]*$/, "must be a positive integer")
-      .transform(Number),
+    concurrency: positiveInteger,
+    "wait-timeout": positiveInteger,
     "content-guard": z.string().trim().min(1, "is required"),
     "state-file": optional,
     "pinned-versions": pinnedVersions,
@@ -161,6 +166,7 @@ export function readInputs(getInput: (name: InputName) => string): ActionInputs 
     version: v.version,
     checkMode: v["check-mode"],
     concurrency: v.concurrency,
+    waitTimeout: v["wait-timeout"],
     contentGuard: v["content-guard"],
     stateFile: v["state-file"],
     pinnedVersions: v["pinned-versions"],

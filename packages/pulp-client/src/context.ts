@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { PulpResponseError } from "./errors";
 import type { TaskHref } from "./hrefs";
 import type { HttpTransport, Query } from "./http";

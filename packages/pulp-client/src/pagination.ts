@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import type { ApiContext, CallOptions } from "./context";
 import { PulpMultipleMatchError } from "./errors";
 import type { Query } from "./http";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { type GroupHref, hrefSchema, type UserHref } from "../hrefs";
 
 export const userSchema = z.looseObject({

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { type AnyHref, hrefSchema, type TaskHref } from "../hrefs";
 
 export const labels = z.record(z.string(), z.string());

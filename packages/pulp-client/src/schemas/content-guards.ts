@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { type ContentGuardHref, hrefSchema, type RbacGuardHref, type X509GuardHref } from "../hrefs";
 import { pulpObject } from "./common";
 

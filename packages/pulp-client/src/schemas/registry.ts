@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { ACCESS_PATHS } from "../resources/access";
 import { CONTENT_PATHS } from "../resources/content";
 import { GUARD_PATHS } from "../resources/content-guards";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { type ContainerRemoteHref, type DebRemoteHref, hrefSchema, type RpmRemoteHref } from "../hrefs";
 import { labels, pulpObject } from "./common";
 

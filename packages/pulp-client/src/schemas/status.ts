@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 // 3.14 had only {component, version}; package/domain_compatible/content_settings/domain_enabled came later.
 export const statusSchema = z.looseObject({

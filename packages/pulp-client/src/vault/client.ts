@@ -1,6 +1,6 @@
 // Minimal Vault client for the release train: token / AppRole login and PKI certificate issuance.
 import { type Dispatcher, request } from "undici";
-import type { z } from "zod";
+import type * as z from "zod";
 import { tlsAgent } from "../tls-agent";
 import { VaultError } from "./errors";
 import {

@@ -1,5 +1,5 @@
 // zod schemas of the Vault responses the client reads (HashiCorp Vault HTTP API).
-import { z } from "zod";
+import * as z from "zod";
 
 const pem = z.string().includes("-----BEGIN CERTIFICATE-----");
 

@@ -1,5 +1,5 @@
 // Turns zod issues into short messages about the user's YAML (zod's defaults speak TypeScript).
-import type { z } from "zod";
+import type * as z from "zod";
 import type { PathSegment } from "./yaml-path";
 
 function describe(value: unknown): string {

@@ -1,7 +1,7 @@
 // Schemas of rpm_package_repos / deb_package_repos entries (fields documented at the top of those
 // files). Defaults are those today's Ansible applies (dev-pulp-repos *_repo_common, the
 // stackhpc.pulp roles and pulp.squeezer modules).
-import { z } from "zod";
+import * as z from "zod";
 
 const JINJA = /{{|{%/;
 
