@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The action's inputs, typed; names follow action.yml. */
 export interface ActionInputs {
