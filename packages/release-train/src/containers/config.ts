@@ -148,11 +148,11 @@ export async function loadKollaConfig(dir: string): Promise<KollaConfig> {
   }
   if (problems.length > 0) throw new ConfigError(dir, sortProblems(problems));
   // Kept for problems found later (distros without an old_scheme entry): where to point.
-  locations.set(config, at);
+  locations.set(config, { dir, at });
   return config;
 }
 
-const locations = new WeakMap<KollaConfig, (path: PathSegment[], message: string) => ConfigProblem>();
+const locations = new WeakMap<KollaConfig, { dir: string; at: (path: PathSegment[], message: string) => ConfigProblem }>();
 
 export class ImageSelectionError extends Error {
   override name = "ImageSelectionError";
@@ -177,9 +177,9 @@ export function selectImageRepos(config: KollaConfig, selection: ImageSelection 
     const distros = baseDistros(config, selection.distros);
     const missing = distros.filter((d) => !(d in config.unbuildable.old_scheme));
     if (missing.length) {
-      const at = locations.get(config);
-      const problem = at?.(["kolla_unbuildable_images", "old_scheme"], `no entry for base distro(s) ${missing.join(", ")} (needed to sync old-scheme images)`);
-      if (problem) throw new ConfigError("", [problem]);
+      const known = locations.get(config);
+      const message = `no entry for base distro(s) ${missing.join(", ")} (needed to sync old-scheme images)`;
+      if (known) throw new ConfigError(known.dir, [known.at(["kolla_unbuildable_images", "old_scheme"], message)]);
       throw new ImageSelectionError(`kolla_unbuildable_images.old_scheme has no entry for ${missing.join(", ")}`);
     }
     for (const distro of distros) {
