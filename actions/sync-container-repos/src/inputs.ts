@@ -1,3 +1,4 @@
+import { optionalString as optional, parseInputs } from "@release-train/release-train/action";
 import * as z from "zod";
 
 /** The action's inputs, typed; names follow action.yml. */
@@ -20,18 +21,6 @@ export interface ActionInputs {
 /** Inputs whose values must never reach a log: the action masks them first. */
 export const SECRET_INPUTS = ["pulp-password", "ark-password"] as const;
 
-export class InputError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid inputs:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    this.name = "InputError";
-  }
-}
-
-// `core.getInput` returns "" for an unset input; treat that (and blanks) as absent.
-const optional = z
-  .string()
-  .transform((s) => s.trim())
-  .transform((s) => (s === "" ? undefined : s));
 const boolean = z.enum(["true", "True", "TRUE", "false", "False", "FALSE"], { error: "must be true or false" }).transform((s) => s.toLowerCase() === "true");
 const optionalBoolean = optional.pipe(boolean.optional());
 const url = optional.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional());
@@ -63,14 +52,9 @@ const schema = z
     }
   });
 
-export const INPUT_NAMES = Object.keys(schema.shape) as (keyof typeof schema.shape)[];
-
 /** Every invalid input reported at once. */
 export function readInputs(getInput: (name: string) => string): ActionInputs {
-  const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, getInput(name)]));
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new InputError(parsed.error.issues.map((i) => `input \`${i.path.join(".")}\` ${i.message}`));
-  const v = parsed.data;
+  const v = parseInputs(schema, getInput);
   return {
     config: v.config,
     target: v.target,

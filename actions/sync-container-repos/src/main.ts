@@ -1,52 +1,9 @@
-// The action is a thin shell: inputs → library → outputs. Everything else lives in
-// @release-train/release-train, shared with the `release-train sync-container-repos` CLI.
-import * as core from "@actions/core";
-import { ConfigError, formatGithubAnnotations, runSyncContainerReposCli } from "@release-train/release-train";
+// Entry point: inputs are checked before the library is loaded, so a bad input fails fast.
+import { runAction } from "@release-train/release-train/action";
 import { readInputs, SECRET_INPUTS } from "./inputs";
 
-async function run(): Promise<void> {
-  for (const name of SECRET_INPUTS) {
-    const value = core.getInput(name).trim();
-    if (value) core.setSecret(value);
-  }
-  const inputs = readInputs((name) => core.getInput(name));
-  const test = inputs.target === "test";
-  const result = await runSyncContainerReposCli({
-    config: inputs.config,
-    pulpUrl: inputs.pulp.url,
-    username: inputs.pulp.username,
-    password: inputs.pulp.password,
-    target: inputs.target,
-    filter: inputs.filter,
-    distros: inputs.distros,
-    syncOldImages: inputs.syncOldImages,
-    syncNewImages: inputs.syncNewImages,
-    dryRun: inputs.checkMode,
-    concurrency: inputs.concurrency,
-    waitTimeout: inputs.waitTimeout,
-    stateFile: inputs.stateFile,
-    // The test Pulp mirrors from Ark's registry with the same (read-only) Ark user that lists Ark.
-    arkUrl: test ? inputs.ark.url : undefined,
-    arkUsername: test ? inputs.ark.username : undefined,
-    arkPassword: test ? inputs.ark.password : undefined,
-    remoteUsername: test ? inputs.ark.username : undefined,
-    remotePassword: test ? inputs.ark.password : undefined,
-    includeTags: test ? inputs.includeTags : undefined,
-  });
-  core.setOutput("images", JSON.stringify(result.images.map((i) => i.name)));
-  core.setOutput("failed", JSON.stringify(result.failed.map((i) => i.name)));
-  core.setOutput("not-pushed", JSON.stringify(result.notPushed));
-  core.setOutput("tasks", JSON.stringify(Object.fromEntries(result.images.filter((i) => i.tasks.length).map((i) => [i.name, i.tasks]))));
-  if (result.failed.length) core.setFailed(`${result.failed.length} images failed: ${result.failed.map((i) => i.name).join(", ")}`);
-}
-
-function fail(error: unknown): void {
-  if (error instanceof ConfigError) {
-    process.stdout.write(`${formatGithubAnnotations(error)}\n`);
-    core.setFailed(error.message);
-  } else {
-    core.setFailed(error instanceof Error ? error.message : String(error));
-  }
-}
-
-run().catch(fail);
+await runAction({
+  secretInputs: SECRET_INPUTS,
+  readInputs,
+  run: async (inputs) => (await import("./run")).run(inputs),
+});
