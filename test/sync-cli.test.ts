@@ -96,7 +96,7 @@ describe("release-train sync-package-repos (CLI)", () => {
     const target = ["--target", "test", "--ark-content-url", `${emu.contentUrl}/`];
     const empty = await cli([...target, "--versions", '{"el9": ""}']);
     expect(empty.code).toBe(1);
-    expect(empty.stderr).toContain('invalid version ""');
+    expect(empty.stderr).toContain('--versions: not a YYYYMMDDTHHMMSS version: el9: ""');
     const notJson = await cli([...target, "--versions", '{"el9": 20261125T200000']);
     expect(notJson.code).toBe(1);
     expect(notJson.stderr).toContain("--versions: cannot parse");

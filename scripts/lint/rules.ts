@@ -18,6 +18,8 @@ export const NODE24_SINCE: Record<string, number> = {
   "actions/download-artifact": 7,
   "actions/github-script": 8,
   "actions/create-github-app-token": 2,
+  // Composite; v0.3.1's own steps (actions/cache v5, actions/checkout v6) run on node24.
+  "aquasecurity/setup-trivy": 0,
 };
 
 /** This project's actions that change nothing (a workflow using only these is not mutating). */

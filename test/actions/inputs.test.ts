@@ -8,6 +8,9 @@ function inputs(given: Partial<Record<InputName, string>>) {
   return (name: InputName): string => given[name] ?? (declared[name]?.default as string | undefined) ?? "";
 }
 
+const CERT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+const KEY = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n";
+
 function problems(given: Partial<Record<InputName, string>>): string[] {
   try {
     readInputs(inputs(given));
@@ -52,7 +55,7 @@ describe("sync-package-repos inputs", () => {
 
   it("needs Ark's content URL for the test target, and certificates with their keys", () => {
     expect(
-      problems({ config: "cfg", target: "test", "pulp-url": "http://test:8080", "ark-client-cert": "PEM", "pulp-client-key": "KEY" }),
+      problems({ config: "cfg", target: "test", "pulp-url": "http://test:8080", "ark-client-cert": CERT, "pulp-client-key": KEY }),
     ).toEqual([
       "input `ark-content-url` is required for target test",
       "input `pulp-client-key` pulp-client-cert and pulp-client-key go together",
@@ -71,6 +74,26 @@ describe("sync-package-repos inputs", () => {
     ]);
     expect(problems({ config: "c", "pulp-url": "http://p", "pinned-versions": '["epel"]' })).toEqual([
       'input `pinned-versions` must be a JSON object {"<short_name>": "<version>"}',
+    ]);
+  });
+
+  it("names the input whose version, pinned version or PEM is wrong, never echoing a key (defect 11)", () => {
+    expect(
+      problems({
+        config: "c",
+        "pulp-url": "http://p",
+        version: "yesterday",
+        "pinned-versions": '{"epel": "2026-11-25", "el9": "20261125T000000"}',
+        "pulp-client-cert": KEY,
+        "pulp-client-key": CERT,
+        "pulp-ca-cert": "not pem",
+      }),
+    ).toEqual([
+      "input `pulp-client-cert` holds a private key, not a certificate",
+      "input `pulp-client-key` holds a certificate, not a private key",
+      'input `pulp-ca-cert` is not PEM (no "-----BEGIN …-----" line); expected a certificate',
+      'input `version` must be a snapshot version YYYYMMDDTHHMMSS (UTC), e.g. 20251124T200000; got "yesterday"',
+      'input `pinned-versions.epel` must be a snapshot version YYYYMMDDTHHMMSS (UTC), e.g. 20251124T200000; got "2026-11-25"',
     ]);
   });
 });

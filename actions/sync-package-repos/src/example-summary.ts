@@ -24,7 +24,7 @@ export function exampleSummary(): string {
       changed: false,
       newRepositoryVersion: undefined,
       distributionUrl: undefined,
-      error: "sync task failed: Cannot connect to host dl.fedoraproject.org:443",
+      error: "sync: task failed: Cannot connect to host dl.fedoraproject.org:443",
     },
   ];
   return packageSyncSummary({

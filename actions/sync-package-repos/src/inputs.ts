@@ -1,3 +1,6 @@
+// Small leaf modules of the library (not its index), so reading inputs stays cheap at cold start.
+import { type PemKind, pemProblem } from "@release-train/release-train/pem";
+import { parseVersion } from "@release-train/release-train/version";
 import * as z from "zod";
 
 /** The action's inputs, typed; names follow action.yml. */
@@ -72,6 +75,26 @@ const positiveInteger = z
 
 const url = optional.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional());
 
+/** A snapshot version `YYYYMMDDTHHMMSS` (UTC) that is a real date and time. */
+const snapshotVersion = z.string().refine(
+  (v) => {
+    try {
+      parseVersion(v);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: (issue) => `must be a snapshot version YYYYMMDDTHHMMSS (UTC), e.g. 20251124T200000; got ${JSON.stringify(issue.input)}` },
+);
+
+/** PEM text that holds what the input says (a key pasted as the certificate is caught here). */
+const pem = (kind: PemKind) =>
+  optional.superRefine((value, ctx) => {
+    const problem = value === undefined ? undefined : pemProblem(kind, value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
 const pinnedVersions = optional.pipe(
   z
     .string()
@@ -83,7 +106,7 @@ const pinnedVersions = optional.pipe(
         return z.NEVER;
       }
     })
-    .pipe(z.record(z.string(), z.string({ error: "must be a version string" }), { error: 'must be a JSON object {"<short_name>": "<version>"}' }))
+    .pipe(z.record(z.string(), z.string({ error: "must be a version string" }).pipe(snapshotVersion), { error: 'must be a JSON object {"<short_name>": "<version>"}' }))
     .optional(),
 );
 
@@ -94,17 +117,17 @@ const schema = z
     "pulp-url": url,
     "pulp-username": optional,
     "pulp-password": optional,
-    "pulp-client-cert": optional,
-    "pulp-client-key": optional,
-    "pulp-ca-cert": optional,
+    "pulp-client-cert": pem("certificate"),
+    "pulp-client-key": pem("private key"),
+    "pulp-ca-cert": pem("certificate"),
     "ark-content-url": url,
-    "ark-client-cert": optional,
-    "ark-client-key": optional,
+    "ark-client-cert": pem("certificate"),
+    "ark-client-key": pem("private key"),
     "ark-username": optional,
     "ark-password": optional,
     "sync-group": optional,
     filter: optional,
-    version: optional,
+    version: optional.pipe(snapshotVersion.optional()),
     "check-mode": boolean,
     concurrency: positiveInteger,
     "wait-timeout": positiveInteger,

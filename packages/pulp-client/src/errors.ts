@@ -56,6 +56,8 @@ export class PulpTimeoutError extends Error {
   constructor(
     message: string,
     readonly timeoutMs: number,
+    /** A write whose request was sent before the time ran out: Pulp may have acted on it. */
+    readonly maybeApplied = false,
   ) {
     super(redactString(message));
   }
@@ -70,6 +72,8 @@ export class PulpConnectionError extends Error {
     readonly method: string,
     url: string,
     cause: unknown,
+    /** A write that may have reached Pulp before the connection broke (reset, closed, timed out). */
+    readonly maybeApplied = false,
   ) {
     const e = cause as { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
     const code = e?.code ?? e?.cause?.code;
@@ -128,4 +132,12 @@ function pathOf(url: string): string {
   } catch {
     return url;
   }
+}
+
+/**
+ * A write that failed without an answer after it may have reached Pulp: the caller must find out
+ * (look the object up by its natural key, or the task by its resource) before sending it again.
+ */
+export function mayHaveBeenApplied(error: unknown): boolean {
+  return (error instanceof PulpConnectionError || error instanceof PulpTimeoutError) && error.maybeApplied;
 }

@@ -7,10 +7,12 @@ import {
   DEFAULT_RETRY,
   isConnectionError,
   isIdempotent,
+  isNotSentError,
   parseRetryAfter,
   RETRYABLE_STATUS,
   type RetryOptions,
   sleep,
+  WRITE_RETRYABLE_STATUS,
 } from "./retry";
 import { tlsAgent } from "./tls-agent";
 
@@ -82,8 +84,11 @@ export function encodeQuery(query: Query | undefined): string {
 }
 
 /**
- * HTTP transport: auth, TLS, bounded concurrency, per-attempt timeout and retries of requests
- * that are safe to repeat (connection errors, 429 with Retry-After, 502/503/504).
+ * HTTP transport: auth, TLS, bounded concurrency, per-attempt timeout and retries where they are
+ * safe. Reads (GET, HEAD, PUT, DELETE): connection errors, timeouts, 429 (Retry-After), 502/503/504.
+ * Writes (POST, PATCH): only 429 and 503, where Pulp refused before doing anything, and connection
+ * failures before the request was sent; a write that broke after it may have reached Pulp throws
+ * with `maybeApplied` for the caller to reconcile (see `mayHaveBeenApplied`).
  */
 export class HttpTransport {
   readonly origin: string;
@@ -137,26 +142,30 @@ export class HttpTransport {
 
   async request(method: string, target: string, options: RequestOptions = {}): Promise<HttpResponse> {
     const url = this.resolve(target, options.query);
-    const canRetry = isIdempotent(method);
+    const idempotent = isIdempotent(method);
+    const retryStatus = idempotent ? RETRYABLE_STATUS : WRITE_RETRYABLE_STATUS;
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
     for (let attempt = 0; ; attempt++) {
       options.signal?.throwIfAborted();
-      const last = !canRetry || attempt >= this.retry.retries;
+      const last = attempt >= this.retry.retries;
       let response: HttpResponse;
       try {
         response = await this.limit(() => this.attempt(method, url, payload, attempt, options.signal));
       } catch (err) {
         if (options.signal?.aborted) throw options.signal.reason;
-        const transient = err instanceof PulpTimeoutError || isConnectionError(err);
-        if (last || !transient) {
-          if (err instanceof PulpTimeoutError) throw err;
-          throw new PulpConnectionError(method, url, err);
+        const timeout = err instanceof PulpTimeoutError;
+        const transient = timeout || isConnectionError(err);
+        const repeatable = idempotent || (!timeout && isNotSentError(err));
+        if (last || !transient || !repeatable) {
+          const maybeApplied = !idempotent && transient && !repeatable;
+          if (timeout) throw maybeApplied ? new PulpTimeoutError(err.message, err.timeoutMs, true) : err;
+          throw new PulpConnectionError(method, url, err, maybeApplied);
         }
         await sleep(backoffDelay(attempt, this.retry), options.signal);
         continue;
       }
       if (response.status >= 200 && response.status < 300) return response;
-      if (!last && RETRYABLE_STATUS.has(response.status)) {
+      if (!last && retryStatus.has(response.status)) {
         const retryAfter = parseRetryAfter(response.headers["retry-after"]);
         const delay =
           retryAfter !== undefined ? Math.min(retryAfter, this.retry.maxRetryAfterMs) : backoffDelay(attempt, this.retry);

@@ -1,6 +1,7 @@
 export { PulpClient, type PulpClientOptions, type OrphanCleanupBody } from "./client";
 export type { CallOptions } from "./context";
 export {
+  mayHaveBeenApplied,
   PulpConnectionError,
   PulpHttpError,
   PulpMultipleMatchError,

@@ -20,6 +20,12 @@ export const DEFAULT_RETRY: Required<RetryOptions> = {
 /** Methods whose effect is the same when repeated (POST/PATCH dispatch work or are not idempotent). */
 const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
 export const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+/**
+ * Statuses for which a write (POST, PATCH) is retried: the server refused before doing anything —
+ * 429 (rate limited, Retry-After honoured) and 503 (Pulp's API or its proxy not taking requests).
+ * Not 502/504: a gateway may have passed the request on before its upstream failed.
+ */
+export const WRITE_RETRYABLE_STATUS = new Set([429, 503]);
 
 export function isIdempotent(method: string): boolean {
   return IDEMPOTENT.has(method.toUpperCase());
@@ -54,6 +60,19 @@ const CONNECTION_ERROR_CODES = new Set([
   "UND_ERR_BODY_TIMEOUT",
   "UND_ERR_CLOSED",
 ]);
+
+/** Failures before any byte of the request can have reached the server: safe to retry a write. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
+
+export function isNotSentError(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && NOT_SENT_CODES.has(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
 
 /** Transport-level failure (no HTTP response) worth retrying. */
 export function isConnectionError(err: unknown): boolean {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { PulpClient, PulpConnectionError, PulpHttpError, PulpTimeoutError, type RequestEvent } from "../src/index";
+import { mayHaveBeenApplied, PulpClient, PulpConnectionError, PulpTimeoutError, type RequestEvent } from "../src/index";
 import { json, type LocalServer, startServer } from "./support/local-server";
 
 const fastRetry = { retries: 3, minDelayMs: 5, maxDelayMs: 20 };
@@ -35,15 +35,21 @@ describe("retries", () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  it("does not retry POST or PATCH", async () => {
-    server = await startServer((_req, res) => json(res, 503, { detail: "unavailable" }));
+  it("retries POST and PATCH only where Pulp refused before doing anything (429, 503)", async () => {
+    const remote = { pulp_href: "/pulp/api/v3/remotes/rpm/rpm/1/", pulp_created: "2026-01-01T00:00:00Z", name: "r", url: "http://x/", policy: "immediate", tls_validation: true };
+    server = await startServer((req, res, n) => {
+      if (n === 0) json(res, 503, { detail: "unavailable" });
+      else if (n === 1) json(res, 429, { detail: "slow down" }, { "retry-after": "0" });
+      else if (req.method === "POST") json(res, 201, remote);
+      else json(res, 502, "bad gateway");
+    });
     client = new PulpClient({ baseUrl: server.url, retry: fastRetry });
-    const err = await client.remotes.rpm.create({ name: "r", url: "http://x/" }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(PulpHttpError);
-    expect((err as PulpHttpError).status).toBe(503);
-    expect(server.requests).toHaveLength(1);
-    await client.distributions.rpm.update("/pulp/api/v3/distributions/rpm/rpm/1/" as never, {}).catch(() => {});
-    expect(server.requests).toHaveLength(2);
+    await expect(client.remotes.rpm.create({ name: "r", url: "http://x/" })).resolves.toMatchObject({ name: "r" });
+    expect(server.requests.map((r) => r.method)).toEqual(["POST", "POST", "POST"]);
+    // A 502 may come from a gateway whose upstream already acted: a write is not repeated.
+    const err = await client.distributions.rpm.update("/pulp/api/v3/distributions/rpm/rpm/1/" as never, {}).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: "PulpHttpError", status: 502 });
+    expect(server.requests).toHaveLength(4);
   });
 
   it("gives up after the configured retries with the last error", async () => {
@@ -53,7 +59,7 @@ describe("retries", () => {
     expect(server.requests).toHaveLength(3);
   });
 
-  it("retries connection resets for GET but not for POST", async () => {
+  it("retries connection resets for GET; a POST that may have reached Pulp is not repeated but marked", async () => {
     server = await startServer((req, res, n) => {
       if (n === 0 || req.method === "POST") res.socket?.destroy();
       else json(res, 200, status);
@@ -63,8 +69,38 @@ describe("retries", () => {
     expect(server.requests).toHaveLength(2);
     const err = await client.orphans.cleanup().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PulpConnectionError);
+    expect(mayHaveBeenApplied(err)).toBe(true);
     expect((err as Error).message).toMatch(/^POST http:\/\/127\.0\.0\.1:\d+\/pulp\/api\/v3\/orphans\/cleanup\/ failed: /);
     expect(server.requests).toHaveLength(3);
+  });
+
+  it("a create whose answer was lost looks the object up by name before sending it again", async () => {
+    const remote = { pulp_href: "/pulp/api/v3/remotes/rpm/rpm/1/", pulp_created: "2026-01-01T00:00:00Z", name: "r", url: "http://x/", policy: "immediate", tls_validation: true };
+    const page = (results: unknown[]) => ({ count: results.length, next: null, previous: null, results });
+    // First POST: Pulp creates the remote, then the connection drops before the answer.
+    let created = false;
+    server = await startServer((req, res) => {
+      if (req.method === "POST") {
+        created = true;
+        res.socket?.destroy();
+      } else json(res, 200, page(created ? [remote] : []));
+    });
+    client = new PulpClient({ baseUrl: server.url, retry: fastRetry });
+    await expect(client.remotes.rpm.create({ name: "r", url: "http://x/" })).resolves.toMatchObject({ pulp_href: remote.pulp_href });
+    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual(["POST /pulp/api/v3/remotes/rpm/rpm/", "GET /pulp/api/v3/remotes/rpm/rpm/?name=r&limit=1"]);
+  });
+
+  it("a create whose connection dropped before Pulp acted is sent again after the lookup finds nothing", async () => {
+    const remote = { pulp_href: "/pulp/api/v3/remotes/rpm/rpm/1/", pulp_created: "2026-01-01T00:00:00Z", name: "r", url: "http://x/", policy: "immediate", tls_validation: true };
+    const page = { count: 0, next: null, previous: null, results: [] };
+    server = await startServer((req, res, n) => {
+      if (req.method === "GET") json(res, 200, page);
+      else if (n === 0) res.socket?.destroy();
+      else json(res, 201, remote);
+    });
+    client = new PulpClient({ baseUrl: server.url, retry: fastRetry });
+    await expect(client.remotes.rpm.create({ name: "r", url: "http://x/" })).resolves.toMatchObject({ name: "r" });
+    expect(server.requests.map((r) => r.method)).toEqual(["POST", "GET", "POST"]);
   });
 
   it("does not retry other 4xx/5xx", async () => {

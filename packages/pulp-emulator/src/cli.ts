@@ -33,6 +33,7 @@ program
   .option("--workers <n>", "task workers", num)
   .option("--http-5xx-rate <rate>", "share of API requests answered 503", rate)
   .option("--drop-connection-rate <rate>", "share of API requests whose connection is dropped", rate)
+  .option("--lost-response-rate <rate>", "share of API requests handled whose answer is lost (connection dropped)", rate)
   .option("--task-failure-rate <rate>", "share of tasks that fail", rate)
   .option("--no-duplicate-publication-bug", "disable pulp_rpm #2311 emulation")
   .action(async (opts) => {
@@ -44,6 +45,7 @@ program
       ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
       ...(opts.http5xxRate !== undefined ? { http5xxRate: opts.http5xxRate } : {}),
       ...(opts.dropConnectionRate !== undefined ? { dropConnectionRate: opts.dropConnectionRate } : {}),
+      ...(opts.lostResponseRate !== undefined ? { lostResponseRate: opts.lostResponseRate } : {}),
       ...(opts.taskFailureRate !== undefined ? { taskFailureRate: opts.taskFailureRate } : {}),
     };
     const emu = await startEmulator({

@@ -15,6 +15,11 @@ export interface Knobs {
   http5xxRate: number;
   /** Probability (0..1) an API request's connection is dropped before doing anything. */
   dropConnectionRate: number;
+  /**
+   * Probability (0..1) an API request is handled (its write done, its task created) but the
+   * connection is dropped before the answer — what a proxy timeout or a network cut looks like.
+   */
+  lostResponseRate: number;
   /** Probability (0..1) a task fails instead of doing its work. */
   taskFailureRate: number;
   /** pulp_rpm #2311: a mirror_complete resync with new upstream metadata but unchanged content publishes again. */
@@ -32,6 +37,7 @@ export function createKnobs(input: KnobsInput = {}): Knobs {
     workers: 2,
     http5xxRate: 0,
     dropConnectionRate: 0,
+    lostResponseRate: 0,
     taskFailureRate: 0,
     duplicatePublicationBug: true,
     random: Math.random,

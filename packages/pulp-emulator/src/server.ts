@@ -49,6 +49,11 @@ export function createEmulatorServer(parts: ServerParts): Server {
           res.end("<html><body><h1>503 Service Unavailable</h1>Injected fault.</body></html>");
           return;
         }
+        if (knobs.lostResponseRate > 0 && knobs.random() < knobs.lostResponseRate) {
+          await handleApi(ctx, routes, req, discardingResponse(res, () => req.socket.destroy()), url);
+          log(0);
+          return;
+        }
         log(await handleApi(ctx, routes, req, res, url));
       })().catch((err) => {
         console.error("pulp-emulator: request failed", err);
@@ -81,6 +86,24 @@ export function createEmulatorServer(parts: ServerParts): Server {
     }
     log(404);
     res.writeHead(404, { "Content-Type": "text/plain" }).end("404: Not Found");
+  });
+}
+
+/** The response of a request whose answer is lost: nothing reaches the client, then the socket closes. */
+function discardingResponse(res: ServerResponse, drop: () => void): ServerResponse {
+  return new Proxy(res, {
+    get(target, prop, receiver) {
+      if (prop === "writeHead" || prop === "setHeader") return () => receiver;
+      if (prop === "write") return () => true;
+      if (prop === "end") {
+        return () => {
+          drop();
+          return receiver;
+        };
+      }
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
   });
 }
 

@@ -6,9 +6,25 @@ export { runSyncPackageReposCli, type SyncPackageReposCliOptions } from "./cli/s
 export * from "./containers";
 export * from "./github";
 export * from "./kayobe";
+export { type PemKind, pemProblem } from "./pem";
 export * from "./selection";
 export type { SyncRunResult } from "./sync/run";
 export type { RepoResult, SyncTarget } from "./sync/types";
 export * from "./version";
+export {
+  type DistroResult,
+  failuresOf,
+  finishKollaBuild,
+  type ImageResult,
+  type KollaBuildOptions,
+  type KollaBuildPlan,
+  KollaInputError,
+  planFromOptions,
+  RESULT_FILE as KOLLA_RESULT_FILE,
+  readResults,
+  runKollaBuild,
+  writeSummary as writeKollaSummary,
+} from "./kolla-build/main";
+export { kollaBuildSummary } from "./kolla-build/summary";
 export { failedJobs, type JobResults, postSlackAlert, type RunContext, runUrl, slackAlertText } from "./alerts/slack";
 export { packageSyncSummary } from "./sync/summary";

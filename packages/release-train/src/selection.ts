@@ -52,3 +52,17 @@ export function syncGroups(config: Pick<ReleaseTrainConfig, "rpm" | "deb">, filt
   const groups = new Set(selectRepos(allPackageRepos(config), { filter }).map((repo) => repo.sync_group));
   return [...groups].sort();
 }
+
+/**
+ * A selection that matched nothing is an error, not a green no-op: a typo in a workflow's group or
+ * filter would otherwise pass every night. Names the group and filter, and the groups that exist.
+ */
+export function requireSelected<T>(selected: readonly T[], selection: Selection, groups: readonly string[]): void {
+  if (selected.length > 0) return;
+  const parts: string[] = [];
+  if (selection.syncGroup) parts.push(`sync group ${JSON.stringify(selection.syncGroup)}`);
+  if (selection.filter?.trim()) parts.push(`filter ${JSON.stringify(selection.filter.trim())}`);
+  const what = parts.length ? parts.join(" and ") : "the configuration";
+  const known = groups.length ? ` (sync groups: ${groups.join(", ")})` : "";
+  throw new SelectionError(`no package repository matches ${what}${known}`);
+}

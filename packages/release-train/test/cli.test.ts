@@ -10,6 +10,8 @@ import { existsSync } from "node:fs";
 import { emulatorCliPath } from "../src/cli/emulator";
 import { program } from "../src/cli/main";
 import { FakeGitHub, OWNER, REPO, TOKEN } from "./github-fake";
+import { loadConfig } from "../src/config";
+import { syncGroups } from "../src/selection";
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), "../bin/release-train.mjs");
 
@@ -229,10 +231,16 @@ describe("release-train CLI", () => {
 });
 
 describeWithShared("release-train CLI on the real configuration", (shared) => {
-  it("validate-config prints the counts of the real files", async () => {
+  it("validate-config on the real files: two Deb entries without distributions cannot sync (Pulp requires them)", async () => {
     const run = await cli(["validate-config", "--config", join(shared, "release-train-config")]);
-    expect(run.code).toBe(0);
-    // 45 RPM and 21 Deb entries in 14 distinct sync groups (counted in the files).
-    expect(JSON.parse(run.stdout)).toEqual({ rpm: 45, deb: 21, syncGroups: 14 });
+    expect(run.code).toBe(1);
+    const dir = join(shared, "release-train-config");
+    expect(run.stderr.split("\n").filter((l) => l.includes("distributions"))).toEqual([
+      `${dir}/deb-package-repos:166:5: deb_package_repos[9].distributions: is required unless sync is false (the dists to sync, e.g. "jammy jammy-updates")`,
+      `${dir}/deb-package-repos:276:5: deb_package_repos[19].distributions: is required unless sync is false (the dists to sync, e.g. "jammy jammy-updates")`,
+    ]);
+    // The other entries still load (and sync): 45 RPM and 21 Deb entries in 14 sync groups.
+    const config = await loadConfig(dir);
+    expect({ rpm: config.rpm.length, deb: config.deb.length, syncGroups: syncGroups(config).length }).toEqual({ rpm: 45, deb: 21, syncGroups: 14 });
   });
 });

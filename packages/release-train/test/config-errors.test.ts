@@ -4,8 +4,11 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  allPackageRepos,
+  checkSelected,
   type ConfigProblem,
   ConfigError,
+  entryProblems,
   formatGithubAnnotations,
   formatProblems,
   loadConfig,
@@ -207,6 +210,41 @@ describe("loadConfig", () => {
     expect(problems.map((p) => `${p.path}@${p.line}: ${p.message}`)).toEqual([
       "deb_package_repos[0].components@5: must be a string, got a list",
       "deb_package_repos[0].mode@7: must be one of verbatim, simple, structured, simple_and_structured, got string \"flat\"",
+    ]);
+  });
+
+  it("a synced Deb entry without distributions is that entry's problem, at its file:line (defect 6)", async () => {
+    const deb = DEB.replace("    distributions: jammy jammy-updates\n", "");
+    const dir = await configDir({ "rpm-package-repos": RPM, "deb-package-repos": deb });
+    // The rest of the configuration stays usable; the entry carries the problem.
+    const config = await loadConfig(dir);
+    expect(entryProblems(allPackageRepos(config)).map((p) => `${p.file}:${p.line} ${p.path}: ${p.message}`)).toEqual([
+      'deb-package-repos:2 deb_package_repos[0].distributions: is required unless sync is false (the dists to sync, e.g. "jammy jammy-updates")',
+    ]);
+    expect(() => checkSelected(dir, config.deb)).toThrow(ConfigError);
+    expect(() => checkSelected(dir, config.rpm)).not.toThrow();
+    const unsynced = await loadConfig(await configDir({ "rpm-package-repos": RPM, "deb-package-repos": `${deb}    sync: false\n` }));
+    expect(unsynced.deb[0]?.problems).toBeUndefined();
+  });
+
+  it("evaluates {{ var }} and {{ var | default(...) }} from the directory's variables (defect 5)", async () => {
+    const rpm = RPM.replace("url: https://rpm.grafana.com", 'url: "{{ grafana_mirror }}/oss/rpm"')
+      .replace("name: Grafana", 'name: "{{ prefix | default(\'Upstream\') }} Grafana"')
+      .replace("sync_group: grafana", "sync_group: \"{{ group_name | default(short, true) }}\"");
+    const vars = 'grafana_mirror: "{{ mirror_root }}/grafana"\nmirror_root: https://mirror.example\nshort: grafana\ngroup_name: ""\n';
+    const config = await loadConfig(await configDir({ "rpm-package-repos": rpm, "deb-package-repos": DEB, mirrors: vars }));
+    expect(config.rpm[0]).toMatchObject({ url: "https://mirror.example/grafana/oss/rpm", name: "Upstream Grafana", sync_group: "grafana" });
+  });
+
+  it("reports any other Jinja in an entry field at its file:line, before anything is written (defect 5)", async () => {
+    const rpm = RPM.replace("url: https://rpm.grafana.com", 'url: "{{ grafana_mirror | regex_replace(\'x\', \'y\') }}"')
+      .replace("name: Grafana", 'name: "{{ undefined_prefix }} Grafana"')
+      .replace("base_path: grafana/oss/rpm/", 'base_path: "{% if x %}a{% endif %}"');
+    const problems = await problemsOf({ "rpm-package-repos": rpm, "deb-package-repos": DEB, mirrors: "grafana_mirror: https://m/\n" });
+    expect(problems.map((p) => `${p.file}:${p.line} ${p.path}: ${p.message}`)).toEqual([
+      'rpm-package-repos:3 rpm_package_repos[0].name: "{{ undefined_prefix }}": variable "undefined_prefix" is not defined in this directory',
+      "rpm-package-repos:4 rpm_package_repos[0].url: \"{{ grafana_mirror | regex_replace('x', 'y') }}\" is not supported here: only {{ variable }} and {{ variable | default(...) }} are evaluated",
+      'rpm-package-repos:5 rpm_package_repos[0].base_path: Jinja statements and comments ({% %}, {# #}) are not supported here: "{% if x %}a{% endif %}"',
     ]);
   });
 

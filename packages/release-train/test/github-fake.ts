@@ -32,9 +32,22 @@ export interface PullRequest {
  * `title`/`head`/`base` required on create, head and base must be branches of the repository
  * (checked in the bare repo), 422 "A pull request already exists" for a second open PR on a head.
  */
+export interface WorkflowDispatch {
+  repository: string;
+  workflow: string;
+  ref: string;
+  inputs: Record<string, unknown>;
+}
+
 export class FakeGitHub {
   readonly requests: RecordedRequest[] = [];
   readonly pulls: PullRequest[] = [];
+  /**
+   * Dispatchable workflows (docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event):
+   * `"<owner>/<repo>/<file>"` → declared input names and the branches it can run on.
+   */
+  readonly workflows = new Map<string, { inputs: string[]; branches: string[] }>();
+  readonly dispatches: WorkflowDispatch[] = [];
   private server: Server | undefined;
   url = "";
 
@@ -48,6 +61,11 @@ export class FakeGitHub {
       });
       req.on("end", () => {
         void this.handle(req, raw).then(([status, body]) => {
+          if (status === 204) {
+            res.writeHead(204);
+            res.end();
+            return;
+          }
           res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
           res.end(JSON.stringify(body));
         });
@@ -97,6 +115,8 @@ export class FakeGitHub {
       return [401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest", status: "401" }];
     }
     const url = new URL(req.url!, this.url);
+    const dispatch = /^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/([^/]+)\/dispatches$/.exec(url.pathname);
+    if (dispatch && req.method === "POST") return this.dispatch(`${dispatch[1]}/${dispatch[2]}`, decodeURIComponent(dispatch[3]!), body);
     const prefix = `/repos/${OWNER}/${REPO}/pulls`;
     if (!url.pathname.startsWith(prefix)) return [404, { message: "Not Found", status: "404" }];
     const shas = await this.branchShas();
@@ -138,6 +158,22 @@ export class FakeGitHub {
       return [200, this.serialize(pr, shas)];
     }
     return [404, { message: "Not Found", status: "404" }];
+  }
+
+  /** 204 on success; GitHub's 404/422 answers for an unknown workflow, ref or input. */
+  private dispatch(repository: string, workflow: string, body: Record<string, unknown> | undefined): [number, unknown] {
+    const docs = "https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event";
+    const known = this.workflows.get(`${repository}/${workflow}`);
+    if (!known) return [404, { message: "Not Found", documentation_url: docs, status: "404" }];
+    if (typeof body?.["ref"] !== "string") return [422, { message: "Invalid request.\n\n\"ref\" wasn't supplied.", documentation_url: docs, status: "422" }];
+    if (!known.branches.includes(body["ref"])) return [422, { message: `No ref found for: ${body["ref"]}`, documentation_url: docs, status: "422" }];
+    const inputs = (body["inputs"] ?? {}) as Record<string, unknown>;
+    if (typeof inputs !== "object" || Array.isArray(inputs)) return [422, { message: "Invalid request.\n\nFor 'properties/inputs', is not an object.", documentation_url: docs, status: "422" }];
+    if (Object.keys(inputs).length > 10) return [422, { message: "Invalid request.\n\nFor 'properties/inputs', too many properties (maximum 10).", documentation_url: docs, status: "422" }];
+    const unexpected = Object.keys(inputs).filter((k) => !known.inputs.includes(k));
+    if (unexpected.length) return [422, { message: `Unexpected inputs provided: ${JSON.stringify(unexpected)}`, documentation_url: docs, status: "422" }];
+    this.dispatches.push({ repository, workflow, ref: body["ref"], inputs });
+    return [204, undefined];
   }
 }
 

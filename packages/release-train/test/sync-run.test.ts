@@ -75,6 +75,19 @@ class MemoryPulp implements SyncPulp {
       return [Date.now() >= doneAt ? task : { ...task, state: "running", created_resources: [], error: null }];
     });
   }
+  async findTasks() {
+    this.reads++;
+    return [];
+  }
+  async getRepository(_kind: string, href: string) {
+    this.reads++;
+    const { pulp_href, name, latest_version_href } = this.repos.find((r) => r.pulp_href === href)!;
+    return { pulp_href, name, latest_version_href };
+  }
+  async findDistribution(_kind: string, name: string) {
+    this.reads++;
+    return this.distributions.find((d) => d.name === name);
+  }
   async createRemote(_kind: string, body: Record<string, unknown>) {
     this.write(`create remote ${body.name}`);
     const remote = { pulp_href: `/pulp/api/v3/remotes/rpm/rpm/${this.id()}/`, name: String(body.name), url: String(body.url), policy: String(body.policy) };
@@ -117,6 +130,10 @@ class MemoryPulp implements SyncPulp {
       this.publications.push(pub);
       return { created: [pub.pulp_href] };
     });
+  }
+  async getPublication(_kind: string, href: string) {
+    this.reads++;
+    return { ...(this.publications.find((p) => p.pulp_href === href) as PublicationRecord), kind: "rpm" as const };
   }
   async deletePublication(href: string) {
     this.write(`delete publication ${href}`);

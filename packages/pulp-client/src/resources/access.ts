@@ -21,7 +21,7 @@ class GroupsResource extends AllSync<typeof groupSchema, GroupHref, GroupBody> {
 
 export function access(ctx: ApiContext) {
   return {
-    users: new AllSync<typeof userSchema, UserHref, UserBody>(ctx, ACCESS_PATHS.users, userSchema),
+    users: new AllSync<typeof userSchema, UserHref, UserBody>(ctx, ACCESS_PATHS.users, userSchema, "username"),
     groups: new GroupsResource(ctx, ACCESS_PATHS.groups, groupSchema),
   };
 }

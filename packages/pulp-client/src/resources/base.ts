@@ -1,5 +1,6 @@
 import type * as z from "zod";
 import type { ApiContext, CallOptions } from "../context";
+import { mayHaveBeenApplied, PulpHttpError } from "../errors";
 import type { AnyHref } from "../hrefs";
 import type { Query } from "../http";
 import { findOne, type ListOptions, paginate } from "../pagination";
@@ -11,6 +12,8 @@ export class ReadResource<S extends z.ZodType, H extends AnyHref = AnyHref> {
     protected readonly ctx: ApiContext,
     readonly path: string,
     readonly schema: S,
+    /** The unique field an object is known by (`name`; users: `username`). */
+    readonly naturalKey = "name",
   ) {}
 
   get(href: H, opts?: CallOptions): Promise<z.output<S>> {
@@ -31,12 +34,39 @@ export class ReadResource<S extends z.ZodType, H extends AnyHref = AnyHref> {
   findOne(filters: Query, opts?: CallOptions): Promise<z.output<S> | undefined> {
     return findOne(this.ctx, this.path, this.schema, filters, opts);
   }
+
+  /**
+   * A synchronous create (201 with the object) that never creates twice: when the POST may have
+   * reached Pulp without an answer (dropped connection, timeout), the object is looked up by its
+   * natural key before the create is sent again; a retry that meets its own first attempt (400,
+   * the key is taken) takes the object found.
+   */
+  protected async createOnce(body: object, opts?: CallOptions): Promise<z.output<S>> {
+    const key = (body as Record<string, unknown>)[this.naturalKey];
+    const lookup = () => (typeof key === "string" ? this.findOne({ [this.naturalKey]: key }, opts) : Promise.resolve(undefined));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.ctx.send(this.schema, "POST", this.path, body, opts);
+      } catch (error) {
+        if (typeof key !== "string") throw error;
+        const ambiguous = mayHaveBeenApplied(error);
+        const ownEcho = attempt > 0 && error instanceof PulpHttpError && error.status === 400;
+        if (!ambiguous && !ownEcho) throw error;
+        const found = await lookup();
+        if (found !== undefined) return found;
+        if (!ambiguous || attempt >= MAX_CREATE_ATTEMPTS - 1) throw error;
+      }
+    }
+  }
 }
+
+/** POSTs of one create after answers were lost (each preceded by a natural-key lookup). */
+const MAX_CREATE_ATTEMPTS = 4;
 
 /** Remotes and repositories: create answers 201 with the object, update/delete are tasks. */
 export class CreateSyncUpdateAsync<S extends z.ZodType, H extends AnyHref, B extends object> extends ReadResource<S, H> {
   create(body: B, opts?: CallOptions): Promise<z.output<S>> {
-    return this.ctx.send(this.schema, "POST", this.path, body, opts);
+    return this.createOnce(body, opts);
   }
   update(href: H, patch: Partial<B>, opts?: CallOptions): Promise<TaskHandle> {
     return this.ctx.dispatch("PATCH", href, patch, opts);
@@ -62,7 +92,7 @@ export class AllAsync<S extends z.ZodType, H extends AnyHref, B extends object> 
 /** Content guards, users, groups: synchronous 201 / 200 / 204. */
 export class AllSync<S extends z.ZodType, H extends AnyHref, B extends object> extends ReadResource<S, H> {
   create(body: B, opts?: CallOptions): Promise<z.output<S>> {
-    return this.ctx.send(this.schema, "POST", this.path, body, opts);
+    return this.createOnce(body, opts);
   }
   update(href: H, patch: Partial<B>, opts?: CallOptions): Promise<z.output<S>> {
     return this.ctx.send(this.schema, "PATCH", href, patch, opts);

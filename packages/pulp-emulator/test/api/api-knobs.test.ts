@@ -26,6 +26,19 @@ describe("knobs, fault injection, request log, vault and CLI", () => {
     expect(emu.requestLog.map((e) => e.status)).toEqual([503, 0, 200]);
   });
 
+  it("loses the answer of a request it handled (the write happened, the client sees a dropped connection)", async () => {
+    ({ emu, api } = await startApi({ knobs: { lostResponseRate: 1 } }));
+    const post = fetch(`${emu.url}${REPOS}`, {
+      method: "POST",
+      headers: { Authorization: ADMIN, "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "kept" }),
+    });
+    await expect(post).rejects.toThrow();
+    emu.knobs.lostResponseRate = 0;
+    expect((await api.get(`${REPOS}?name=kept`)).body.count).toBe(1);
+    expect(emu.requestLog.map((e) => e.status)).toEqual([0, 200]);
+  });
+
   it("adds API latency", async () => {
     ({ emu, api } = await startApi({ knobs: { apiLatencyMs: 120 } }));
     const start = Date.now();

@@ -6,6 +6,7 @@ import { Command } from "commander";
 import { emulatorCommand } from "./emulator";
 import { reportError } from "./errors";
 import { kayobeUpdateCommand } from "./kayobe-update";
+import { kollaBuildCommand } from "./kolla-build";
 import { syncGroupsCommand } from "./sync-groups";
 import { syncContainerReposCommand } from "./sync-container-repos";
 import { syncPackageReposCommand } from "./sync-package-repos";
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .addCommand(syncPackageReposCommand())
     .addCommand(syncContainerReposCommand())
     .addCommand(kayobeUpdateCommand())
+    .addCommand(kollaBuildCommand())
     .addCommand(emulatorCommand());
 }
 

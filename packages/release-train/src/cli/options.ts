@@ -17,3 +17,15 @@ export const filterOption = (): Option =>
   new Option("--filter <regexes>", "whitespace-separated regular expressions searched in short_name (OR)").default(
     "",
   );
+
+/** An http(s) URL option, checked when parsed (a bad one names the option, not `TypeError: Invalid URL`). */
+export const httpUrl = (value: string): string => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError("must be an http(s) URL, e.g. https://pulp.example.com");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new InvalidArgumentError("must be an http(s) URL");
+  return value;
+};

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { loadConfig } from "../config/load";
+import { allPackageRepos, checkSelected, loadConfig } from "../config/load";
 import { syncGroups } from "../selection";
 import { action, printJson } from "./errors";
 import { configOption } from "./options";
@@ -11,6 +11,8 @@ export function validateConfigCommand(): Command {
     .action(
       action(async (options: { config: string }) => {
         const config = await loadConfig(options.config);
+        // Entries that cannot sync fail validation too, though they do not stop other entries' syncs.
+        checkSelected(options.config, allPackageRepos(config));
         printJson({ rpm: config.rpm.length, deb: config.deb.length, syncGroups: syncGroups(config).length });
       }),
     );

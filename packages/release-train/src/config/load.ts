@@ -5,7 +5,8 @@ import { resolve } from "node:path";
 import { isMap, isPair, isScalar, type Node } from "yaml";
 import { ConfigError, type ConfigProblem, sortProblems } from "./errors";
 import { issueProblems } from "./issues";
-import { debRepoSchema, FIELDS, rpmRepoSchema } from "./schema";
+import { hasJinja, renderTemplate } from "./jinja";
+import { debRepoSchema, entryChecks, FIELDS, rpmRepoSchema } from "./schema";
 import type { DebPackageRepo, PackageRepo, ReleaseTrainConfig, RpmPackageRepo, SourceLocation } from "./types";
 import { readVarsFiles, type VarsFile } from "./vars-files";
 import { formatYamlPath, locate, type PathSegment } from "./yaml-path";
@@ -94,7 +95,9 @@ function validateList<K extends "rpm" | "deb">(
   }
   const schema = kind === "rpm" ? rpmRepoSchema : debRepoSchema;
   const repos: PackageRepo[] = [];
-  value.forEach((entry, index) => {
+  value.forEach((raw, index) => {
+    const entry = renderEntry(raw, variables, (field, message) => problems.push(problemAt(file, [listName, index, field], message)));
+    if (entry === undefined) return;
     if (entry !== null && typeof entry === "object" && !Array.isArray(entry)) {
       candidates.push({ fields: entry as Record<string, unknown>, origin: { file, path: [listName, index] } });
     }
@@ -109,9 +112,35 @@ function validateList<K extends "rpm" | "deb">(
     }
     const { line, column } = locate(file.doc, file.lineCounter, [listName, index]);
     const source = { file: file.file, path: formatYamlPath([listName, index]), line, column };
-    repos.push({ kind, ...result.data, source } as PackageRepo);
+    const repo = { kind, ...result.data, source } as PackageRepo;
+    const entryProblems = entryChecks(repo).map((c) => problemAt(file, [listName, index, c.field], c.message));
+    if (entryProblems.length) repo.problems = entryProblems;
+    repos.push(repo);
   });
   return repos as (K extends "rpm" ? RpmPackageRepo : DebPackageRepo)[];
+}
+
+/**
+ * An entry with its Jinja references evaluated from the directory's variables, as the Ansible train
+ * would; undefined (problems reported per field) when some field cannot be evaluated.
+ */
+function renderEntry(entry: unknown, variables: Record<string, unknown>, problem: (field: string, message: string) => void): unknown {
+  if (entry === null || typeof entry !== "object" || Array.isArray(entry)) return entry;
+  const rendered: Record<string, unknown> = {};
+  let failed = false;
+  for (const [field, value] of Object.entries(entry as Record<string, unknown>)) {
+    if (typeof value !== "string" || !hasJinja(value)) {
+      rendered[field] = value;
+      continue;
+    }
+    const result = renderTemplate(value, variables);
+    if (result.ok) rendered[field] = result.value;
+    else {
+      failed = true;
+      problem(field, result.message);
+    }
+  }
+  return failed ? undefined : rendered;
 }
 
 /** Fields whose values name one Pulp object each, so two entries must not share them. */
@@ -160,4 +189,15 @@ export async function loadConfig(dir: string): Promise<ReleaseTrainConfig> {
 /** RPM then Deb repositories, in file order. */
 export function allPackageRepos(config: Pick<ReleaseTrainConfig, "rpm" | "deb">): PackageRepo[] {
   return [...config.rpm, ...config.deb];
+}
+
+/** Every entry's own problems (see `PackageRepo.problems`), sorted. */
+export function entryProblems(repos: readonly Pick<PackageRepo, "problems">[]): ConfigProblem[] {
+  return sortProblems(repos.flatMap((r) => r.problems ?? []));
+}
+
+/** Stops, before any write, when a selected entry cannot sync: a ConfigError naming file and line. */
+export function checkSelected(dir: string, repos: readonly Pick<PackageRepo, "problems">[]): void {
+  const problems = entryProblems(repos);
+  if (problems.length) throw new ConfigError(dir, problems);
 }

@@ -68,6 +68,17 @@ export const debRepoSchema = z
   })
   .superRefine(requireUrlWhenSynced);
 
+/**
+ * Checks that fail one entry only (the rest of the configuration stays usable): field → message.
+ * An apt remote needs the dists to sync; Pulp would only refuse it at sync time.
+ */
+export function entryChecks(entry: { kind: string; sync: boolean; distributions?: string | undefined }): { field: string; message: string }[] {
+  if (entry.kind === "deb" && entry.sync && entry.distributions === undefined) {
+    return [{ field: "distributions", message: 'is required unless sync is false (the dists to sync, e.g. "jammy jammy-updates")' }];
+  }
+  return [];
+}
+
 export const FIELDS = {
   rpm: Object.keys(rpmRepoSchema.shape).sort(),
   deb: Object.keys(debRepoSchema.shape).sort(),

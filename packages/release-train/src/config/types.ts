@@ -1,6 +1,7 @@
 // Typed view of the release train's package repository configuration, with the defaults today's
 // Ansible applies filled in. Field names are those of the YAML files so the config documentation
 // (comments at the top of rpm-package-repos / deb-package-repos) applies unchanged.
+import type { ConfigProblem } from "./errors";
 
 /** Where a value was found, for messages that point at the user's file. */
 export interface SourceLocation {
@@ -35,6 +36,12 @@ interface PackageRepoCommon {
   publish: boolean;
   /** Where the entry is defined. */
   source: SourceLocation;
+  /**
+   * Problems that make this entry unable to sync (e.g. a Deb entry without `distributions`). They
+   * do not stop other entries loading: `validate-config` reports them, and a sync that selects the
+   * entry stops on them before any write (`checkSelected`).
+   */
+  problems?: ConfigProblem[];
 }
 
 export interface RpmPackageRepo extends PackageRepoCommon {

@@ -9,6 +9,7 @@ import { type Emulator, startEmulator } from "@release-train/pulp-emulator";
 import { runSyncPackageReposCli, type SyncPackageReposCliOptions } from "../cli/sync-package-repos";
 import { versionFromDate } from "../version";
 import { containerDemo } from "./containers";
+import { kollaBuildDemo } from "./kolla-build";
 import { rpmPackageNevrs } from "./served-packages";
 import { startUpstreams, writeConfigDir } from "./upstreams";
 
@@ -114,6 +115,10 @@ async function main(): Promise<void> {
     say(`without credentials Ark answers ${guarded.status} (development content guard)`);
 
     await containerDemo({ ark, test, admin: ADMIN, config, workDir: join(dir, "images"), say, banner });
+
+    banner("Kolla images: build with the kayobe double, scan, push into Ark's stackhpc-dev namespace, verify");
+    // Into Ark's registry (Pulp's token flow), where container sync and promotion take them from.
+    await kollaBuildDemo({ dir: join(dir, "kolla"), registry: { host: ark.registryHost, url: ark.url, ...ADMIN }, timestamp: versionFromDate(first), say });
 
     banner(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     say(

@@ -80,15 +80,18 @@ export async function applyItems<I, R extends ItemResult>(items: readonly I[], o
             if (!options.tasks) throw new Error("applyItems: `tasks` is needed to run tasks");
             ctx.step(step);
             const stateKey = options.stateKey?.(item) ?? key;
-            return options.tasks.run(stateKey, step, dispatch, {
+            const run = await options.tasks.run(stateKey, step, dispatch, {
+              log,
               ...taskOptions,
               onTask(href, origin) {
                 result.tasks.push(href);
                 if (origin === "re-attached") log(`${step}: re-attached to running task ${href}`);
-                if (origin === "reused") log(`${step}: completed earlier in this run (task ${href})`);
+                if (origin === "reused") log(`${step}: completed earlier in this run (task ${href}), not dispatched again`);
                 taskOptions?.onTask?.(href, origin);
               },
             });
+            if (run.origin === "found") log(`${step}: its answer was lost, but Pulp has ${run.task.created_resources?.[0]}`);
+            return run;
           },
         };
         options.reporter?.start?.(key);

@@ -1,12 +1,26 @@
 // Records dispatched task hrefs so a re-run of the same run (same version) re-attaches to tasks that
-// are still running (long syncs outlive a CI job) instead of dispatching duplicates.
-// Layout: { "<run>/<item>": { "<scope>": { "<step>": href, … } } } — for package sync
-// `<version>/<short_name>` → `ark|test` → `sync|publish|…`; other flows pick their own run, item,
-// scope and step names.
+// are still running (long syncs outlive a CI job) or reuses completed ones instead of dispatching
+// duplicates. Before a dispatch is sent its *intent* is recorded (time, the resource the task will
+// lock, its name), so a dispatch whose answer never arrived (crash, dropped connection) can be
+// found among Pulp's tasks instead of being sent again.
+// Layout: { "<run>/<item>": { "<scope>": { "<step>": href | {dispatching, resource, name?} } } } —
+// for package sync `<version>/<short_name>` → `ark|test` → `sync|publish|…`; other flows pick
+// their own run, item, scope and step names.
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 
-export type StateData = Record<string, Record<string, Record<string, string>>>;
+/** A dispatch sent (or about to be) whose task href is not known yet. */
+export interface DispatchIntent {
+  /** ISO time just before the request was sent (runner's clock). */
+  dispatching: string;
+  /** Href of the object the task locks (repository for sync/publish), to find it with `reserved_resources`. */
+  resource: string;
+  /** Part of the task's name (`synchronize`, `publish`), to tell tasks on one resource apart. */
+  name?: string;
+}
+
+export type StepState = string | DispatchIntent;
+export type StateData = Record<string, Record<string, Record<string, StepState>>>;
 
 export class StateFile {
   private writes: Promise<void> = Promise.resolve();
@@ -32,19 +46,42 @@ export class StateFile {
     return `${run}/${item}`;
   }
 
+  /** The recorded task href of a step (undefined while only an intent is recorded). */
   get(key: string, scope: string, step: string): string | undefined {
-    return this.data[key]?.[scope]?.[step];
+    const value = this.data[key]?.[scope]?.[step];
+    return typeof value === "string" ? value : undefined;
+  }
+
+  /** The recorded intent of a step whose dispatch was never answered. */
+  intent(key: string, scope: string, step: string): DispatchIntent | undefined {
+    const value = this.data[key]?.[scope]?.[step];
+    return typeof value === "object" && value !== null ? value : undefined;
   }
 
   /** Every recorded task href of the given keys (to look their state up in bulk). */
   tasksOf(keys: string[], scope: string): string[] {
-    return keys.flatMap((k) => Object.values(this.data[k]?.[scope] ?? {}));
+    return keys.flatMap((k) => Object.values(this.data[k]?.[scope] ?? {}).filter((v): v is string => typeof v === "string"));
   }
 
-  record(key: string, scope: string, step: string, href: string): Promise<void> {
+  /** Every unanswered intent of the given keys, with its key and step. */
+  intentsOf(keys: string[], scope: string): { key: string; step: string; intent: DispatchIntent }[] {
+    return keys.flatMap((key) =>
+      Object.entries(this.data[key]?.[scope] ?? {}).flatMap(([step, v]) => (typeof v === "object" ? [{ key, step, intent: v }] : [])),
+    );
+  }
+
+  record(key: string, scope: string, step: string, value: StepState): Promise<void> {
     const entry = this.data[key] ?? {};
-    entry[scope] = { ...entry[scope], [step]: href };
+    entry[scope] = { ...entry[scope], [step]: value };
     this.data[key] = entry;
+    return this.flush();
+  }
+
+  /** Forget a step (its dispatch was refused: nothing to find or re-attach to). */
+  clear(key: string, scope: string, step: string): Promise<void> {
+    const steps = this.data[key]?.[scope];
+    if (!steps || !(step in steps)) return Promise.resolve();
+    delete steps[step];
     return this.flush();
   }
 

@@ -3,9 +3,10 @@
 // through the SyncPulp port; every task runs through the engine (state file + batched watcher).
 import type { ItemContext } from "../engine/apply";
 import type { TaskRecord } from "../engine/task-watcher";
+import type { TaskRunOptions } from "../engine/tasks";
 import { choosePublication, planDistribution, type RepoPlan, snapshotVersionOf } from "./plan";
 import type { SyncPulp } from "./pulp-port";
-import type { SnapshotIndex } from "./snapshot-index";
+import { publicationMatches, type SnapshotIndex } from "./snapshot-index";
 import type { RepoKind, RepoResult } from "./types";
 
 export interface ApplyContext {
@@ -18,13 +19,14 @@ export interface ApplyContext {
 }
 
 const VERSION_HREF = /\/versions\/\d+\/$/;
+const EMPTY_VERSION = /\/versions\/0\/$/;
 const PUBLICATION_HREF = /\/publications\//;
 
 export async function applyRepoPlan(plan: RepoPlan, result: RepoResult, ctx: ApplyContext, item: ItemContext): Promise<void> {
   const { spec } = plan;
   const { log, did } = item;
-  const task = async (step: string, dispatch: () => Promise<string>, initialDelayMs?: number): Promise<TaskRecord> =>
-    (await item.task(step, dispatch, { initialDelayMs })).task;
+  const task = async (step: string, dispatch: () => Promise<string>, options: TaskRunOptions = {}): Promise<TaskRecord> =>
+    (await item.task(step, dispatch, options)).task;
 
   if (plan.problems.length) throw new Error(plan.problems.join("; "));
 
@@ -35,7 +37,7 @@ export async function applyRepoPlan(plan: RepoPlan, result: RepoResult, ctx: App
     did(`created remote ${spec.remote?.name}`);
   } else if (plan.remote?.action === "update") {
     const { href, patch } = plan.remote;
-    await task("remote", () => ctx.pulp.updateRemote(href, patch));
+    await task("remote", () => ctx.pulp.updateRemote(href, patch), { repeatable: true });
     remoteHref = href;
     did(`updated remote ${spec.remote?.name} (${Object.keys(patch).join(", ")})`);
   } else remoteHref = plan.remote?.href;
@@ -66,7 +68,12 @@ export async function applyRepoPlan(plan: RepoPlan, result: RepoResult, ctx: App
   let createdPublications: string[] = [];
   if (plan.sync && remoteHref) {
     const body = { remote: remoteHref, ...plan.sync };
-    const synced = await task("sync", () => ctx.pulp.sync(repoHref, body), ctx.syncPollDelayMs);
+    // A sync of this version that completed earlier (before a crash) is this night's sync.
+    const synced = await task("sync", () => ctx.pulp.sync(repoHref, body), {
+      initialDelayMs: ctx.syncPollDelayMs,
+      reuseCompleted: true,
+      lookup: { resource: repoHref, name: "synchroniz" },
+    });
     const created = createdHrefs(synced);
     const version = created.find((h) => VERSION_HREF.test(h));
     createdPublications = created.filter((h) => PUBLICATION_HREF.test(h));
@@ -74,18 +81,41 @@ export async function applyRepoPlan(plan: RepoPlan, result: RepoResult, ctx: App
       latest = version;
       result.newRepositoryVersion = version;
       did(`synced: new version ${version}`);
-    } else log("synced: no change");
+    } else {
+      // No change: the version to publish is the repository's latest *now* — the start-of-run read
+      // may predate a sync that finished since (a re-run after a crash).
+      latest = (await ctx.pulp.getRepository(spec.kind, repoHref)).latest_version_href ?? undefined;
+      log(`synced: no change (latest ${latest})`);
+    }
   }
 
   if (spec.publish && latest) {
     item.step("publish");
-    const { keep, remove } = choosePublication(ctx.index, latest, createdPublications);
+    if (EMPTY_VERSION.test(latest)) {
+      throw new Error(
+        plan.sync
+          ? `the sync left ${spec.repositoryName} empty (repository version 0): not publishing an empty snapshot; check the upstream ${spec.remote?.fields.url}`
+          : `${spec.repositoryName} has no content (repository version 0) and sync is false: nothing to publish; upload its content first`,
+      );
+    }
+    const { keep, remove } = choosePublication(ctx.index, latest, createdPublications, spec.publish);
     for (const href of remove) await deletePublication(href);
     let publication = keep;
     if (!publication) {
       const version = latest;
       const body = { repository_version: version, ...spec.publish.body };
-      const published = await task("publish", () => ctx.pulp.createPublication(spec.publish!.kind, body));
+      const publish = spec.publish;
+      const published = await task("publish", () => ctx.pulp.createPublication(publish.kind, body), {
+        lookup: { resource: repoHref, name: "publish" },
+        // A publish of this run that finished after the start-of-run read (crash recovery) is reused
+        // if it published the version wanted now, the way wanted now.
+        reuseCompleted: async (done) => {
+          const href = createdHrefs(done).find((h) => PUBLICATION_HREF.test(h));
+          if (!href) return false;
+          const pub = await ctx.pulp.getPublication(publish.kind, href);
+          return pub.repository_version === version && publicationMatches(pub, publish);
+        },
+      });
       publication = createdHrefs(published).find((h) => PUBLICATION_HREF.test(h));
       if (!publication) throw new Error(`publish task ${published.pulp_href} created no publication`);
       did(`published ${version}`);
@@ -100,7 +130,16 @@ export async function applyRepoPlan(plan: RepoPlan, result: RepoResult, ctx: App
     } else if (step) {
       const basePath = step.action === "create" ? (step.body.base_path as string) : step.distribution.base_path;
       if (step.action === "create") {
-        const distributed = await task("distribute", () => ctx.pulp.createDistribution(spec.kind, step.body));
+        const name = String(step.body.name);
+        // A create whose answer was lost: the distribution, found by its unique name, is the result.
+        const find = async () => {
+          const existing = await ctx.pulp.findDistribution(spec.kind, name);
+          return existing?.publication === publication ? existing.pulp_href : undefined;
+        };
+        const distributed = await task("distribute", () => ctx.pulp.createDistribution(spec.kind, step.body), {
+          find,
+          reuseCompleted: async () => (await find()) !== undefined,
+        });
         const href = createdHrefs(distributed)[0];
         // Pulp's CONTENT_ORIGIN may differ from the API URL: read it once from a real base_url.
         if (!ctx.content.root && href) {
@@ -108,7 +147,7 @@ export async function applyRepoPlan(plan: RepoPlan, result: RepoResult, ctx: App
           if (created.base_url?.endsWith(`${created.base_path}/`)) ctx.content.root = created.base_url.slice(0, -created.base_path.length - 1);
         }
       } else {
-        await task("distribute", () => ctx.pulp.updateDistribution(step.href, step.patch));
+        await task("distribute", () => ctx.pulp.updateDistribution(step.href, step.patch), { repeatable: true });
       }
       result.version = spec.version;
       result.distributionUrl = urlFor(ctx.content.root, basePath);

@@ -1,6 +1,6 @@
 // SyncPulp over @release-train/pulp-client. Lists use large pages so a whole object type is one or
 // two requests; writes return task hrefs that the batched TaskWatcher waits on.
-import { asHref, type PulpClient, type Query } from "@release-train/pulp-client";
+import { asHref, type PulpClient, PulpHttpError, type Query } from "@release-train/pulp-client";
 import type { SyncPulp } from "./pulp-port";
 import type { PublicationKind, RepoKind, TaskRecord } from "./types";
 
@@ -21,13 +21,32 @@ export function pulpPort(client: PulpClient): SyncPulp {
     findContentGuards: (names) => client.contentGuards.any.listAll({ name__in: names } as Query, PAGE),
     listTasks: async (hrefs) =>
       hrefs.length ? ((await client.tasks.listAll({ pulp_href__in: hrefs } as Query, PAGE)) as TaskRecord[]) : [],
+    // Pulp 3.24 cannot filter tasks by creation time: newest first, stop at the first older one.
+    findTasks: async ({ resources, since }) => {
+      const found: TaskRecord[] = [];
+      if (!resources.length) return found;
+      const query = { reserved_resources__in: resources, ordering: "-pulp_created" } as Query;
+      const from = Date.parse(since);
+      for await (const task of client.tasks.list(query, PAGE)) {
+        if (Date.parse(task.pulp_created) < from) break;
+        found.push(task as TaskRecord);
+      }
+      return found;
+    },
+    getRepository: (kind, href) => client.repositories[kind].get(asHref(href)),
+    findDistribution: (kind, name) => client.distributions[kind].findOne({ name }),
 
     createRemote: (kind, body) => client.remotes[kind as RepoKind].create(body as Body as never),
     updateRemote: async (href, patch) => (await client.remotes.rpm.update(asHref(href), patch as never)).href,
     createRepository: (kind, body) => client.repositories[kind].create(body as never),
     sync: async (href, body) => (await client.repositories.rpm.sync(asHref(href), body as never)).href,
     createPublication: async (kind, body) => (await publications(kind).create(body as never)).href,
-    deletePublication: (href) => client.publications.rpm.delete(asHref(href)),
+    getPublication: async (kind, href) => ({ ...(await publications(kind).get(asHref(href))), kind }),
+    // Gone already (a retried DELETE whose first answer was lost) is what was wanted.
+    deletePublication: (href) =>
+      client.publications.rpm.delete(asHref(href)).catch((error: unknown) => {
+        if (!(error instanceof PulpHttpError && error.status === 404)) throw error;
+      }),
     createDistribution: async (kind, body) => (await client.distributions[kind].create(body as never)).href,
     getDistribution: (href) => client.distributions.rpm.get(asHref(href)),
     updateDistribution: async (href, patch) => (await client.distributions.rpm.update(asHref(href), patch as never)).href,

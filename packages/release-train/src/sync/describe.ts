@@ -24,7 +24,7 @@ function describeRepo(plan: RepoPlan): string[] {
     const guard = spec.distribution.contentGuard ? ` guard=${spec.distribution.contentGuard}` : "";
     const unchanged = !plan.expect.publish && !plan.expect.distribute;
     lines.push(
-      `publish: ${spec.publish.kind} of the new version${plan.expect.publish ? " (latest version is unpublished)" : " if the sync creates one"}`,
+      `publish: ${spec.publish.kind} of the new version${plan.expect.publish ? " (the latest version has no such publication)" : " if the sync creates one"}`,
       `distribute: ${spec.distribution.name} at ${spec.distribution.basePath}${guard}${unchanged ? " if the sync creates a new version" : ""}`,
     );
   }

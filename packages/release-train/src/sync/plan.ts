@@ -2,8 +2,8 @@
 // The pre-sync part (remote, repository, sync, duplicate cleanup) is fully known up front; the
 // post-sync part (publish, distribute) depends on what the sync created and is decided by
 // `choosePublication` / `planDistribution` once the sync task has finished.
-import type { SnapshotIndex } from "./snapshot-index";
-import type { DistributionRecord, RemoteFields, RemoteRecord, RepoSpec } from "./types";
+import { publicationFlavour, type SnapshotIndex } from "./snapshot-index";
+import type { DistributionRecord, PublicationRecord, RemoteFields, RemoteRecord, RepoSpec } from "./types";
 import { SECRET_REMOTE_FIELDS } from "./types";
 
 export type ObjectStep =
@@ -46,11 +46,15 @@ export function planRepo(spec: RepoSpec, index: SnapshotIndex): RepoPlan {
     }
     plan.sync = { ...spec.syncOptions };
   }
+  if (!repo && !spec.remote && spec.publish) {
+    // sync: false publishes what was uploaded; an absent repository would be an empty snapshot.
+    problems.push(`repository "${spec.repositoryName}" does not exist in Pulp and sync is false: nothing to publish (upload its content first)`);
+  }
   const guard = spec.distribution?.contentGuard;
   if (guard && !index.guards.has(guard)) problems.push(`content guard '${guard}' does not exist`);
   if (spec.publish) {
     const latest = repo?.latest_version_href ?? undefined;
-    const kept = latest ? choosePublication(index, latest, []).keep : undefined;
+    const kept = latest ? choosePublication(index, latest, [], spec.publish).keep : undefined;
     plan.expect.publish = !kept;
     plan.expect.distribute = !kept || index.distributionsOf(kept).length === 0;
   }
@@ -85,14 +89,16 @@ function sameValue(a: unknown, b: unknown): boolean {
 /**
  * Which publication serves a repository version and which are duplicates to delete (guide §15).
  * Keeps every publication a distribution uses; otherwise the oldest. `created` are publications a
- * sync task just made (newer than any listed one).
+ * sync task just made (newer than any listed one). With `publish`, only publications made that way
+ * count (a Deb entry whose `mode` changed needs a new one; the old ones stay for older snapshots).
  */
 export function choosePublication(
   index: SnapshotIndex,
   versionHref: string,
   created: string[],
+  publish?: RepoSpec["publish"],
 ): { keep?: string; remove: string[] } {
-  const listed = index.publicationsOf(versionHref).map((p) => p.pulp_href);
+  const listed = index.publicationsOf(versionHref, publish).map((p) => p.pulp_href);
   const hrefs = [...listed, ...created.filter((h) => !listed.includes(h))];
   if (hrefs.length === 0) return { remove: [] };
   const used = hrefs.filter((h) => index.distributionsOf(h).length > 0);
@@ -101,11 +107,18 @@ export function choosePublication(
   return { keep: keep[keep.length - 1], remove: hrefs.filter((h) => !keep.includes(h)) };
 }
 
-/** Duplicate publications across all versions of a repository. */
+/** Duplicate publications across all versions of a repository (same version, kind and mode flags). */
 export function duplicatePublications(index: SnapshotIndex, repositoryHref: string): string[] {
   const remove: string[] = [];
-  for (const [version, pubs] of index.versionsWithPublications(repositoryHref)) {
-    if (pubs.length > 1) remove.push(...choosePublication(index, version, []).remove);
+  for (const [, pubs] of index.versionsWithPublications(repositoryHref)) {
+    const flavours = new Map<string, PublicationRecord[]>();
+    for (const p of pubs) flavours.set(publicationFlavour(p), [...(flavours.get(publicationFlavour(p)) ?? []), p]);
+    for (const same of flavours.values()) {
+      if (same.length < 2) continue;
+      const used = same.filter((p) => index.distributionsOf(p.pulp_href).length > 0);
+      const keep = new Set((used.length ? used : [same[0] as PublicationRecord]).map((p) => p.pulp_href));
+      remove.push(...same.filter((p) => !keep.has(p.pulp_href)).map((p) => p.pulp_href));
+    }
   }
   return remove;
 }

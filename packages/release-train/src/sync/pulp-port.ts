@@ -20,6 +20,10 @@ export interface SyncPulp {
   findContentGuards(names: string[]): Promise<ContentGuardRecord[]>;
   /** Tasks by href in one list call (`pulp_href__in`). */
   listTasks(hrefs: string[]): Promise<TaskRecord[]>;
+  /** Tasks locking any of `resources` created since `since` (`reserved_resources__in`, `pulp_created__gte`). */
+  findTasks(query: { resources: string[]; since: string }): Promise<TaskRecord[]>;
+  getRepository(kind: RepoKind, href: string): Promise<RepositoryRecord>;
+  findDistribution(kind: RepoKind, name: string): Promise<DistributionRecord | undefined>;
 
   createRemote(kind: RepoKind, body: Record<string, unknown>): Promise<RemoteRecord>;
   /** Returns the task href. */
@@ -28,6 +32,7 @@ export interface SyncPulp {
   /** Dispatch a sync; returns the task href. */
   sync(repositoryHref: string, body: Record<string, unknown>): Promise<string>;
   createPublication(kind: PublicationKind, body: Record<string, unknown>): Promise<string>;
+  getPublication(kind: PublicationKind, href: string): Promise<PublicationRecord>;
   deletePublication(href: string): Promise<void>;
   createDistribution(kind: RepoKind, body: Record<string, unknown>): Promise<string>;
   getDistribution(href: string): Promise<DistributionRecord>;

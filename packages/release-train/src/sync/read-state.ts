@@ -16,7 +16,8 @@ export async function readSnapshot(pulp: SyncPulp, kinds: Set<RepoKind>, guardNa
   return {
     remotes: remotes.flat(),
     repositories: repositories.flat(),
-    publications: publications.flat(),
+    // Tagged with their kind: a verbatim and an apt publication of one version are different snapshots.
+    publications: publications.flatMap((list, i) => list.map((p) => ({ ...p, kind: publicationKinds[i] as PublicationKind }))),
     distributions: distributions.flat(),
     contentGuards,
   };

@@ -27,6 +27,8 @@ export interface SyncRunOptions extends Omit<DesiredOptions, "version"> {
   version: string;
   dryRun?: boolean;
   concurrency?: number;
+  /** Dispatches of a step after its task failed (default 2). */
+  taskRetries?: number;
   stateFile?: string;
   reporter?: SyncReporter;
   polling?: { initialDelayMs?: number; syncInitialDelayMs?: number; maxDelayMs?: number; timeoutMs?: number };
@@ -77,7 +79,14 @@ export async function syncPackageRepos(options: SyncRunOptions): Promise<SyncRun
   });
   try {
     const stateKey = (spec: RepoSpec) => StateFile.key(spec.version, spec.shortName);
-    const tasks = await TaskRunner.open({ watcher, state, scope: options.target, keys: specs.map(stateKey) });
+    const tasks = await TaskRunner.open({
+      watcher,
+      state,
+      scope: options.target,
+      keys: specs.map(stateKey),
+      findTasks: (query) => options.pulp.findTasks(query),
+      retries: options.taskRetries,
+    });
     const content = { root: index.contentRoot() };
     const context = { pulp: options.pulp, index, content, syncPollDelayMs: options.polling?.syncInitialDelayMs ?? 1000 };
     const results = await applyItems(plans, {

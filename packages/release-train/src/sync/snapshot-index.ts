@@ -6,6 +6,7 @@ import type {
   PulpSnapshot,
   RemoteRecord,
   RepositoryRecord,
+  RepoSpec,
 } from "./types";
 
 export class SnapshotIndex {
@@ -29,8 +30,10 @@ export class SnapshotIndex {
     for (const list of this.publicationsByVersion.values()) list.sort(byCreated);
   }
 
-  publicationsOf(versionHref: string): PublicationRecord[] {
-    return this.publicationsByVersion.get(versionHref) ?? [];
+  /** Publications of a version; with `publish`, only those made the way it asks (kind, Deb mode flags). */
+  publicationsOf(versionHref: string, publish?: RepoSpec["publish"]): PublicationRecord[] {
+    const all = this.publicationsByVersion.get(versionHref) ?? [];
+    return publish ? all.filter((p) => publicationMatches(p, publish)) : all;
   }
 
   distributionsOf(publicationHref: string): DistributionRecord[] {
@@ -50,6 +53,18 @@ export class SnapshotIndex {
     }
     return undefined;
   }
+}
+
+/** Whether a publication is what `publish` would make: same kind and, for apt, the same mode flags. */
+export function publicationMatches(pub: PublicationRecord, publish: NonNullable<RepoSpec["publish"]>): boolean {
+  if (pub.kind && pub.kind !== publish.kind) return false;
+  if (publish.kind !== "deb-apt") return true;
+  return Boolean(pub.simple) === Boolean(publish.body.simple) && Boolean(pub.structured) === Boolean(publish.body.structured);
+}
+
+/** Publications that are interchangeable (duplicates of each other) share this key. */
+export function publicationFlavour(pub: PublicationRecord): string {
+  return `${pub.kind ?? "?"}:${pub.simple ? "simple" : ""}:${pub.structured ? "structured" : ""}`;
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {

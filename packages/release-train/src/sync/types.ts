@@ -98,6 +98,11 @@ export interface PublicationRecord {
   pulp_created: string;
   repository_version: string;
   repository?: string | null;
+  /** Which list it came from (set by `readSnapshot`). */
+  kind?: PublicationKind;
+  /** pulp_deb apt publication flags (the `mode` of a Deb entry). */
+  simple?: boolean;
+  structured?: boolean;
 }
 
 export interface DistributionRecord {
