@@ -45,7 +45,7 @@ describe("sync-container-repos under faults", () => {
 
   it("5% 503s, 5% dropped connections, 5% task failures: converges to the fault-free end state", async () => {
     let convergedFirstRun = 0;
-    const TRIALS = 3;
+    const TRIALS = 5;
     for (let trial = 0; trial < TRIALS; trial++) {
       let seed = 7 + trial * 101;
       // Deterministic per trial: the same faults on every machine.
@@ -73,9 +73,10 @@ describe("sync-container-repos under faults", () => {
         await test.stop();
       }
     }
-    // How often one run was enough (the client does not retry a write answered 503, so a failed
-    // write waits for the next run): reported, the convergence above is what is asserted.
+    // One run is enough in most trials: the client retries what cannot have been applied and the
+    // engine re-dispatches failed tasks; the rest converge on the next run (asserted above).
     process.stderr.write(`container sync under faults: ${convergedFirstRun}/${TRIALS} trials converged in one run\n`);
+    expect(convergedFirstRun).toBeGreaterThan(TRIALS / 2);
   });
 
   it("SIGKILL mid-run: the re-run re-attaches and no sync is dispatched twice for an image", async () => {
