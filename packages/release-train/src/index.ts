@@ -1,6 +1,7 @@
 // Public surface of the release-train library (the actions and the CLI import from here).
 export * from "./config";
 export * from "./engine";
+export { runSyncContainerReposCli, type SyncContainerReposCliOptions } from "./cli/sync-container-repos";
 export { runSyncPackageReposCli, type SyncPackageReposCliOptions } from "./cli/sync-package-repos";
 export {
   type GuardCliOptions,
@@ -10,6 +11,7 @@ export {
   runPromoteContainersCli,
   runPromotePackagesCli,
 } from "./cli/promote";
+export * from "./containers";
 export * from "./github";
 export * from "./kayobe";
 export { type PemKind, pemProblem } from "./pem";

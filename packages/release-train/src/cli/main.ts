@@ -12,6 +12,7 @@ import { kollaImageTagsCommand } from "./kolla-image-tags";
 import { contentGuardsCommand, promoteCommand } from "./promote";
 import { sourceRepoSyncCommand } from "./source-repo-sync";
 import { syncGroupsCommand } from "./sync-groups";
+import { syncContainerReposCommand } from "./sync-container-repos";
 import { syncPackageReposCommand } from "./sync-package-repos";
 import { tagAndReleaseCommand } from "./tag-and-release";
 import { upstreamSyncCommand } from "./upstream-sync";
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     .addCommand(validateConfigCommand())
     .addCommand(syncGroupsCommand())
     .addCommand(syncPackageReposCommand())
+    .addCommand(syncContainerReposCommand())
     .addCommand(kayobeUpdateCommand())
     .addCommand(kollaBuildCommand())
     .addCommand(downstreamTagCommand())

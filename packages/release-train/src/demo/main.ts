@@ -8,6 +8,7 @@ import { PulpClient } from "@release-train/pulp-client";
 import { type Emulator, startEmulator } from "@release-train/pulp-emulator";
 import { runSyncPackageReposCli, type SyncPackageReposCliOptions } from "../cli/sync-package-repos";
 import { versionFromDate } from "../version";
+import { containerDemo } from "./containers";
 import { kollaBuildDemo } from "./kolla-build";
 
 import { containerPromotionDemo, promotionDemo } from "./promotion";
@@ -115,6 +116,8 @@ async function main(): Promise<void> {
     }
     const guarded = await fetch(`${ark.contentUrl}rocky/9/BaseOS/x86_64/os/${versionFromDate(first)}/repodata/repomd.xml`);
     say(`without credentials Ark answers ${guarded.status} (development content guard)`);
+
+    await containerDemo({ ark, test, admin: ADMIN, config, workDir: join(dir, "images"), say, banner });
 
     banner("Kolla images: build with the kayobe double, scan, push into Ark's stackhpc-dev namespace, verify");
     // Into Ark's registry (Pulp's token flow), where container sync and promotion take them from.
