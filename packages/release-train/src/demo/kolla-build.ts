@@ -1,25 +1,34 @@
-// `pnpm start`, Kolla part: a small Kolla-style build (the kayobe double really builds images with
-// podman) for one distro, scanned, pushed with retries and verified, then kolla-image-tags.yml
-// updated in a local kayobe-config — the images the container sync and promotion carry on.
+// `pnpm start`, Kolla part: a full (no regexes) Kolla-style overcloud build — the kayobe double
+// really builds its small image tree with podman, or as OCI layouts — for one distro, scanned, pushed with retries and verified, then kolla-image-tags.yml
+// updated in a local kayobe-config — the images (and checkout) the container publish, the test
+// Pulp mirror and the container promotion carry on with.
 import { execFile } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { FAKE_KAYOBE, FAKE_TRIVY, privatePodmanStore } from "@release-train/pulp-emulator/fixtures";
 import { KOLLA_IMAGE_TAGS_FILE } from "../kolla-build/image-tags-file";
-import { finishKollaBuild, type KollaBuildRun, runKollaBuild, writeSummary } from "../kolla-build/main";
+import { finishKollaBuild, type ImageResult, type KollaBuildRun, runKollaBuild, writeSummary } from "../kolla-build/main";
 
 const exec = promisify(execFile);
 
 export interface KollaDemoOptions {
   dir: string;
-  /** Registry to push to: `host` names the images, `url` is its API root. */
-  registry: { host: string; url: string; username?: string; password?: string };
+  /** Registry to push to (as the CI user): `host` names the images, `url` is its API root. */
+  registry: { host: string; url: string; username: string; password: string };
   timestamp: string;
   say(text: string): void;
 }
 
-export async function kollaBuildDemo(options: KollaDemoOptions): Promise<KollaBuildRun | undefined> {
+export interface KollaDemoResult {
+  run: KollaBuildRun;
+  /** The images pushed into `stackhpc-dev` (name, tag, digest). */
+  pushed: ImageResult[];
+  /** The kayobe-config checkout whose kolla-image-tags.yml the build's finish step updated. */
+  kayobeConfig: string;
+}
+
+export async function kollaBuildDemo(options: KollaDemoOptions): Promise<KollaDemoResult> {
   const { dir, say } = options;
   // Without podman (a bare machine) the double writes OCI layouts, pushed through the registry API.
   const podman = await exec("podman", ["--version"]).then(
@@ -40,9 +49,10 @@ export async function kollaBuildDemo(options: KollaDemoOptions): Promise<KollaBu
     FAKE_KOLLA_VULNS: JSON.stringify({ "nova-api": [{ id: "CVE-2025-0002", severity: "HIGH", pkg: "python3-urllib3" }] }),
     FAKE_SCAN_ENGINE: engine,
   };
-  say(`--- release-train kolla-build --regexes 'nova-api ^keystone$' --distros rocky-9 --engine ${engine} --registry ${options.registry.host} ---\n`);
+  say(`--- release-train kolla-build --registry-username ${options.registry.username} --distros rocky-9 --engine ${engine} --registry ${options.registry.host} ---\n`);
   const run = await runKollaBuild({
-    regexes: "nova-api ^keystone$",
+    // No regexes: a complete build, so its finish step moves kolla-image-tags.yml's default tag.
+    regexes: "",
     overcloud: true,
     seed: false,
     distros: "rocky-9",
@@ -70,6 +80,8 @@ export async function kollaBuildDemo(options: KollaDemoOptions): Promise<KollaBu
   await writeSummary(run.results, finish, undefined, say);
   say(`kolla-image-tags.yml now:\n${(await readFile(join(kayobeConfig, KOLLA_IMAGE_TAGS_FILE), "utf8")).trimEnd()}`);
   if (podman) await store.clean();
-  if (run.failures.length) throw new Error(`kolla-build failed:\n${run.failures.join("\n")}`);
-  return run;
+  if (run.failures.length || finish.failures.length) throw new Error(`kolla-build failed:\n${[...run.failures, ...finish.failures].join("\n")}`);
+  const pushed = run.results.flatMap((r) => r.images.filter((i) => i.pushed));
+  if (!pushed.length) throw new Error("kolla-build pushed no image");
+  return { run, pushed, kayobeConfig };
 }

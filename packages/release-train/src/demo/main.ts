@@ -8,9 +8,8 @@ import { PulpClient } from "@release-train/pulp-client";
 import { type Emulator, startEmulator } from "@release-train/pulp-emulator";
 import { runSyncPackageReposCli, type SyncPackageReposCliOptions } from "../cli/sync-package-repos";
 import { versionFromDate } from "../version";
-import { containerDemo } from "./containers";
+import { CI_USER, containerDemo, createRegistryUsers } from "./containers";
 import { kollaBuildDemo } from "./kolla-build";
-
 import { containerPromotionDemo, promotionDemo } from "./promotion";
 import { rpmPackageNevrs } from "./served-packages";
 import { demoSourceRepos } from "./source-repos";
@@ -117,16 +116,17 @@ async function main(): Promise<void> {
     const guarded = await fetch(`${ark.contentUrl}rocky/9/BaseOS/x86_64/os/${versionFromDate(first)}/repodata/repomd.xml`);
     say(`without credentials Ark answers ${guarded.status} (development content guard)`);
 
-    await containerDemo({ ark, test, admin: ADMIN, config, workDir: join(dir, "images"), say, banner });
-
-    banner("Kolla images: build with the kayobe double, scan, push into Ark's stackhpc-dev namespace, verify");
-    // Into Ark's registry (Pulp's token flow), where container sync and promotion take them from.
-    await kollaBuildDemo({ dir: join(dir, "kolla"), registry: { host: ark.registryHost, url: ark.url, ...ADMIN }, timestamp: versionFromDate(first), say });
+    // One container flow: the Kolla build pushes as CI → publish and mirror → promotion of its pins.
+    await createRegistryUsers(ark, ADMIN);
+    banner("Kolla images: build with the kayobe double, scan, push into Ark's stackhpc-dev namespace as CI, verify");
+    const kolla = await kollaBuildDemo({ dir: join(dir, "kolla"), registry: { host: ark.registryHost, url: ark.url, ...CI_USER }, timestamp: versionFromDate(first), say });
+    await containerDemo({ ark, test, admin: ADMIN, config, pushed: kolla.pushed, say, banner });
     await demoSourceRepos(dir, say, banner);
 
     const version = (n: number) => versionFromDate(new Date(first.getTime() + (n - 1) * 86_400_000));
     await promotionDemo({ ark, admin: ADMIN, config, dir, say, banner, pinned: { rocky_9_baseos: version(1), ubuntu_jammy: version(1) }, unpromoted: version(3), rpmBasePath: "rocky/9/BaseOS/x86_64/os/", rpmUpstream: upstreams.url("rocky/9/BaseOS") });
-    await containerPromotionDemo({ ark, admin: ADMIN, dir, say, banner });
+    const keystone = kolla.pushed.find((i) => i.name === "keystone") as { name: string; tag: string };
+    await containerPromotionDemo({ ark, admin: ADMIN, config, kayobeConfig: kolla.kayobeConfig, pull: keystone, dir, say, banner });
 
     banner(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     say(
@@ -137,7 +137,11 @@ async function main(): Promise<void> {
         " - night 2 dispatched a sync per repository, found no change and created nothing (versions point at night 1);",
         " - night 3 made a new RPM snapshot (mirror_complete drops demo-tools 1.0); the Deb repository kept night 1's;",
         " - promotion gave night 1's snapshots (as kayobe-config pins them) the release guard: customers get them, not night 3's;",
-        " - container promotion copied the pinned tags from stackhpc-dev into stackhpc, where customers pull them.",
+        " - the Kolla build (kayobe double) pushed its images into Ark's stackhpc-dev as CI and pinned their tag in its",
+        "   kayobe-config's kolla-image-tags.yml; publish made the push-created distributions private and created the",
+        "   release repositories, and test Pulp mirrored them (anonymous pulls refused, authorised pulls served);",
+        " - container promotion copied the tags that kolla-image-tags.yml pins from stackhpc-dev into stackhpc: the customer",
+        "   pulls the promoted image there and is refused it in stackhpc-dev.",
       ].join("\n"),
     );
   } finally {

@@ -2,14 +2,13 @@
 // checkout and promoted (check mode first, then for real), and a customer — an RBAC user of the
 // `stackhpc` group — downloads the promoted snapshot and is refused (403) the unpromoted one.
 // With nginx installed, a customer's x509 client certificate from the Vault PKI does the same
-// through a real TLS front. Containers: images pushed to stackhpc-dev are promoted into stackhpc.
+// through a real TLS front. Containers: the Kolla build's pinned tags are promoted into stackhpc.
 import { execFile } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { PulpClient, pushOciLayout, RegistryClient, VaultClient } from "@release-train/pulp-client";
+import { PulpClient, RegistryClient, VaultClient } from "@release-train/pulp-client";
 import { type Emulator, startEmulator } from "@release-train/pulp-emulator";
-import { buildOciImage } from "@release-train/pulp-emulator/fixtures";
 import { issueServerCertificate, startNginxProxy } from "@release-train/pulp-emulator/proxy";
 import { stringify } from "yaml";
 import { runContentGuardsCli, runPromoteContainersCli, runPromotePackagesCli } from "../cli/promote";
@@ -141,47 +140,38 @@ async function x509Demo(o: PromotionDemoOptions): Promise<void> {
 export interface ContainerPromotionDemoOptions {
   ark: Emulator;
   admin: { username: string; password: string };
+  /** Release-train config directory (its `kolla` file lists the built images). */
+  config: string;
+  /** The Kolla build's kayobe-config checkout: its kolla-image-tags.yml pins the tags to promote. */
+  kayobeConfig: string;
+  /** An image the build pushed (and published), pulled by the customer afterwards. */
+  pull: { name: string; tag: string };
   dir: string;
   say(text: string): void;
   banner(text: string): void;
 }
 
 /**
- * Containers: two small real images pushed into Ark's stackhpc-dev (through the registry API, so
- * no skopeo is needed), the tags a kayobe-config branch pins resolved and promoted into stackhpc,
- * and a customer pulling the promoted image while stackhpc-dev stays closed to it.
+ * Containers: the tags the Kolla build wrote into its kayobe-config's kolla-image-tags.yml resolved
+ * and promoted from stackhpc-dev into stackhpc, and a customer pulling the promoted image while
+ * stackhpc-dev stays closed to it.
  */
 export async function containerPromotionDemo(o: ContainerPromotionDemoOptions): Promise<void> {
-  o.banner("Containers: push to stackhpc-dev, resolve the kayobe-config pins, promote into stackhpc");
+  o.banner("Containers: resolve the Kolla build's kolla-image-tags.yml, promote from stackhpc-dev into stackhpc");
   const env = { PULP_PASSWORD: o.admin.password };
-  const release = "2025.1";
-  const tags = { keystone: `${release}-rocky-9-20261201T000000`, nova: `${release}-rocky-9-20261202T000000` };
-  const images = { keystone: tags.keystone, "nova-api": tags.nova };
   const client = new PulpClient({ baseUrl: o.ark.url, ...o.admin });
-  const ci = new RegistryClient({ url: o.ark.url, ...o.admin });
   try {
-    for (const [name, tag] of Object.entries(images)) {
-      const image = await buildOciImage({ dir: join(o.dir, "images", name), name, tag, files: { [`etc/${name}/release`]: `${release}\n` } });
-      await pushOciLayout(ci, image.dir, `stackhpc-dev/${name}`, { tag });
-      const dist = await client.distributions.container.findOne({ name: `stackhpc-dev/${name}` });
-      if (dist) await (await client.distributions.container.update(dist.pulp_href, { private: true } as never)).wait();
-      o.say(`pushed stackhpc-dev/${name}:${tag} (${image.digest.slice(0, 19)}…); its distribution made private`);
-    }
-    const config = await writeConfigDir(join(o.dir, "config-containers"), { rpm: [], deb: [] });
-    await writeFile(join(config, "kolla"), `---\n${stringify({ kolla_container_images: Object.keys(images) })}`);
-    const kayobe = join(o.dir, "kayobe-config-containers");
-    await mkdir(join(kayobe, "etc/kayobe"), { recursive: true });
-    await writeFile(join(kayobe, "etc/kayobe/kolla-image-tags.yml"), `---\n${stringify({ kolla_image_tags: { openstack: { "rocky-9": tags.keystone }, nova: { "rocky-9": tags.nova } } })}`);
     const { imageTagsJson, kollaImageTags } = await import("../promote/kolla/image-tags");
     const { loadConfig } = await import("../config");
-    const resolved = await kollaImageTags({ checkout: kayobe, config: await loadConfig(config) });
-    o.say(`\n--- release-train kolla-image-tags --kayobe-config ${kayobe} ---\n${JSON.stringify(imageTagsJson(resolved))}`);
+    const resolved = await kollaImageTags({ checkout: o.kayobeConfig, config: await loadConfig(o.config) });
+    o.say(`--- release-train kolla-image-tags --kayobe-config ${o.kayobeConfig} ---\n${JSON.stringify(imageTagsJson(resolved))}`);
+    const promoted = resolved.images[o.pull.name]?.tags ?? [];
+    if (!promoted.includes(o.pull.tag)) throw new Error(`kolla-image-tags.yml does not pin ${o.pull.name}:${o.pull.tag} (it pins ${promoted.join(", ") || "nothing"})`);
+    const common = { config: o.config, pulpUrl: o.ark.url, username: o.admin.username, kayobeConfig: o.kayobeConfig };
+    o.say("\n--- release-train promote containers --dry-run ---\n");
+    await runPromoteContainersCli({ ...common, dryRun: true }, env, (t) => process.stdout.write(t));
     o.say("\n--- release-train promote containers ---\n");
-    const { result } = await runPromoteContainersCli(
-      { config, pulpUrl: o.ark.url, username: o.admin.username, kayobeConfig: kayobe, auditFile: join(o.dir, "promotion-audit-containers.json") },
-      env,
-      (t) => process.stdout.write(t),
-    );
+    const { result } = await runPromoteContainersCli({ ...common, auditFile: join(o.dir, "promotion-audit-containers.json") }, env, (t) => process.stdout.write(t));
     if (result.failed.length) throw new Error("container promotion failed (see above)");
 
     // Customers may pull the release namespace (pulp_container's namespace consumer role).
@@ -192,18 +182,17 @@ export async function containerPromotionDemo(o: ContainerPromotionDemoOptions): 
     o.banner("A customer (pull rights on the stackhpc namespace) pulls");
     const customer = new RegistryClient({ url: o.ark.url, username: "image-customer", password: "demo-password" });
     try {
-      for (const path of ["stackhpc/nova-api", "stackhpc-dev/nova-api"]) {
-        const outcome = await customer.getManifest(path, tags.nova).then(
+      for (const path of [`stackhpc/${o.pull.name}`, `stackhpc-dev/${o.pull.name}`]) {
+        const outcome = await customer.getManifest(path, o.pull.tag).then(
           (m) => `pulled ${m.digest.slice(0, 19)}…`,
           (e: Error) => `refused: ${e.message.split("\n")[0]}`,
         );
-        o.say(`${path}:${tags.nova} → ${outcome}`);
+        o.say(`${path}:${o.pull.tag} → ${outcome}`);
       }
     } finally {
       await customer.close();
     }
   } finally {
-    await ci.close();
     await client.close();
   }
 }
