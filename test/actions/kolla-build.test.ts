@@ -6,12 +6,16 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { FAKE_KAYOBE, FAKE_TRIVY, type PodmanStore, privatePodmanStore, type Registry, startRegistry } from "@release-train/pulp-emulator/fixtures";
+import { FAKE_KAYOBE, FAKE_TRIVY, type PodmanStore, podmanStorageProblem, privatePodmanStore, type Registry, startRegistry } from "@release-train/pulp-emulator/fixtures";
 import { GitHubStandIn } from "@release-train/test-support/github/index";
 import { repoRoot } from "@release-train/test-support/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { runAction } from "./run-action";
+
+// podman's image store does not work in every root (see podmanStorageProblem): say why and skip.
+const podmanProblem = await podmanStorageProblem();
+if (podmanProblem) console.warn(`skipping the podman cases: ${podmanProblem}`);
 
 const exec = promisify(execFile);
 const TOKEN = "ghs_testtoken123";
@@ -66,7 +70,7 @@ describe("kolla-build action", () => {
     for (const text of ["input `distros` names unknown distro \"centos-9\"", "input `overcloud` and `seed` are both false", "input `timestamp` is invalid"]) expect(plan.stdout).toContain(text);
   });
 
-  it("builds, scans, pushes and verifies; finish proposes the tags and dispatches the sync", async () => {
+  it.skipIf(podmanProblem)("builds, scans, pushes and verifies; finish proposes the tags and dispatches the sync", async () => {
     const logDir = join(root, "logs");
     const build = await runAction(
       "kolla-build",

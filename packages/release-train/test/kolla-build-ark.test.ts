@@ -7,9 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PulpClient, RegistryClient } from "@release-train/pulp-client";
 import { type Emulator, startEmulator } from "@release-train/pulp-emulator";
-import { FAKE_KAYOBE, type PodmanStore, privatePodmanStore } from "@release-train/pulp-emulator/fixtures";
+import { FAKE_KAYOBE, type PodmanStore, podmanStorageProblem, privatePodmanStore } from "@release-train/pulp-emulator/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type KollaBuildOptions, runKollaBuild } from "../src/kolla-build/main";
+
+// podman's image store does not work in every root (see podmanStorageProblem): say why and skip.
+const podmanProblem = await podmanStorageProblem();
+if (podmanProblem) console.warn(`skipping the podman cases: ${podmanProblem}`);
 
 const ADMIN = { username: "admin", password: "password" };
 const TAG = "2025.1-rocky-9-20251124T200000";
@@ -59,7 +63,7 @@ const options = (overrides: Partial<KollaBuildOptions> = {}): KollaBuildOptions 
   ...overrides,
 });
 
-describe("kolla-build into the emulated Ark's registry", () => {
+describe.skipIf(podmanProblem)("kolla-build into the emulated Ark's registry", () => {
   it("pushes through Pulp's token flow into push repositories of the development namespace", async () => {
     const run = await runKollaBuild(options());
     expect(run.failures).toEqual([]);

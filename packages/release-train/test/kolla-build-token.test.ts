@@ -10,10 +10,14 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { FAKE_KAYOBE, type PodmanStore, privatePodmanStore, type Registry, startRegistry } from "@release-train/pulp-emulator/fixtures";
+import { FAKE_KAYOBE, type PodmanStore, podmanStorageProblem, privatePodmanStore, type Registry, startRegistry } from "@release-train/pulp-emulator/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type KollaBuildOptions, runKollaBuild } from "../src/kolla-build/main";
 import { RegistryClient } from "@release-train/pulp-client";
+
+// podman's image store does not work in every root (see podmanStorageProblem): say why and skip.
+const podmanProblem = await podmanStorageProblem();
+if (podmanProblem) console.warn(`skipping the podman cases: ${podmanProblem}`);
 
 const exec = promisify(execFile);
 const USER = { username: "pusher", password: "s3cret-push" };
@@ -130,7 +134,7 @@ describe("kolla-build through a registry's token flow", () => {
     expect(pushScopes.length, JSON.stringify(tokenRequests)).toBeGreaterThan(0);
   });
 
-  it("podman logs in with the credentials and pushes through the same flow", async () => {
+  it.skipIf(podmanProblem)("podman logs in with the credentials and pushes through the same flow", async () => {
     const run = await runKollaBuild(options({ engine: "podman", distros: "ubuntu-noble", logDir: join(root, "logs-podman") }));
     expect(run.failures).toEqual([]);
     const { stdout } = await exec("skopeo", ["inspect", "--tls-verify=false", "--creds", `${USER.username}:${USER.password}`, `docker://${registry.host}/stackhpc-dev/cron:2025.1-ubuntu-noble-20251124T200000`]);

@@ -12,12 +12,16 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { FAKE_KAYOBE, FAKE_TRIVY, type PodmanStore, privatePodmanStore, type Registry, startRegistry } from "@release-train/pulp-emulator/fixtures";
+import { FAKE_KAYOBE, FAKE_TRIVY, type PodmanStore, podmanStorageProblem, privatePodmanStore, type Registry, startRegistry } from "@release-train/pulp-emulator/fixtures";
 import { GitHubStandIn } from "@release-train/test-support/github/index";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { KOLLA_IMAGE_TAGS_FILE } from "../src/kolla-build/image-tags-file";
 import { finishKollaBuild, type KollaBuildOptions, type KollaBuildRun, readResults, runKollaBuild, writeSummary } from "../src/kolla-build/main";
+
+// podman's image store does not work in every root (see podmanStorageProblem): say why and skip.
+const podmanProblem = await podmanStorageProblem();
+if (podmanProblem) console.warn(`skipping the podman cases: ${podmanProblem}`);
 
 const exec = promisify(execFile);
 const git = async (cwd: string, ...args: string[]) => (await exec("git", args, { cwd })).stdout.trim();
@@ -131,7 +135,7 @@ function options(overrides: Partial<KollaBuildOptions> = {}): KollaBuildOptions 
   };
 }
 
-describe("kolla-build with podman and a real registry", () => {
+describe.skipIf(podmanProblem)("kolla-build with podman and a real registry", () => {
   let run: KollaBuildRun;
   let output = "";
 
@@ -258,7 +262,7 @@ describe("kolla-build with podman and a real registry", () => {
   });
 });
 
-describe("kolla-build re-run with the same tag", () => {
+describe.skipIf(podmanProblem)("kolla-build re-run with the same tag", () => {
   it("pushes only what this build made: the engine's older images of the tag are reported, not pushed", async () => {
     let output = "";
     const rerun = await runKollaBuild(

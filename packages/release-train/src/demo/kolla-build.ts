@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { FAKE_KAYOBE, FAKE_TRIVY, privatePodmanStore } from "@release-train/pulp-emulator/fixtures";
+import { FAKE_KAYOBE, FAKE_TRIVY, podmanStorageProblem, privatePodmanStore } from "@release-train/pulp-emulator/fixtures";
 import { KOLLA_IMAGE_TAGS_FILE } from "../kolla-build/image-tags-file";
 import { finishKollaBuild, type ImageResult, type KollaBuildRun, runKollaBuild, writeSummary } from "../kolla-build/main";
 
@@ -30,9 +30,10 @@ export interface KollaDemoResult {
 
 export async function kollaBuildDemo(options: KollaDemoOptions): Promise<KollaDemoResult> {
   const { dir, say } = options;
-  // Without podman (a bare machine) the double writes OCI layouts, pushed through the registry API.
+  // Without a working podman (a bare machine, or a chroot podman cannot store images in) the double
+  // writes OCI layouts, pushed through the registry API.
   const podman = await exec("podman", ["--version"]).then(
-    () => true,
+    async () => (await podmanStorageProblem()) === undefined,
     () => false,
   );
   const engine = podman ? "podman" : "oci";
