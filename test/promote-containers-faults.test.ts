@@ -1,6 +1,7 @@
 // Container promotion under faults: 5% 5xx, 5% dropped connections and 5% failed tasks converge
 // in one run in most trials, always to the fault-free end state; a CLI killed with SIGKILL
-// mid-promotion is re-run to the same end state without any tag copied twice.
+// mid-promotion is re-run to the same end state without any tag copied twice; with 30% of answers
+// lost after Pulp acted, the engine finds every lost dispatch (the old retry loop copied twice).
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -113,6 +114,30 @@ describe("container promotion under faults", () => {
     process.stdout.write(`fault trials: runs needed per trial ${JSON.stringify(runsNeeded)}\n`);
     expect(runsNeeded.filter((n) => n === 1).length).toBeGreaterThanOrEqual(3);
   }, 180_000);
+});
+
+describe("container promotion with lost answers", () => {
+  it("30% of answers lost after Pulp acted: the engine finds each lost dispatch, so never two copies or two distributions", async () => {
+    const COUNT = 8;
+    const { ark, images } = await arkWithImages(COUNT, { knobs: { lostResponseRate: 0.3, random: seeded(7), workers: 2 } });
+    const client = new PulpClient({ baseUrl: ark.url, ...ADMIN, retry: { retries: 4, minDelayMs: 10, maxDelayMs: 50 } });
+    try {
+      let result: Awaited<ReturnType<typeof promoteContainers>> | undefined;
+      for (let runs = 0; runs < 3 && (!result || result.failed.length); runs++) {
+        result = await promoteContainers({ pulp: client, imageTags: Object.fromEntries(images.map((i) => [i, TAGS])), polling });
+      }
+      ark.knobs.lostResponseRate = 0;
+      expect(result?.failed).toEqual([]);
+      const state = await released(ark, images);
+      expect(Object.values(state).every((tags) => Object.keys(tags).sort().join() === [...TAGS].sort().join())).toBe(true);
+      for (const [repo, tasks] of copyTasks(ark)) expect(tasks.length, repo).toBe(1);
+      const distributions = ark.ctx.state.list("distributions").filter((d) => String(d.data["name"]).startsWith("stackhpc/"));
+      expect(distributions.length).toBe(COUNT);
+    } finally {
+      await client.close();
+      await ark.stop();
+    }
+  }, 120_000);
 });
 
 describe("container promotion killed with SIGKILL", () => {

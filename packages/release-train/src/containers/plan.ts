@@ -2,6 +2,7 @@
 // made private, updated or synced. Ark (publish): development distributions private, release
 // repositories and private distributions present. Test Pulp: remote → Ark's registry
 // (on_demand), repository, mirror sync when Ark has a new version, private distribution.
+import type { ReleaseRepositoryState } from "./release-repository";
 import type { ImageRepo } from "./config";
 import type { ContainerDistributionRecord, ContainerRemoteRecord, ContainerRepositoryRecord } from "./pulp-port";
 
@@ -51,6 +52,8 @@ export interface ArkImagePlan {
   releaseRepository: Change;
   /** The release repository's href is known only after it is created. */
   releaseDistribution: Change;
+  /** What `ensureReleaseRepository` starts from (the same reading as the two changes above). */
+  release: ReleaseRepositoryState;
 }
 
 export interface TestImagePlan {
@@ -99,6 +102,7 @@ export function planArk(images: ImageRepo[], snapshot: Snapshot, ns: Namespaces)
       releaseName,
       releaseRepository,
       releaseDistribution,
+      release: { name: releaseName, repositoryHref: repo?.pulp_href, distributionHref: rdist?.pulp_href, distributionPrivate: rdist?.private, distributionRepository: rdist?.repository },
     };
   });
 }

@@ -1,7 +1,9 @@
 // The Pulp operations container sync needs, over @release-train/pulp-client. Lists use large
 // pages so each object type is one request; writes return task hrefs for the shared TaskWatcher.
 import { asHref, type PulpClient, type Query } from "@release-train/pulp-client";
+import { findTasks, listTasks } from "../engine/pulp-tasks";
 import type { TaskRecord } from "../engine/task-watcher";
+import type { FindTasks } from "../engine/tasks";
 
 export interface ContainerDistributionRecord {
   pulp_href: string;
@@ -40,6 +42,10 @@ export interface ContainerPulp {
   listPushRepositories(): Promise<ContainerRepositoryRecord[]>;
   listRemotes(): Promise<ContainerRemoteRecord[]>;
   listTasks(hrefs: string[]): Promise<TaskRecord[]>;
+  /** Reconciles a dispatch whose answer was lost (the TaskRunner's `findTasks`). */
+  findTasks: FindTasks;
+  findRepository(name: string): Promise<ContainerRepositoryRecord | undefined>;
+  findDistribution(name: string): Promise<ContainerDistributionRecord | undefined>;
   createRepository(body: Record<string, unknown>): Promise<ContainerRepositoryRecord>;
   /** Task hrefs from here on. */
   updateRepository(href: string, patch: Record<string, unknown>): Promise<string>;
@@ -61,7 +67,10 @@ export function containerPort(client: PulpClient): ContainerPulp {
     listRepositories: async () => (await client.repositories.container.listAll({}, PAGE)) as ContainerRepositoryRecord[],
     listPushRepositories: async () => (await client.repositories.containerPush.listAll({}, PAGE)) as ContainerRepositoryRecord[],
     listRemotes: async () => (await client.remotes.container.listAll({}, PAGE)) as ContainerRemoteRecord[],
-    listTasks: async (hrefs) => (hrefs.length ? ((await client.tasks.listAll({ pulp_href__in: hrefs } as Query, PAGE)) as TaskRecord[]) : []),
+    listTasks: listTasks(client),
+    findTasks: findTasks(client),
+    findRepository: async (name) => (await client.repositories.container.findOne({ name })) as ContainerRepositoryRecord | undefined,
+    findDistribution: async (name) => (await client.distributions.container.findOne({ name })) as ContainerDistributionRecord | undefined,
     createRepository: async (body) => (await client.repositories.container.create(body as never)) as ContainerRepositoryRecord,
     updateRepository: async (href, patch) => (await client.repositories.container.update(asHref(href), patch as never)).href,
     createRemote: async (body) => (await client.remotes.container.create(body as never)) as ContainerRemoteRecord,

@@ -22,6 +22,7 @@ import {
   type TestRemoteSettings,
 } from "./plan";
 import type { ContainerPulp } from "./pulp-port";
+import { ensureReleaseRepository } from "./release-repository";
 
 export interface ImageResult extends ItemResult {
   /** Development repository name, e.g. `stackhpc-dev/nova-api`. */
@@ -124,7 +125,9 @@ export async function syncContainerRepos(options: ContainerSyncOptions): Promise
   // State keys: the Ark version a test sync mirrors is "the same work" across re-runs.
   const stateKey = (p: ImagePlan) => StateFile.key(p.target === "test" ? `containers@${p.arkVersion ?? "latest"}` : "containers", p.name);
   try {
-    const tasks = await TaskRunner.open({ watcher, state, scope: options.target, keys: plans.map(stateKey) });
+    // `findTasks`: a dispatch whose answer was lost (or a run killed mid-dispatch) is looked for in
+    // Pulp before anything is sent again.
+    const tasks = await TaskRunner.open({ watcher, state, scope: options.target, keys: plans.map(stateKey), findTasks: options.pulp.findTasks });
     const syncDelay = options.polling?.syncInitialDelayMs ?? 1000;
     const images = await applyItems(plans, {
       concurrency: options.concurrency,
@@ -146,24 +149,10 @@ async function applyArk(pulp: ContainerPulp, p: ArkImagePlan, ctx: ItemContext):
   if (!p.development) ctx.log(`${p.name}: not pushed yet`);
   else if (p.development.action === "update") {
     const href = p.development.href;
-    await ctx.task("publish", () => pulp.updateDistribution(href, { private: true }), { initialDelayMs: 200 });
+    await ctx.task("publish", () => pulp.updateDistribution(href, { private: true }), { initialDelayMs: 200, repeatable: true });
     ctx.did(`made ${p.name} private`);
   }
-  ctx.step("release-repository");
-  let repoHref: string;
-  if (p.releaseRepository.action === "create") {
-    repoHref = (await pulp.createRepository(p.releaseRepository.body)).pulp_href;
-    ctx.did(`created repository ${p.releaseName}`);
-  } else repoHref = p.releaseRepository.action === "none" ? p.releaseRepository.href : p.releaseRepository.href;
-  const d = p.releaseDistribution;
-  if (d.action === "create") {
-    await ctx.task("release-distribution", () => pulp.createDistribution({ ...d.body, repository: repoHref }), { initialDelayMs: 200 });
-    ctx.did(`created private distribution ${p.releaseName}`);
-  } else if (d.action === "update") {
-    const patch = { ...d.patch, ...("repository" in d.patch ? { repository: repoHref } : {}) };
-    await ctx.task("release-distribution", () => pulp.updateDistribution(d.href, patch), { initialDelayMs: 200 });
-    ctx.did(`updated distribution ${p.releaseName} (${Object.keys(patch).join(", ")})`);
-  }
+  await ensureReleaseRepository(pulp, p.release, ctx);
 }
 
 const VERSION_HREF = /\/versions\/\d+\/$/;
@@ -182,7 +171,7 @@ async function applyTest(pulp: ContainerPulp, p: TestImagePlan, result: ImageRes
     remoteHref = p.remote.href;
     if (p.remote.action === "update") {
       const patch = p.remote.patch;
-      await ctx.task("remote", () => pulp.updateRemote(remoteHref, patch), { initialDelayMs: 200 });
+      await ctx.task("remote", () => pulp.updateRemote(remoteHref, patch), { initialDelayMs: 200, repeatable: true });
       ctx.did(`updated remote ${p.name} (${Object.keys(patch).join(", ")})`);
     }
   }
@@ -194,12 +183,16 @@ async function applyTest(pulp: ContainerPulp, p: TestImagePlan, result: ImageRes
   } else {
     repoHref = p.repository.href;
     if (p.repository.action === "update") {
-      await ctx.task("repository", () => pulp.updateRepository(repoHref, { remote: remoteHref }), { initialDelayMs: 200 });
+      await ctx.task("repository", () => pulp.updateRepository(repoHref, { remote: remoteHref }), { initialDelayMs: 200, repeatable: true });
       ctx.did(`set the remote of repository ${p.name}`);
     }
   }
   if (p.sync) {
-    const run = await ctx.task("sync", () => pulp.sync(repoHref, { remote: remoteHref, mirror: true }), { initialDelayMs: syncDelay, reuseCompleted: true });
+    const run = await ctx.task("sync", () => pulp.sync(repoHref, { remote: remoteHref, mirror: true }), {
+      initialDelayMs: syncDelay,
+      reuseCompleted: true,
+      lookup: { resource: repoHref, name: "synchroniz" },
+    });
     const version = (run.task.created_resources ?? []).find((h): h is string => typeof h === "string" && VERSION_HREF.test(h));
     if (version) {
       const changes = await pulp.versionChanges(version);
@@ -209,16 +202,19 @@ async function applyTest(pulp: ContainerPulp, p: TestImagePlan, result: ImageRes
     } else ctx.log(`synced ${p.name}: no change`);
     if (p.arkVersion) {
       const arkVersion = p.arkVersion;
-      await ctx.task("label", () => pulp.updateRepository(repoHref, { pulp_labels: { [ARK_VERSION_LABEL]: arkVersion } }), { initialDelayMs: 200 });
+      await ctx.task("label", () => pulp.updateRepository(repoHref, { pulp_labels: { [ARK_VERSION_LABEL]: arkVersion } }), { initialDelayMs: 200, repeatable: true });
     }
   }
   const d = p.distribution;
   if (d.action === "create") {
-    await ctx.task("distribute", () => pulp.createDistribution({ ...d.body, repository: repoHref }), { initialDelayMs: 200 });
+    const name = String(d.body.name);
+    // A create whose answer was lost: the distribution, found by its unique name, is the result.
+    const find = async () => (await pulp.findDistribution(name))?.pulp_href;
+    await ctx.task("distribute", () => pulp.createDistribution({ ...d.body, repository: repoHref }), { initialDelayMs: 200, find });
     ctx.did(`created private distribution ${p.name}`);
   } else if (d.action === "update") {
     const patch = { ...d.patch, ...("repository" in d.patch ? { repository: repoHref } : {}) };
-    await ctx.task("distribute", () => pulp.updateDistribution(d.href, patch), { initialDelayMs: 200 });
+    await ctx.task("distribute", () => pulp.updateDistribution(d.href, patch), { initialDelayMs: 200, repeatable: true });
     ctx.did(`updated distribution ${p.name} (${Object.keys(patch).join(", ")})`);
   }
 }

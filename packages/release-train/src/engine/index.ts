@@ -7,4 +7,5 @@ export { type ConsoleReporterOptions, consoleReporter, type Progress, type Repor
 export { type StateData, StateFile } from "./state-file";
 export { type SummaryTable, summaryMarkdown, type WriteSummaryOptions, writeSummary } from "./summary";
 export { FINAL_STATES, type TaskRecord, TaskFailedError, TaskWatcher, type TaskWatcherOptions } from "./task-watcher";
-export { type TaskOrigin, type TaskRun, TaskRunner, type TaskRunOptions } from "./tasks";
+export { type FindTasks, type TaskOrigin, type TaskRun, TaskRunner, type TaskRunOptions } from "./tasks";
+export { findTasks, listTasks, openPulpTasks, type Polling } from "./pulp-tasks";

@@ -6,11 +6,11 @@
 // Pulp's online workers) and never more than one task at a time per release repository.
 import { asHref, type PulpClient, type Query } from "@release-train/pulp-client";
 import pLimit from "p-limit";
-import { applyItems, type Reporter, StateFile } from "../engine";
+import { ensureReleaseRepository, type ReleaseRepositoryState, releaseRepositoryChanges } from "../containers/release-repository";
+import { containerPort } from "../containers/pulp-port";
+import { applyItems, openPulpTasks, type Polling, type Reporter, StateFile } from "../engine";
 import { compileFilter } from "../selection";
-import { ensureReleaseRepository, type ReleaseRepositoryState } from "./release-repository";
-import { idempotentTask, openTasks, type Polling, runningTaskOn } from "./pulp-tasks";
-import { MissingSourcesError, type Move, type PromotionItemResult, type PromotionMode, type PromotionResult } from "./types";
+import { MissingSourcesError, type Move, PROMOTION_RETRIES, type PromotionItemResult, type PromotionMode, type PromotionResult } from "./types";
 
 const PAGE = { pageSize: 1000 };
 /** Names per `name__in` list request (keeps URLs well under common limits). */
@@ -169,15 +169,9 @@ export function describeContainerPlan(items: readonly ContainerPlanItem[], mode:
   return lines.join("\n");
 }
 
-/** What ensuring the release repository and its private distribution would change. */
+/** What ensuring the release repository and its private distribution would change (promote copies only). */
 function releaseChanges(i: ContainerPlanItem): string[] {
-  if (!i.copy.length) return [];
-  const out: string[] = [];
-  if (!i.release.repositoryHref) out.push("create repository");
-  if (!i.release.distributionHref) out.push("create private distribution");
-  else if (i.release.distributionPrivate === false) out.push("make distribution private");
-  else if (i.release.distributionRepository !== i.release.repositoryHref) out.push("point the distribution at the release repository");
-  return out;
+  return i.copy.length ? releaseRepositoryChanges(i.release) : [];
 }
 
 export interface PromoteContainersOptions {
@@ -228,7 +222,8 @@ export async function promoteContainers(options: PromoteContainersOptions): Prom
   // Tag copies are short and queue behind each other: poll at least every 0.5 s (one bulk request for
   // all of them), so a finished copy is replaced before the worker queue runs dry.
   const polling = { maxDelayMs: 500, ...options.polling };
-  const { watcher, tasks } = await openTasks(options.pulp, { stateFile: options.stateFile, scope: "ark", keys: plan.map(stateKey), polling });
+  const { watcher, tasks } = await openPulpTasks(options.pulp, { stateFile: options.stateFile, scope: "ark", keys: plan.map(stateKey), polling, retries: PROMOTION_RETRIES });
+  const port = containerPort(options.pulp);
   try {
     const items = await applyItems(plan, {
       concurrency,
@@ -251,18 +246,22 @@ export async function promoteContainers(options: PromoteContainersOptions): Prom
         }
         const changes: Move[] = [];
         if (mode === "promote" && i.copy.length) {
-          const repo = await ensureReleaseRepository(options.pulp, i.release, ctx);
+          const repo = await ensureReleaseRepository(port, i.release, ctx);
           const names = i.copy.map((c) => c.tag);
           const version = i.sourceVersion as string;
-          await idempotentTask(ctx, "copy", async () => (await options.pulp.repositories.container.copyTags(asHref(repo), { source_repository_version: asHref(version) as never, names })).href, {
-            inflight: () => runningTaskOn(options.pulp, repo),
+          // A lost dispatch is looked for among the tasks locking the repository before it is sent
+          // again (never two copies); a repeated copy of the same tags has the same effect.
+          await ctx.task("copy", async () => (await options.pulp.repositories.container.copyTags(asHref(repo), { source_repository_version: asHref(version) as never, names })).href, {
+            lookup: { resource: repo },
+            repeatable: true,
           });
           for (const c of i.copy) changes.push({ object: `${i.releaseName}:${c.tag}`, from: c.from, to: c.digest });
           ctx.did(`copied ${names.join(", ")} from ${i.sourceName}`);
         } else if (mode === "demote" && i.remove.length && i.release.repositoryHref) {
           const repo = i.release.repositoryHref;
-          await idempotentTask(ctx, "remove", async () => (await options.pulp.repositories.container.remove(asHref(repo), i.remove.map((r) => asHref(r.href) as never))).href, {
-            inflight: () => runningTaskOn(options.pulp, repo),
+          await ctx.task("remove", async () => (await options.pulp.repositories.container.remove(asHref(repo), i.remove.map((r) => asHref(r.href) as never))).href, {
+            lookup: { resource: repo },
+            repeatable: true,
           });
           for (const r of i.remove) changes.push({ object: `${i.releaseName}:${r.tag}`, from: r.digest, to: null });
           ctx.did(`removed ${i.remove.map((r) => r.tag).join(", ")} from ${i.releaseName}`);

@@ -6,12 +6,11 @@
 import { asHref, type PulpClient, type Query, type VaultClient } from "@release-train/pulp-client";
 import { allPackageRepos } from "../config";
 import type { PackageRepo, ReleaseTrainConfig } from "../config/types";
-import { applyItems, type Reporter, StateFile } from "../engine";
+import { applyItems, openPulpTasks, type Polling, type Reporter, StateFile } from "../engine";
 import { compileFilter } from "../selection";
 import { DEVELOPMENT_GUARD, type GuardsSpec, RELEASE_GUARD } from "./guards/config";
 import { applyContentGuards, describeGuardsPlan, type GuardsPlan, planContentGuards } from "./guards/ensure";
-import { idempotentTask, openTasks, type Polling, runningTaskOn } from "./pulp-tasks";
-import { MissingSourcesError, type PromotionItemResult, type PromotionMode, type PromotionResult } from "./types";
+import { MissingSourcesError, PROMOTION_RETRIES, type PromotionItemResult, type PromotionMode, type PromotionResult } from "./types";
 
 const PAGE = { pageSize: 1000 };
 
@@ -136,7 +135,13 @@ export async function promotePackages(options: PromotePackagesOptions): Promise<
   const guardHref = hrefs[targetName];
   if (!guardHref) throw new Error(`content guard ${targetName} does not exist after ensuring the guards`);
   const stateKey = (i: PackagePlanItem) => StateFile.key("promote-packages", i.target.distributionName);
-  const { watcher, tasks } = await openTasks(options.pulp, { stateFile: options.stateFile, scope: "ark", keys: plan.map(stateKey), polling: options.polling });
+  const { watcher, tasks } = await openPulpTasks(options.pulp, {
+    stateFile: options.stateFile,
+    scope: "ark",
+    keys: plan.map(stateKey),
+    polling: options.polling,
+    retries: PROMOTION_RETRIES,
+  });
   try {
     const items = await applyItems(plan, {
       concurrency: options.concurrency ?? 8,
@@ -148,8 +153,9 @@ export async function promotePackages(options: PromotePackagesOptions): Promise<
       apply: async (i, result, ctx) => {
         if (i.action !== "patch" || !i.href) return;
         const href = i.href;
-        await idempotentTask(ctx, mode, async () => (await options.pulp.distributions[i.target.kind].update(asHref(href), { content_guard: guardHref } as never)).href, {
-          inflight: () => runningTaskOn(options.pulp, href),
+        // A PATCH of one field: the same effect when repeated after a lost answer or a failed task.
+        await ctx.task(mode, async () => (await options.pulp.distributions[i.target.kind].update(asHref(href), { content_guard: guardHref } as never)).href, {
+          repeatable: true,
         });
         result.moves.push({ object: i.target.distributionName, from: i.from, to: i.to });
         ctx.did(`${i.target.distributionName}: content_guard ${i.from ?? "none"} → ${i.to}`);

@@ -61,3 +61,6 @@ export function statusLine(result: PromotionItemResult): string {
   if (result.status === "missing") return `missing (${result.note ?? "not in Ark"})`;
   return `${result.status}${moved ? ` (${moved} change${moved === 1 ? "" : "s"})` : ""}`;
 }
+
+/** Dispatches after a failed task (promotion's steps are idempotent in effect): a lost worker should not fail the night. */
+export const PROMOTION_RETRIES = 3;

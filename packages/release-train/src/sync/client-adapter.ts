@@ -1,8 +1,9 @@
 // SyncPulp over @release-train/pulp-client. Lists use large pages so a whole object type is one or
 // two requests; writes return task hrefs that the batched TaskWatcher waits on.
 import { asHref, type PulpClient, PulpHttpError, type Query } from "@release-train/pulp-client";
+import { findTasks, listTasks } from "../engine/pulp-tasks";
 import type { SyncPulp } from "./pulp-port";
-import type { PublicationKind, RepoKind, TaskRecord } from "./types";
+import type { PublicationKind, RepoKind } from "./types";
 
 /** Objects per list request: Pulp has no maximum page size (guide §4). */
 const PAGE = { pageSize: 1000 };
@@ -19,20 +20,8 @@ export function pulpPort(client: PulpClient): SyncPulp {
     listPublications: (kind) => publications(kind).listAll({}, PAGE),
     listDistributions: (kind) => client.distributions[kind].listAll({}, PAGE),
     findContentGuards: (names) => client.contentGuards.any.listAll({ name__in: names } as Query, PAGE),
-    listTasks: async (hrefs) =>
-      hrefs.length ? ((await client.tasks.listAll({ pulp_href__in: hrefs } as Query, PAGE)) as TaskRecord[]) : [],
-    // Pulp 3.24 cannot filter tasks by creation time: newest first, stop at the first older one.
-    findTasks: async ({ resources, since }) => {
-      const found: TaskRecord[] = [];
-      if (!resources.length) return found;
-      const query = { reserved_resources__in: resources, ordering: "-pulp_created" } as Query;
-      const from = Date.parse(since);
-      for await (const task of client.tasks.list(query, PAGE)) {
-        if (Date.parse(task.pulp_created) < from) break;
-        found.push(task as TaskRecord);
-      }
-      return found;
-    },
+    listTasks: listTasks(client),
+    findTasks: findTasks(client),
     getRepository: (kind, href) => client.repositories[kind].get(asHref(href)),
     findDistribution: (kind, name) => client.distributions[kind].findOne({ name }),
 

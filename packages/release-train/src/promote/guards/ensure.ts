@@ -5,7 +5,6 @@
 // refused too: add_role would fail half-way).
 import { X509Certificate } from "node:crypto";
 import { DOWNLOADER_ROLE, type PulpClient, type VaultClient } from "@release-train/pulp-client";
-import { createOrFind } from "../pulp-tasks";
 import type { GuardsSpec, GuardType, RbacGuardSpec, X509GuardSpec } from "./config";
 
 export interface CaCertificate {
@@ -226,17 +225,15 @@ export async function applyContentGuards(pulp: PulpClient, plan: GuardsPlan, log
     let href = item.href;
     if (item.type === "x509") {
       if (item.action === "create") {
-        const find = async () => (await pulp.contentGuards.x509.findOne({ name: item.name }))?.pulp_href;
-        href = (await createOrFind(find, async () => (await pulp.contentGuards.x509.create({ name: item.name, description: item.description ?? null, ca_certificate: item.caCertificate ?? "" })).pulp_href)).value;
+        // The client's create looks the guard up by name when its answer was lost: never two.
+        href = (await pulp.contentGuards.x509.create({ name: item.name, description: item.description ?? null, ca_certificate: item.caCertificate ?? "" })).pulp_href;
       } else if (item.action === "update" && href) {
         await pulp.contentGuards.x509.update(href as never, { ca_certificate: item.caCertificate ?? "" });
       }
     } else {
       if (item.action === "create") {
-        const find = async () => (await pulp.contentGuards.rbac.findOne({ name: item.name }))?.pulp_href;
-        href = (await createOrFind(find, async () => (await pulp.contentGuards.rbac.create({ name: item.name, description: item.description ?? null })).pulp_href)).value;
-      }
-      else if (item.action === "update" && href && item.changes.some((c) => c.startsWith("description:"))) {
+        href = (await pulp.contentGuards.rbac.create({ name: item.name, description: item.description ?? null })).pulp_href;
+      } else if (item.action === "update" && href && item.changes.some((c) => c.startsWith("description:"))) {
         await pulp.contentGuards.rbac.update(href as never, { description: item.description ?? null });
       }
       for (const r of item.removeRoles ?? []) await pulp.contentGuards.rbac.removeRole(href as never, { role: r.role, groups: r.groups });
