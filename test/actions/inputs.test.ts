@@ -31,6 +31,8 @@ describe("sync-package-repos inputs", () => {
       concurrency: 8,
       contentGuard: "development",
       listSyncGroups: false,
+      requestTimeout: 60,
+      taskRetries: 2,
       pulp: { url: "https://ark.example.com" },
     });
     expect(parsed.filter).toBeUndefined();
@@ -45,6 +47,14 @@ describe("sync-package-repos inputs", () => {
       "input `pulp-url` must be an http(s) URL",
       "input `check-mode` must be true or false",
       "input `concurrency` must be a positive integer",
+    ]);
+  });
+
+  it("takes the request timeout and task retries, naming them when wrong", () => {
+    expect(readInputs(inputs({ config: "cfg", "pulp-url": "https://ark.example.com", "request-timeout": "5", "task-retries": "0" }))).toMatchObject({ requestTimeout: 5, taskRetries: 0 });
+    expect(problems({ config: "cfg", "pulp-url": "https://ark.example.com", "request-timeout": "0", "task-retries": "-1" })).toEqual([
+      "input `request-timeout` must be a positive integer",
+      "input `task-retries` must be a whole number (0 or more)",
     ]);
   });
 

@@ -30,6 +30,10 @@ export interface ActionInputs {
   concurrency: number;
   /** Minutes to wait for one Pulp task before stopping cleanly (the task state is kept for a re-run). */
   waitTimeout: number;
+  /** Seconds to wait for one HTTP answer from Pulp before retrying (a read) or failing. */
+  requestTimeout: number;
+  /** Dispatches of a step again after its task failed. */
+  taskRetries: number;
   contentGuard: string;
   stateFile?: string;
   pinnedVersions?: Record<string, string>;
@@ -71,6 +75,12 @@ const positiveInteger = z
   .string()
   .trim()
   .regex(/^[1-9][0-9]*$/, "must be a positive integer")
+  .transform(Number);
+
+const nonNegativeInteger = z
+  .string()
+  .trim()
+  .regex(/^(0|[1-9][0-9]*)$/, "must be a whole number (0 or more)")
   .transform(Number);
 
 const url = optional.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional());
@@ -131,6 +141,8 @@ const schema = z
     "check-mode": boolean,
     concurrency: positiveInteger,
     "wait-timeout": positiveInteger,
+    "request-timeout": positiveInteger,
+    "task-retries": nonNegativeInteger,
     "content-guard": z.string().trim().min(1, "is required"),
     "state-file": optional,
     "pinned-versions": pinnedVersions,
@@ -190,6 +202,8 @@ export function readInputs(getInput: (name: InputName) => string): ActionInputs 
     checkMode: v["check-mode"],
     concurrency: v.concurrency,
     waitTimeout: v["wait-timeout"],
+    requestTimeout: v["request-timeout"],
+    taskRetries: v["task-retries"],
     contentGuard: v["content-guard"],
     stateFile: v["state-file"],
     pinnedVersions: v["pinned-versions"],

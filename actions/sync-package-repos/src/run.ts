@@ -81,6 +81,8 @@ async function cliOptions(inputs: ActionInputs, pemDir: string): Promise<SyncPac
     dryRun: inputs.checkMode,
     concurrency: inputs.concurrency,
     waitTimeout: inputs.waitTimeout,
+    requestTimeout: inputs.requestTimeout,
+    taskRetries: inputs.taskRetries,
     stateFile: inputs.stateFile,
     // New Ark snapshots are guarded until promoted; the test Pulp's are not.
     contentGuard: test ? "" : inputs.contentGuard,
